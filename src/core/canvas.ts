@@ -1,0 +1,43 @@
+import { TraitloomError } from "./errors.js";
+
+export interface ImageSize {
+  /** Path as shown in messages. */
+  file: string;
+  width: number;
+  height: number;
+}
+
+export type ResizeMode = "error" | "fit" | "stretch";
+
+/**
+ * The canvas every token is drawn on: the config's width/height, else the most common trait size (ties: the
+ * larger area, then the first listed). With resize "error" a trait of another size is an error naming the
+ * file and both sizes; "fit" and "stretch" let the backend scale it.
+ */
+export function chooseCanvasSize(
+  sizes: readonly ImageSize[],
+  config: { width?: number | undefined; height?: number | undefined; resize?: ResizeMode | undefined },
+): { width: number; height: number } {
+  const tally = new Map<string, { width: number; height: number; n: number; first: number }>();
+  sizes.forEach((s, i) => {
+    const key = `${s.width}x${s.height}`;
+    const entry = tally.get(key);
+    if (entry) entry.n++;
+    else tally.set(key, { width: s.width, height: s.height, n: 1, first: i });
+  });
+  const common = [...tally.values()].sort((a, b) => b.n - a.n || b.width * b.height - a.width * a.height || a.first - b.first)[0];
+  const width = config.width ?? common?.width;
+  const height = config.height ?? common?.height;
+  if (width === undefined || height === undefined) throw new TraitloomError("LAYER_EMPTY", "no trait images to take the canvas size from");
+  if ((config.resize ?? "error") === "error") {
+    const odd = sizes.find((s) => s.width !== width || s.height !== height);
+    if (odd) {
+      const why = config.width !== undefined || config.height !== undefined ? "the config's width/height" : "the most common trait size";
+      throw new TraitloomError(
+        "SIZE_MISMATCH",
+        `${odd.file}: expected ${width}x${height} (${why}), found ${odd.width}x${odd.height}; set "resize": "fit" or "stretch" in traitloom.json to scale it`,
+      );
+    }
+  }
+  return { width, height };
+}

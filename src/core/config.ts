@@ -1,0 +1,184 @@
+import { z } from "zod";
+import { TraitloomError } from "./errors.js";
+
+const weight = z.number().min(0);
+
+const traitOverride = z.union([
+  weight,
+  z.strictObject({
+    weight: weight.optional().describe("Relative weight; 0 means never chosen."),
+    value: z.string().min(1).optional().describe("The attribute value written to metadata, where it differs from the file's trait name."),
+  }),
+]);
+
+export const layerConfigSchema = z.strictObject({
+  name: z.string().min(1).describe("The layer's name: metadata trait_type. Matches a folder name with or without its numeric prefix."),
+  folder: z.string().min(1).optional().describe("The folder under the layers folder, where it differs from name."),
+  countsForUniqueness: z
+    .boolean()
+    .optional()
+    .describe("false: this layer's trait does not make a token unique (HashLips bypassDNA). Default true."),
+  traits: z.record(z.string(), traitOverride).optional().describe("Per-trait weight overrides, by trait name (file name without weight)."),
+});
+
+const imageConfigSchema = z.strictObject({
+  format: z.enum(["png", "webp", "jpeg"]).optional().describe("Output image format. Default png."),
+  compression: z.enum(["fast", "balanced", "small"]).optional().describe("PNG compression preset. Default balanced."),
+  quality: z.number().int().min(1).max(100).optional().describe("WebP/JPEG quality 1-100. Default 90."),
+});
+
+const attributeSchema = z.strictObject({
+  trait_type: z.string().min(1),
+  value: z.union([z.string(), z.number()]),
+  display_type: z.enum(["number", "boost_number", "boost_percentage", "date"]).optional(),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  namePrefix: z.string().optional().describe('Token names are "<namePrefix> #<id>". Default "Traitloom".'),
+  description: z.string().optional(),
+  baseUri: z.string().optional().describe('Image URLs are "<baseUri>/<id>.<ext>". Default "ipfs://REPLACE_WITH_CID".'),
+  externalUrl: z.string().optional().describe('external_url per token; "{id}" is replaced by the token id.'),
+  backgroundColor: z
+    .string()
+    .regex(/^[0-9a-fA-F]{6}$/, "expected six hex digits without #")
+    .optional()
+    .describe("OpenSea background_color, six hex digits without #."),
+  extraAttributes: z.array(attributeSchema).optional().describe("Attributes added to every token after the layer traits."),
+  extraMetadata: z.record(z.string(), z.unknown()).optional().describe("Extra top-level fields added to every token's metadata."),
+  count: z.number().int().min(1).optional().describe("How many tokens. The CLI's -n wins."),
+  seed: z.string().min(1).optional().describe("Seed of the collection. The CLI's --seed wins."),
+  startId: z.number().int().min(0).optional().describe("First token id: 1 by default, 0 for Solana-style collections."),
+  width: z.number().int().min(1).max(16384).optional().describe("Canvas width; default the most common trait width."),
+  height: z.number().int().min(1).max(16384).optional().describe("Canvas height; default the most common trait height."),
+  resize: z.enum(["error", "fit", "stretch"]).optional().describe('Traits of another size: "error" (default), "fit" (keep aspect, centred) or "stretch".'),
+  noneTraitNames: z.array(z.string()).optional().describe('Trait names left out of attributes. Default ["None"].'),
+  namedWeights: z.record(z.string(), weight).optional().describe("Named weights (#Rare) and their numbers; replaces entries of the default table."),
+  weightSyntax: z.enum(["auto", "hashlips", "nftool"]).optional().describe('How file names carry weights. "auto" (default) reads nftool "12-Name.png" where every file of a layer is written so.'),
+  layers: z.array(z.union([z.string().min(1), layerConfigSchema])).min(1).optional().describe("Layer order, bottom first. Default: numeric folder prefixes, else alphabetical."),
+  image: imageConfigSchema.optional(),
+});
+
+export type TraitloomConfig = z.infer<typeof configSchema>;
+export type LayerConfig = z.infer<typeof layerConfigSchema>;
+
+const KNOWN_KEYS: Record<"top" | "layer" | "image" | "trait" | "attribute", readonly string[]> = {
+  top: Object.keys(configSchema.shape),
+  layer: Object.keys(layerConfigSchema.shape),
+  image: Object.keys(imageConfigSchema.shape),
+  trait: ["weight", "value"],
+  attribute: Object.keys(attributeSchema.shape),
+};
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] ?? 0;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j] ?? 0;
+      prev[j] = Math.min((prev[j] ?? 0) + 1, (prev[j - 1] ?? 0) + 1, diag + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The known key nearest to `key`, where one is near enough to be a likely typo. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(key, k);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = k;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return KNOWN_KEYS.top;
+  if (path[0] === "layers" && path.length === 2) return KNOWN_KEYS.layer;
+  if (path[0] === "layers" && path[2] === "traits" && path.length === 4) return KNOWN_KEYS.trait;
+  if (path[0] === "extraAttributes" && path.length === 2) return KNOWN_KEYS.attribute;
+  if (path[0] === "image") return KNOWN_KEYS.image;
+  return [];
+}
+
+function describeReceived(input: unknown): string {
+  if (input === undefined) return "nothing";
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "an array";
+  if (typeof input === "string") return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === "object") return "an object";
+  return String(input);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+type Issue = z.core.$ZodIssue;
+
+function formatIssue(issue: Issue, base: readonly PropertyKey[], raw: unknown): string {
+  const path = [...base, ...issue.path];
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys
+      .map((key) => {
+        const near = nearestKey(key, knownKeysAt(path));
+        return `${formatPath([...path, key])}: unknown key${near ? ` (did you mean "${near}"?)` : ""}`;
+      })
+      .join("; ");
+  }
+  const found = describeReceived(valueAt(raw, path));
+  if (issue.code === "invalid_union") {
+    // Report the branch that matches the value's shape (an object goes to the object form), not "no branch matched".
+    const input = valueAt(raw, path);
+    const inputKind = input !== null && typeof input === "object" && !Array.isArray(input) ? "object" : typeof input;
+    for (const branch of issue.errors) {
+      const first = branch.find((i) => i.code === "unrecognized_keys") ?? branch[0];
+      if (first && !(first.code === "invalid_type" && first.path.length === 0)) return formatIssue(first, path, raw);
+    }
+    const forms = issue.errors.map((b) => (b[0]?.code === "invalid_type" ? b[0].expected : "?")).join(" or ");
+    return `${formatPath(path) || "(top level)"}: expected ${forms}, found ${inputKind === "object" ? "an object" : found}`;
+  }
+  let expected = issue.message.replace(/^Invalid input: /, "").replace(/^Invalid option: /, "");
+  if (issue.code === "too_small") {
+    expected = `expected ${issue.origin === "array" ? `at least ${String(issue.minimum)} item(s)` : issue.origin === "string" ? "a non-empty string" : `a number >= ${String(issue.minimum)}`}`;
+  } else if (issue.code === "too_big") {
+    expected = `expected a number <= ${String(issue.maximum)}`;
+  }
+  expected = expected.replace(/, received .*$/, "");
+  return `${formatPath(path) || "(top level)"}: ${expected}, found ${found}`;
+}
+
+/**
+ * Validates a parsed traitloom.json. Throws one TraitloomError whose message names the file, the field,
+ * what was expected and what was found, e.g. `traitloom.json: layers[2].traits.Blue: expected a number >= 0, found -3`.
+ * Unknown keys suggest the nearest known key.
+ */
+export function parseConfig(raw: unknown, source = "traitloom.json"): TraitloomConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.slice(0, 3).map((issue) => formatIssue(issue, [], raw));
+  throw new TraitloomError("BAD_CONFIG", `${source}: ${lines.join("; ")}`);
+}
+
+/** The JSON Schema of traitloom.json, published in schema/ so editors autocomplete it. */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
+  return { ...schema, title: "Traitloom collection config (traitloom.json)" };
+}

@@ -1,0 +1,66 @@
+import { sha256Hex } from "./hash.js";
+import type { LayerSet } from "./layers.js";
+import type { Plan } from "./planner.js";
+import { traitOf } from "./planner.js";
+import type { CollectionSettings } from "./settings.js";
+import { imageExtensionOf } from "./settings.js";
+
+/** One token as planned: what the manifest records and metadata is made from. */
+export interface TokenRecord {
+  id: number;
+  /** Trait index per layer, joined by "-" (HashLips-style DNA). */
+  dna: string;
+  /** sha256 over the layer:trait pairs that count for uniqueness: equal hashes mean equal tokens. */
+  dnaHash: string;
+  /** Per layer, in layer order: the trait's file relative to the layers folder and its attribute value. */
+  traits: Array<{ layer: string; trait: string; value: string; file: string }>;
+}
+
+/** Reads token `index` (0-based, output order) of the plan. */
+export function tokenRecord(layerSet: LayerSet, plan: Plan, index: number, settings: Pick<CollectionSettings, "startId">): TokenRecord {
+  const traits: TokenRecord["traits"] = [];
+  const dna: number[] = [];
+  const uniqueParts: string[] = [];
+  for (const layer of layerSet.layers) {
+    const t = traitOf(plan, index, layer.index);
+    const trait = layer.traits[t];
+    if (!trait) throw new Error(`plan names trait ${t} of layer ${layer.name}, which has ${layer.traits.length}`);
+    dna.push(t);
+    traits.push({ layer: layer.name, trait: trait.name, value: trait.value, file: trait.file });
+    if (layer.countsForUniqueness) uniqueParts.push(`${layer.name}\u0000${trait.name}`);
+  }
+  return { id: settings.startId + index, dna: dna.join("-"), dnaHash: sha256Hex(uniqueParts.join("\u0001")), traits };
+}
+
+export type TokenMetadata = Record<string, unknown>;
+
+/**
+ * ERC-721 / OpenSea metadata of one token. Key order is fixed so the JSON bytes are the same in the CLI and the
+ * studio. Traits named like "None" (settings.noneTraitNames) are left out of attributes: OpenSea would show
+ * "None" as a trait value that every token without the layer shares.
+ */
+export function tokenMetadata(token: TokenRecord, settings: CollectionSettings): TokenMetadata {
+  const none = new Set(settings.noneTraitNames.map((n) => n.toLowerCase()));
+  const attributes: Array<Record<string, unknown>> = token.traits
+    .filter((t) => !none.has(t.value.toLowerCase()) && !none.has(t.trait.toLowerCase()))
+    .map((t) => ({ trait_type: t.layer, value: t.value }));
+  for (const extra of settings.extraAttributes) attributes.push({ ...extra });
+  const meta: TokenMetadata = {
+    name: `${settings.namePrefix} #${token.id}`,
+    description: settings.description,
+    image: `${settings.baseUri}/${token.id}.${imageExtensionOf(settings.format)}`,
+    dna: token.dnaHash,
+    edition: token.id,
+    attributes,
+  };
+  if (settings.externalUrl !== undefined) meta.external_url = settings.externalUrl.replaceAll("{id}", String(token.id));
+  if (settings.backgroundColor !== undefined) meta.background_color = settings.backgroundColor;
+  for (const [k, v] of Object.entries(settings.extraMetadata)) if (!(k in meta)) meta[k] = v;
+  meta.compiler = "Traitloom";
+  return meta;
+}
+
+/** The exact bytes written to metadata/<id>.json (two-space indent, trailing newline). */
+export function metadataJson(meta: TokenMetadata): string {
+  return `${JSON.stringify(meta, null, 2)}\n`;
+}

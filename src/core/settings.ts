@@ -1,0 +1,56 @@
+import type { TraitloomConfig } from "./config.js";
+import { TraitloomError } from "./errors.js";
+
+export type ImageFormat = "png" | "webp" | "jpeg";
+export type CompressionPreset = "fast" | "balanced" | "small";
+
+/** Everything a run needs besides the layers, with defaults applied: the same object in the CLI and the studio. */
+export interface CollectionSettings {
+  count: number;
+  seed: string;
+  startId: number;
+  namePrefix: string;
+  description: string;
+  baseUri: string;
+  externalUrl: string | undefined;
+  backgroundColor: string | undefined;
+  noneTraitNames: string[];
+  extraAttributes: NonNullable<TraitloomConfig["extraAttributes"]>;
+  extraMetadata: Record<string, unknown>;
+  format: ImageFormat;
+  compression: CompressionPreset;
+  quality: number;
+}
+
+export const DEFAULT_BASE_URI = "ipfs://REPLACE_WITH_CID";
+
+export function imageExtensionOf(format: ImageFormat): string {
+  return format === "jpeg" ? "jpg" : format;
+}
+
+/** Applies defaults and command-line overrides (which win) to a validated config. */
+export function resolveSettings(
+  config: TraitloomConfig,
+  overrides: { count?: number | undefined; seed?: string | undefined } = {},
+): CollectionSettings {
+  const count = overrides.count ?? config.count;
+  if (count === undefined) throw new TraitloomError("BAD_ARGUMENT", "count: expected how many tokens to make (-n <count> or \"count\" in traitloom.json), found none");
+  const seed = overrides.seed ?? config.seed;
+  if (seed === undefined || seed.length === 0) throw new TraitloomError("BAD_ARGUMENT", "seed: expected a seed (--seed <text> or \"seed\" in traitloom.json), found none");
+  return {
+    count,
+    seed,
+    startId: config.startId ?? 1,
+    namePrefix: config.namePrefix ?? "Traitloom",
+    description: config.description ?? "",
+    baseUri: (config.baseUri ?? DEFAULT_BASE_URI).replace(/\/+$/, ""),
+    externalUrl: config.externalUrl,
+    backgroundColor: config.backgroundColor,
+    noneTraitNames: config.noneTraitNames ?? ["None"],
+    extraAttributes: config.extraAttributes ?? [],
+    extraMetadata: config.extraMetadata ?? {},
+    format: config.image?.format ?? "png",
+    compression: config.image?.compression ?? "balanced",
+    quality: config.image?.quality ?? 90,
+  };
+}

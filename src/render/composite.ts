@@ -1,0 +1,155 @@
+/**
+ * The pure typed-array compositor: straight-alpha RGBA "over", bottom layer first. No I/O, no DOM, so it
+ * runs unchanged in Node worker threads and in a browser worker.
+ *
+ * Each trait is prepared once per run: cropped to its non-transparent bounding box and cut into spans of
+ * opaque pixels (copied), partly transparent pixels (blended) and fully transparent pixels (skipped), so a
+ * token touches only the pixels its traits cover.
+ */
+
+/** Span kinds. */
+const SPAN_PARTIAL = 1;
+const SPAN_OPAQUE = 2;
+
+export interface PreparedTrait {
+  /** Canvas size the trait was prepared for. */
+  canvasWidth: number;
+  canvasHeight: number;
+  /** Bounding box of the non-transparent pixels, in canvas pixels; width 0 for a fully transparent trait. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Straight-alpha RGBA of the bounding box, row-major, width*height*4 bytes. */
+  pixels: Uint8Array;
+  /** Quads (row in box, first x in box, end x in box exclusive, kind) in row order. */
+  spans: Int32Array;
+  /** True where every canvas pixel is opaque: a token with such a layer is opaque from there up. */
+  coversCanvas: boolean;
+}
+
+/** Crops a full-canvas straight-alpha RGBA image to its bounding box and computes its spans. */
+export function prepareTrait(rgba: Uint8Array, canvasWidth: number, canvasHeight: number): PreparedTrait {
+  if (rgba.length !== canvasWidth * canvasHeight * 4) {
+    throw new RangeError(`prepareTrait: expected ${canvasWidth * canvasHeight * 4} bytes for ${canvasWidth}x${canvasHeight} RGBA, received ${rgba.length}`);
+  }
+  let minX = canvasWidth,
+    minY = canvasHeight,
+    maxX = -1,
+    maxY = -1;
+  let opaqueCount = 0;
+  for (let y = 0; y < canvasHeight; y++) {
+    const row = y * canvasWidth * 4;
+    for (let x = 0; x < canvasWidth; x++) {
+      const a = rgba[row + x * 4 + 3] ?? 0;
+      if (a === 0) continue;
+      if (a === 255) opaqueCount++;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+  }
+  if (maxX < 0) {
+    return { canvasWidth, canvasHeight, x: 0, y: 0, width: 0, height: 0, pixels: new Uint8Array(0), spans: new Int32Array(0), coversCanvas: false };
+  }
+  const width = maxX - minX + 1;
+  const height = maxY - minY + 1;
+  const pixels = new Uint8Array(width * height * 4);
+  const spans: number[] = [];
+  for (let y = 0; y < height; y++) {
+    const srcRow = ((minY + y) * canvasWidth + minX) * 4;
+    pixels.set(rgba.subarray(srcRow, srcRow + width * 4), y * width * 4);
+    let x = 0;
+    while (x < width) {
+      const a = rgba[srcRow + x * 4 + 3] ?? 0;
+      const kind = a === 0 ? 0 : a === 255 ? SPAN_OPAQUE : SPAN_PARTIAL;
+      let end = x + 1;
+      while (end < width) {
+        const b = rgba[srcRow + end * 4 + 3] ?? 0;
+        if ((b === 0 ? 0 : b === 255 ? SPAN_OPAQUE : SPAN_PARTIAL) !== kind) break;
+        end++;
+      }
+      if (kind !== 0) spans.push(y, x, end, kind);
+      x = end;
+    }
+  }
+  return {
+    canvasWidth,
+    canvasHeight,
+    x: minX,
+    y: minY,
+    width,
+    height,
+    pixels,
+    spans: Int32Array.from(spans),
+    coversCanvas: opaqueCount === canvasWidth * canvasHeight,
+  };
+}
+
+/**
+ * Draws `traits` bottom first onto `canvas` (straight-alpha RGBA, canvasWidth*canvasHeight*4 bytes), which is
+ * cleared first. Returns true where the result is fully opaque (it can then be written as RGB).
+ * Math: out.a = s.a + d.a(1 - s.a); out.c = (s.c s.a + d.c d.a (1 - s.a)) / out.a, rounded to nearest.
+ */
+export function compositeTraits(canvas: Uint8Array, traits: readonly PreparedTrait[]): boolean {
+  // Layers under the topmost full-canvas opaque layer are hidden: start there.
+  let start = 0;
+  for (let i = traits.length - 1; i >= 0; i--) {
+    if (traits[i]?.coversCanvas) {
+      start = i;
+      break;
+    }
+  }
+  const opaqueBase = traits[start]?.coversCanvas === true;
+  if (!opaqueBase) canvas.fill(0);
+  for (let i = start; i < traits.length; i++) {
+    const t = traits[i];
+    if (t) drawTrait(canvas, t);
+  }
+  if (opaqueBase) return true;
+  for (let p = 3; p < canvas.length; p += 4) if (canvas[p] !== 255) return false;
+  return true;
+}
+
+function drawTrait(canvas: Uint8Array, t: PreparedTrait): void {
+  const { spans, pixels, width: bw } = t;
+  const cw = t.canvasWidth;
+  for (let s = 0; s < spans.length; s += 4) {
+    const row = spans[s] ?? 0;
+    const x0 = spans[s + 1] ?? 0;
+    const x1 = spans[s + 2] ?? 0;
+    const src = (row * bw + x0) * 4;
+    const dst = ((t.y + row) * cw + t.x + x0) * 4;
+    if (spans[s + 3] === SPAN_OPAQUE) {
+      canvas.set(pixels.subarray(src, src + (x1 - x0) * 4), dst);
+      continue;
+    }
+    for (let k = 0, n = (x1 - x0) * 4; k < n; k += 4) {
+      const sa = pixels[src + k + 3] ?? 0;
+      const d = dst + k;
+      const da = canvas[d + 3] ?? 0;
+      if (da === 255) {
+        const inv = 255 - sa;
+        canvas[d] = ((pixels[src + k] ?? 0) * sa + (canvas[d] ?? 0) * inv + 127) / 255;
+        canvas[d + 1] = ((pixels[src + k + 1] ?? 0) * sa + (canvas[d + 1] ?? 0) * inv + 127) / 255;
+        canvas[d + 2] = ((pixels[src + k + 2] ?? 0) * sa + (canvas[d + 2] ?? 0) * inv + 127) / 255;
+      } else if (da === 0) {
+        canvas[d] = pixels[src + k] ?? 0;
+        canvas[d + 1] = pixels[src + k + 1] ?? 0;
+        canvas[d + 2] = pixels[src + k + 2] ?? 0;
+        canvas[d + 3] = sa;
+      } else {
+        // Scaled by 255*255 to stay in integers.
+        const ws = sa * 255;
+        const wd = da * (255 - sa);
+        const oa = ws + wd;
+        const half = oa >>> 1;
+        canvas[d] = ((pixels[src + k] ?? 0) * ws + (canvas[d] ?? 0) * wd + half) / oa;
+        canvas[d + 1] = ((pixels[src + k + 1] ?? 0) * ws + (canvas[d + 1] ?? 0) * wd + half) / oa;
+        canvas[d + 2] = ((pixels[src + k + 2] ?? 0) * ws + (canvas[d + 2] ?? 0) * wd + half) / oa;
+        canvas[d + 3] = (oa + 127) / 255;
+      }
+    }
+  }
+}
