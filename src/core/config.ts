@@ -35,6 +35,7 @@ const attributeSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
+  layersDir: z.string().min(1).optional().describe("The layers folder, relative to this file. The CLI's layersDir argument wins."),
   namePrefix: z.string().optional().describe('Token names are "<namePrefix> #<id>". Default "Traitloom".'),
   description: z.string().optional(),
   baseUri: z.string().optional().describe('Image URLs are "<baseUri>/<id>.<ext>". Default "ipfs://REPLACE_WITH_CID".'),

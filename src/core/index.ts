@@ -9,3 +9,4 @@ export * from "./rng.js";
 export * from "./settings.js";
 export * from "./weights.js";
 export * from "./canvas.js";
+export * from "./output.js";

@@ -1,0 +1,91 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import type { LayerSet } from "./layers.js";
+import type { TokenRecord } from "./metadata.js";
+import type { RarityReport } from "./rarity.js";
+import type { CollectionSettings } from "./settings.js";
+
+/**
+ * The collection files that hold every token (manifest.json, _metadata.json, rarity.json) are written as a
+ * stream of string chunks, never one giant string, so 100,000 tokens cost no more memory than 1,000. The
+ * CLI writes the chunks to files, the studio into its ZIP: the bytes are the same.
+ */
+
+export const TOOL_NAME = "traitloom";
+/** Bumped when output bytes for the same inputs change. */
+export const TOOL_VERSION = "0.1.0";
+
+export interface ManifestHeader {
+  seed: string;
+  count: number;
+  startId: number;
+  width: number;
+  height: number;
+  format: CollectionSettings["format"];
+  /** sha256 of the validated config and settings that shaped the collection. */
+  configHash: string;
+  /** sha256 over the layers, traits, weights and trait file contents: same inputHash, same collection. */
+  inputHash: string;
+}
+
+/** Where token image hashes come from, in id order. */
+export interface ManifestToken {
+  token: TokenRecord;
+  imageSha256: string;
+}
+
+/** manifest.json: seed, hashes, tool version, every token (id, dna, traits, image sha256) and the provenance hash. */
+export function* manifestChunks(
+  header: ManifestHeader,
+  tokens: Iterable<ManifestToken>,
+  onProvenance?: (provenance: string) => void,
+): Generator<string> {
+  const head = { tool: TOOL_NAME, version: TOOL_VERSION, ...header };
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "tokens": [\n`;
+  // Provenance as BAYC published it: sha256 over the concatenated image hashes in id order.
+  const provenance = sha256.create();
+  let first = true;
+  for (const { token, imageSha256 } of tokens) {
+    provenance.update(utf8ToBytes(imageSha256));
+    const traits: Record<string, string> = {};
+    for (const t of token.traits) traits[t.layer] = t.value;
+    const line = JSON.stringify({ id: token.id, dna: token.dna, dnaHash: token.dnaHash, image: imageSha256, traits });
+    yield `${first ? "" : ",\n"}    ${line}`;
+    first = false;
+  }
+  const hex = bytesToHex(provenance.digest());
+  onProvenance?.(hex);
+  yield `\n  ],\n  "provenance": "${hex}"\n}\n`;
+}
+
+/** _metadata.json: an array of every token's metadata, as HashLips writes it. */
+export function* allMetadataChunks(metadata: Iterable<Record<string, unknown>>): Generator<string> {
+  yield "[\n";
+  let first = true;
+  for (const meta of metadata) {
+    const body = JSON.stringify(meta, null, 2).replaceAll("\n", "\n  ");
+    yield `${first ? "" : ",\n"}  ${body}`;
+    first = false;
+  }
+  yield "\n]\n";
+}
+
+/** rarity.json: per trait expected vs actual, per token score and rank. */
+export function* rarityJsonChunks(report: RarityReport, ids: (index: number) => number): Generator<string> {
+  yield `{\n  "traits": [\n`;
+  yield report.traits.map((t) => `    ${JSON.stringify(t)}`).join(",\n");
+  yield `\n  ],\n  "tokens": [\n`;
+  const n = report.scores.length;
+  for (let i = 0; i < n; i++) {
+    const score = Math.round((report.scores[i] ?? 0) * 1e4) / 1e4;
+    yield `${i === 0 ? "" : ",\n"}    {"id":${ids(i)},"score":${score},"rank":${report.ranks[i] ?? 0}}`;
+  }
+  yield "\n  ]\n}\n";
+}
+
+/** The part of a layer set that decides output: layer names, order, uniqueness flags, trait names, values, weights, files. */
+export function layerSetFingerprint(layerSet: LayerSet): string {
+  return JSON.stringify(
+    layerSet.layers.map((l) => [l.name, l.folder, l.countsForUniqueness, l.traits.map((t) => [t.name, t.value, t.weight, t.file])]),
+  );
+}

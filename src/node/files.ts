@@ -1,0 +1,84 @@
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { once } from "node:events";
+import { TraitloomError } from "../core/errors.js";
+import type { LayersListing, ListedFolder } from "../core/layers.js";
+
+let tmpCounter = 0;
+function tmpPathFor(path: string): string {
+  tmpCounter++;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${tmpCounter}.tmp`);
+}
+
+/** Writes a file whole or not at all: a crash or Ctrl-C leaves the old file or none, never half of one. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = tmpPathFor(path);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Streams string chunks to a file atomically, so a 100,000-token JSON never exists as one string. */
+export async function writeChunksAtomic(path: string, chunks: Iterable<string>): Promise<void> {
+  const tmp = tmpPathFor(path);
+  const out = createWriteStream(tmp);
+  try {
+    let buffered = "";
+    for (const chunk of chunks) {
+      buffered += chunk;
+      if (buffered.length >= 1 << 16) {
+        if (!out.write(buffered)) await once(out, "drain");
+        buffered = "";
+      }
+    }
+    out.end(buffered);
+    await once(out, "finish");
+    await rename(tmp, path);
+  } catch (e) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+export async function ensureDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true });
+}
+
+/** Lists a layers folder from disk into the listing core's buildLayerSet reads. */
+export async function listLayersDir(root: string): Promise<LayersListing> {
+  let entries;
+  try {
+    const s = await stat(root);
+    if (!s.isDirectory()) throw new TraitloomError("LAYERS_NOT_FOUND", `${root}: expected a layers folder, found a file`);
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (e) {
+    if (e instanceof TraitloomError) throw e;
+    throw new TraitloomError("LAYERS_NOT_FOUND", `${root}: expected a layers folder, found nothing there`);
+  }
+  const folders: ListedFolder[] = [];
+  const rootFiles: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = join(root, entry.name);
+    const s = await stat(full).catch(() => undefined);
+    if (!s) continue;
+    if (!s.isDirectory()) {
+      rootFiles.push(entry.name);
+      continue;
+    }
+    const folder: ListedFolder = { folder: entry.name, files: [], subfolders: [] };
+    for (const inner of await readdir(full, { withFileTypes: true })) {
+      const innerStat = await stat(join(full, inner.name)).catch(() => undefined);
+      if (!innerStat) continue;
+      if (innerStat.isDirectory()) folder.subfolders.push(inner.name);
+      else folder.files.push({ name: inner.name, size: innerStat.size });
+    }
+    folders.push(folder);
+  }
+  return { root, folders, rootFiles };
+}

@@ -1,0 +1,69 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { RenderedToken, RenderTask, RenderWorkerInit, RenderWorkerResponse } from "./renderWorkerProtocol.js";
+
+/** Tokens per message to a worker: enough to keep message overhead negligible, few enough for a prompt Ctrl-C. */
+const BATCH_TOKENS = 8;
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+const RUNNING_FROM_SOURCE = import.meta.url.endsWith(".ts");
+
+function startWorker(init: RenderWorkerInit): Worker {
+  const url = new URL(`./renderWorker.${RUNNING_FROM_SOURCE ? "ts" : "js"}`, import.meta.url);
+  // From source (tests, benchmarks) the worker is TypeScript: load it through tsx.
+  return new Worker(url, { workerData: init, execArgv: RUNNING_FROM_SOURCE ? ["--import", "tsx"] : [] });
+}
+
+/**
+ * Renders tokens on `workers` worker threads sharing one TraitPack. Calls onRendered for every finished
+ * token (in completion order). On abort it stops handing out work, lets batches in flight finish
+ * (milliseconds), and resolves; the caller reads signal.aborted.
+ */
+export async function renderTokens(
+  init: RenderWorkerInit,
+  tasks: Iterable<RenderTask>,
+  options: { workers: number; signal?: AbortSignal | undefined; onRendered: (token: RenderedToken) => void },
+): Promise<void> {
+  const iterator = tasks[Symbol.iterator]();
+  let batchNo = 0;
+  const nextBatch = (): RenderTask[] | undefined => {
+    if (options.signal?.aborted) return undefined;
+    const batch: RenderTask[] = [];
+    while (batch.length < BATCH_TOKENS) {
+      const r = iterator.next();
+      if (r.done) break;
+      batch.push(r.value);
+    }
+    return batch.length > 0 ? batch : undefined;
+  };
+  const workers = Array.from({ length: Math.max(1, options.workers) }, () => startWorker(init));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = (): void => {
+              const batch = nextBatch();
+              if (!batch) return resolve();
+              worker.postMessage({ type: "render", batch: batchNo++, tokens: batch });
+            };
+            worker.on("message", (msg: RenderWorkerResponse) => {
+              if (!msg.ok) return reject(new Error(msg.message));
+              for (const r of msg.results) options.onRendered(r);
+              send();
+            });
+            worker.on("error", reject);
+            worker.on("exit", (code) => {
+              if (code !== 0) reject(new Error(`render worker exited with code ${code}`));
+            });
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

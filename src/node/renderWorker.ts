@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import sharp from "sharp";
+import { compositeTraits } from "../render/composite.js";
+import type { PreparedTrait } from "../render/composite.js";
+import { unpackTraits } from "../render/pack.js";
+import { PNG_PRESETS, encodePng, rgbaToRgb } from "./png.js";
+import type { RenderedToken, RenderTask, RenderWorkerInit, RenderWorkerRequest, RenderWorkerResponse } from "./renderWorkerProtocol.js";
+
+const init = workerData as RenderWorkerInit;
+const traits = unpackTraits(init.pack);
+const { canvasWidth: width, canvasHeight: height } = init.pack;
+const canvas = new Uint8Array(width * height * 4);
+const rgb = new Uint8Array(width * height * 3);
+const layerTraits: PreparedTrait[] = [];
+
+async function encode(opaque: boolean): Promise<Uint8Array> {
+  switch (init.format) {
+    case "png":
+      return opaque
+        ? encodePng(rgbaToRgb(canvas, rgb), width, height, 3, PNG_PRESETS[init.compression])
+        : encodePng(canvas, width, height, 4, PNG_PRESETS[init.compression]);
+    case "webp":
+      return sharp(canvas, { raw: { width, height, channels: 4 } })
+        .webp({ quality: init.quality, alphaQuality: 100 })
+        .toBuffer();
+    case "jpeg":
+      return sharp(canvas, { raw: { width, height, channels: 4 } })
+        .flatten({ background: `#${init.flattenColor}` })
+        .jpeg({ quality: init.quality, mozjpeg: false })
+        .toBuffer();
+  }
+}
+
+/** A killed run leaves whole files or none, never half of one. */
+function writeAtomic(dir: string, name: string, data: Uint8Array | string): void {
+  const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, join(dir, name));
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+async function renderOne(task: RenderTask): Promise<RenderedToken> {
+  layerTraits.length = 0;
+  task.traits.forEach((t, l) => {
+    const trait = traits[l]?.[t];
+    if (!trait) throw new Error(`token ${task.id}: no trait ${t} on layer ${l}`);
+    layerTraits.push(trait);
+  });
+  const opaque = compositeTraits(canvas, layerTraits);
+  const bytes = await encode(opaque);
+  writeAtomic(init.imagesDir, `${task.id}.${init.extension}`, bytes);
+  writeAtomic(init.metadataDir, `${task.id}.json`, task.metadata);
+  return { id: task.id, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+}
+
+parentPort?.on("message", (msg: RenderWorkerRequest) => {
+  if (msg.type === "close") {
+    parentPort?.close();
+    return;
+  }
+  void (async () => {
+    let reply: RenderWorkerResponse;
+    try {
+      const results: RenderedToken[] = [];
+      for (const task of msg.tokens) results.push(await renderOne(task));
+      reply = { type: "rendered", batch: msg.batch, ok: true, results };
+    } catch (e) {
+      reply = { type: "rendered", batch: msg.batch, ok: false, message: e instanceof Error ? e.message : String(e) };
+    }
+    parentPort?.postMessage(reply);
+  })();
+});
