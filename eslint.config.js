@@ -14,6 +14,7 @@ export default tseslint.config(
   {
     // core and render run unchanged in Node, workers and the browser: no Node built-ins, no sharp, no clock, no Math.random.
     files: ["src/core/**/*.ts", "src/render/**/*.ts"],
+    ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["node:*", "sharp", "fs", "path", "crypto"] }],
       "no-restricted-properties": [

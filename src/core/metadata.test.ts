@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { sha256Hex } from "./hash.js";
+import { buildLayerSet } from "./layers.js";
+import { metadataJson, tokenMetadata, tokenRecord } from "./metadata.js";
+import { allMetadataChunks, manifestChunks, rarityJsonChunks } from "./output.js";
+import { planCollection } from "./planner.js";
+import { rarityCsv, rarityReport } from "./rarity.js";
+import { resolveSettings } from "./settings.js";
+
+const set = buildLayerSet({
+  root: "mem",
+  rootFiles: [],
+  folders: [
+    { folder: "01-Background", files: [{ name: "Sky#3.png", size: 1 }, { name: "Night#1.png", size: 1 }], subfolders: [] },
+    { folder: "02-Hat", files: [{ name: "None#2.png", size: 1 }, { name: "Cap, red#1.png", size: 1 }, { name: "Crown#1.png", size: 1 }], subfolders: [] },
+  ],
+});
+
+describe("metadata", () => {
+  const settings = resolveSettings({ namePrefix: "Loom", baseUri: "ipfs://cid/", startId: 0, extraAttributes: [{ trait_type: "Gen", value: 1 }] }, { count: 6, seed: "m" });
+  const plan = planCollection(set, 6, "m");
+
+  it("writes ERC-721 fields, attributes in layer order, without None traits", () => {
+    const metas = Array.from({ length: 6 }, (_, i) => tokenMetadata(tokenRecord(set, plan, i, settings), settings));
+    expect(metas.map((m) => m.edition)).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const m of metas) {
+      expect(m.name).toBe(`Loom #${String(m.edition)}`);
+      expect(m.image).toBe(`ipfs://cid/${String(m.edition)}.png`);
+      const attrs = m.attributes as Array<{ trait_type: string; value: unknown }>;
+      expect(attrs[0]?.trait_type).toBe("Background");
+      expect(attrs.some((a) => a.value === "None")).toBe(false);
+      expect(attrs[attrs.length - 1]).toEqual({ trait_type: "Gen", value: 1 });
+    }
+    expect(metas.filter((m) => (m.attributes as unknown[]).length === 2)).toHaveLength(2);
+  });
+
+  it("dnaHash is equal exactly for equal unique-layer traits", () => {
+    const records = Array.from({ length: 6 }, (_, i) => tokenRecord(set, plan, i, settings));
+    expect(new Set(records.map((r) => r.dnaHash)).size).toBe(6);
+    expect(new Set(records.map((r) => r.dna)).size).toBe(6);
+  });
+
+  it("metadata JSON bytes are stable", () => {
+    const r = tokenRecord(set, plan, 0, settings);
+    expect(metadataJson(tokenMetadata(r, settings))).toBe(metadataJson(tokenMetadata(r, settings)));
+    expect(metadataJson(tokenMetadata(r, settings)).endsWith("}\n")).toBe(true);
+  });
+
+  it("optional fields appear only when set", () => {
+    const s2 = resolveSettings({ externalUrl: "https://x.io/t/{id}", backgroundColor: "ffeedd", extraMetadata: { artist: "Ann" } }, { count: 6, seed: "m" });
+    const m = tokenMetadata(tokenRecord(set, plan, 0, s2), s2);
+    expect(m.external_url).toBe(`https://x.io/t/${String(m.edition)}`);
+    expect(m.background_color).toBe("ffeedd");
+    expect(m.artist).toBe("Ann");
+    expect(Object.keys(tokenMetadata(tokenRecord(set, plan, 0, settings), settings))).not.toContain("external_url");
+  });
+
+  it("needs a count and a seed", () => {
+    expect(() => resolveSettings({}, { seed: "s" })).toThrow(/^count: expected how many tokens/);
+    expect(() => resolveSettings({ count: 2 })).toThrow(/^seed: expected a seed/);
+  });
+});
+
+describe("collection files", () => {
+  const settings = resolveSettings({}, { count: 6, seed: "c" });
+  const plan = planCollection(set, 6, "c");
+  const records = Array.from({ length: 6 }, (_, i) => tokenRecord(set, plan, i, settings));
+
+  it("_metadata.json chunks join to a JSON array of every token", () => {
+    const text = [...allMetadataChunks(records.map((r) => tokenMetadata(r, settings)))].join("");
+    const parsed = JSON.parse(text) as unknown[];
+    expect(parsed).toHaveLength(6);
+    expect(parsed[2]).toEqual(JSON.parse(metadataJson(tokenMetadata(records[2]!, settings))));
+  });
+
+  it("manifest carries every token and the provenance hash over image hashes in id order", () => {
+    const hashes = records.map((_, i) => sha256Hex(`image ${i}`));
+    let reported = "";
+    const header = { seed: "c", count: 6, startId: 1, width: 8, height: 8, format: "png" as const, configHash: "x", inputHash: "y" };
+    const text = [...manifestChunks(header, records.map((token, i) => ({ token, imageSha256: hashes[i]! })), (p) => (reported = p))].join("");
+    const manifest = JSON.parse(text) as { provenance: string; tokens: Array<{ id: number; image: string; traits: Record<string, string> }>; seed: string };
+    expect(manifest.seed).toBe("c");
+    expect(manifest.tokens.map((t) => t.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(manifest.provenance).toBe(sha256Hex(hashes.join("")));
+    expect(reported).toBe(manifest.provenance);
+    expect(Object.keys(manifest.tokens[0]!.traits)).toEqual(["Background", "Hat"]);
+  });
+
+  it("rarity: counts per layer sum to the collection, ranks are a permutation, CSV quotes commas", () => {
+    const report = rarityReport(set, plan);
+    const byLayer = new Map<string, number>();
+    for (const t of report.traits) byLayer.set(t.layer, (byLayer.get(t.layer) ?? 0) + t.actualCount);
+    expect([...byLayer.values()]).toEqual([6, 6]);
+    expect([...report.ranks].sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    const csv = rarityCsv(report);
+    expect(csv.split("\n")[0]).toBe("layer,trait,weight,expected_count,actual_count,expected_share,actual_share");
+    expect(csv).toContain('Hat,"Cap, red",1,1.50,');
+    const json = JSON.parse([...rarityJsonChunks(report, (i) => i + 1)].join("")) as { tokens: Array<{ id: number; rank: number }> };
+    expect(json.tokens).toHaveLength(6);
+    const rarest = json.tokens.find((t) => t.rank === 1)!;
+    expect(report.scores[rarest.id - 1]).toBe(Math.max(...report.scores));
+  });
+});

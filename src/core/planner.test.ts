@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import type { LayerSet } from "./layers.js";
+import { buildLayerSet } from "./layers.js";
+import type { Plan } from "./planner.js";
+import { apportion, capacityOf, planCollection, traitOf } from "./planner.js";
+import { createRng } from "./rng.js";
+
+function layerSet(layers: Array<{ name: string; weights: number[]; unique?: boolean }>): LayerSet {
+  return buildLayerSet(
+    {
+      root: "mem",
+      rootFiles: [],
+      folders: layers.map((l, i) => ({
+        folder: `${String(i).padStart(2, "0")}-${l.name}`,
+        files: l.weights.map((w, t) => ({ name: `T${String(t).padStart(2, "0")}#${w}.png`, size: 1 })),
+        subfolders: [],
+      })),
+    },
+    { layers: layers.map((l, i) => ({ name: l.name, folder: `${String(i).padStart(2, "0")}-${l.name}`, countsForUniqueness: l.unique ?? true })) },
+  );
+}
+
+function uniqueKeys(set: LayerSet, plan: Plan): number {
+  const keys = new Set<string>();
+  for (let i = 0; i < plan.count; i++) {
+    keys.add(set.layers.filter((l) => l.countsForUniqueness).map((l) => traitOf(plan, i, l.index)).join(","));
+  }
+  return keys.size;
+}
+
+function recount(set: LayerSet, plan: Plan): number[][] {
+  const counts = set.layers.map((l) => l.traits.map(() => 0));
+  for (let i = 0; i < plan.count; i++) for (const l of set.layers) (counts[l.index] as number[])[traitOf(plan, i, l.index)]! += 1;
+  return counts;
+}
+
+const HASHLIPS_LIKE = layerSet([
+  { name: "Background", weights: [1] },
+  { name: "Eyeball", weights: [50, 50] },
+  { name: "Eye color", weights: [1, 1, 1, 1, 10, 1] },
+  { name: "Iris", weights: [20, 60, 20] },
+  { name: "Shine", weights: [100] },
+  { name: "Bottom lid", weights: [40, 20, 40] },
+  { name: "Top lid", weights: [50, 20, 30] },
+]);
+
+describe("apportion", () => {
+  it("every share is within 1 of its exact value and the shares sum to the total", () => {
+    const rng = createRng("a");
+    for (const [total, weights] of [
+      [1000, [1, 2, 3, 4]],
+      [7, [1, 1, 1]],
+      [100, [0.5, 0.25, 0.25, 0]],
+      [12345, [33, 0, 1, 7, 7, 7]],
+    ] as Array<[number, number[]]>) {
+      const shares = apportion(total, weights, rng);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+      shares.forEach((s, i) => expect(Math.abs(s - (total * (weights[i] ?? 0)) / sum)).toBeLessThan(1));
+      weights.forEach((w, i) => w === 0 && expect(shares[i]).toBe(0));
+    }
+  });
+});
+
+describe("planCollection", () => {
+  it("capacity of the HashLips sample order is 324, and 325 fails naming it and the layers", () => {
+    expect(capacityOf(HASHLIPS_LIKE.layers)).toBe(324);
+    expect(() => planCollection(HASHLIPS_LIKE, 325, "s")).toThrow(
+      "asked for 325 tokens but the layers allow only 324 unique combinations (Background 1 × Eyeball 2 × Eye color 6 × Iris 3 × Shine 1 × Bottom lid 3 × Top lid 3)",
+    );
+  });
+
+  it("makes every one of the 324 combinations when asked for all, and reports the moved rarity", () => {
+    const plan = planCollection(HASHLIPS_LIKE, 324, "s");
+    expect(uniqueKeys(HASHLIPS_LIKE, plan)).toBe(324);
+    expect(plan.counts[2]).toEqual([54, 54, 54, 54, 54, 54]);
+    expect(plan.deviations.find((d) => d.layer === "Eye color" && d.trait === "T04")).toMatchObject({ expected: 216, actual: 54 });
+  });
+
+  it.each([50, 100, 200, 300, 323])("never fails while combinations remain: %i of 324 are unique", (n) => {
+    const plan = planCollection(HASHLIPS_LIKE, n, `seed-${n}`);
+    expect(uniqueKeys(HASHLIPS_LIKE, plan)).toBe(n);
+    expect(recount(HASHLIPS_LIKE, plan)).toEqual(plan.counts);
+  });
+
+  it("exact rarity on a large layer set: every count within 1 of count × weight / Σweights, all unique", () => {
+    const set = layerSet(
+      Array.from({ length: 9 }, (_, l) => ({
+        name: `L${l}`,
+        weights: Array.from({ length: 3 + ((l * 5) % 9) }, (_, t) => 1 + ((t * 13 + l * 7) % 40)),
+      })),
+    );
+    const N = 20000;
+    const plan = planCollection(set, N, "large");
+    expect(uniqueKeys(set, plan)).toBe(N);
+    expect(plan.deviations).toEqual([]);
+    const counts = recount(set, plan);
+    set.layers.forEach((layer, l) => {
+      const total = layer.traits.reduce((a, t) => a + t.weight, 0);
+      layer.traits.forEach((t, i) => expect(Math.abs((counts[l]?.[i] ?? 0) - (N * t.weight) / total)).toBeLessThan(1));
+    });
+  });
+
+  it("skewed weights that still allow exact counts stay exact", () => {
+    const set = layerSet([
+      { name: "Rare", weights: [90, 5, 5] },
+      { name: "A", weights: Array.from({ length: 20 }, () => 1) },
+      { name: "B", weights: Array.from({ length: 20 }, (_, i) => 1 + (i % 4)) },
+      { name: "C", weights: [1, 2, 3, 4, 5] },
+    ]);
+    const plan = planCollection(set, 1000, "skew");
+    expect(uniqueKeys(set, plan)).toBe(1000);
+    expect(plan.deviations).toEqual([]);
+  });
+
+  it("weight 0 is never chosen", () => {
+    const set = layerSet([
+      { name: "A", weights: [1, 0, 1] },
+      { name: "B", weights: [0, 3, 1, 1] },
+    ]);
+    const plan = planCollection(set, 6, "z");
+    expect(capacityOf(set.layers)).toBe(6);
+    expect(recount(set, plan)[0]?.[1]).toBe(0);
+    expect(recount(set, plan)[1]?.[0]).toBe(0);
+    expect(() => planCollection(set, 7, "z")).toThrow(/allow only 6/);
+  });
+
+  it("layers that do not count for uniqueness do not add capacity but still follow their weights", () => {
+    const set = layerSet([
+      { name: "A", weights: [1, 1, 1] },
+      { name: "Sparkle", weights: [2, 1], unique: false },
+    ]);
+    expect(capacityOf(set.layers)).toBe(3);
+    const plan = planCollection(set, 3, "u");
+    expect(uniqueKeys(set, plan)).toBe(3);
+    expect(plan.counts[1]).toEqual([2, 1]);
+  });
+
+  it("is deterministic for a seed and differs across seeds", () => {
+    const a = planCollection(HASHLIPS_LIKE, 200, "same");
+    const b = planCollection(HASHLIPS_LIKE, 200, "same");
+    const c = planCollection(HASHLIPS_LIKE, 200, "other");
+    expect(Buffer.from(a.traits.buffer).equals(Buffer.from(b.traits.buffer))).toBe(true);
+    expect(Buffer.from(a.traits.buffer).equals(Buffer.from(c.traits.buffer))).toBe(false);
+  });
+
+  it("shuffles tokens: the rarest trait is not clustered at the start or end", () => {
+    const set = layerSet([
+      { name: "A", weights: [90, 10] },
+      { name: "B", weights: Array.from({ length: 50 }, () => 1) },
+      { name: "C", weights: Array.from({ length: 50 }, () => 1) },
+    ]);
+    const plan = planCollection(set, 1000, "spread");
+    const rareAt: number[] = [];
+    for (let i = 0; i < 1000; i++) if (traitOf(plan, i, 0) === 1) rareAt.push(i);
+    expect(rareAt.length).toBe(100);
+    const firstHalf = rareAt.filter((i) => i < 500).length;
+    expect(firstHalf).toBeGreaterThan(25);
+    expect(firstHalf).toBeLessThan(75);
+  });
+
+  it("rejects a count that is not a whole number >= 1", () => {
+    expect(() => planCollection(HASHLIPS_LIKE, 0, "s")).toThrow(/count: expected a whole number >= 1, found 0/);
+    expect(() => planCollection(HASHLIPS_LIKE, 1.5, "s")).toThrow(/found 1.5/);
+  });
+});
