@@ -1,0 +1,93 @@
+/**
+ * npm run bench -- [layersDir] [--size 512] [--count 1000] [-c traitloom.json] [--no-write]
+ *
+ * One table from one run: tokens/s, CPU seconds, peak RSS and mean image bytes for (a) a HashLips-style
+ * baseline (one thread, every layer decoded for every token, PNG zlib 6 adaptive), (b) the engine at default
+ * settings, (c) the engine's fastest preset. Each variant runs in its own process. The table is printed and
+ * written to docs/benchmarks.md (a section per layer set and size) with the machine, the command and the date.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { prepareCollection, readConfigFile } from "../src/node/generate.js";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    size: { type: "string", default: "512" },
+    count: { type: "string", default: "1000" },
+    config: { type: "string", short: "c" },
+    "no-write": { type: "boolean" },
+  },
+});
+const layersDir = positionals[0] ?? "assets/demo-layers";
+const size = Number(values.size);
+const config = values.config ? await readConfigFile(values.config) : {};
+delete config.layersDir;
+const { plan } = await prepareCollection({ layersDir, config, count: 1, seed: "bench" });
+let count = Number(values.count);
+if (count > plan.capacity) {
+  console.log(`note: ${layersDir} allows ${plan.capacity} unique tokens; measuring ${plan.capacity}`);
+  count = plan.capacity;
+}
+
+interface Figures {
+  tokens: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  meanBytes: number;
+}
+
+function run(kind: string, compression?: string): Figures {
+  const out = mkdtempSync(join(tmpdir(), "traitloom-bench-"));
+  try {
+    const args = ["--import", "tsx", "bench/variant.ts", kind, layersDir, out, String(count), String(size), JSON.stringify(config)];
+    if (compression) args.push(compression);
+    const stdout = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Figures;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const variants: Array<[string, Figures]> = [];
+for (const [label, kind, compression] of [
+  ["(a) HashLips-style baseline: 1 thread, decode per token, zlib 6 adaptive", "baseline", undefined],
+  ["(b) engine, default (balanced)", "engine", "balanced"],
+  ["(c) engine, fastest preset (fast)", "engine", "fast"],
+] as const) {
+  process.stderr.write(`running ${label}…\n`);
+  variants.push([label, run(kind, compression)]);
+}
+const base = variants[0]?.[1];
+const rows = variants.map(([label, f]) => {
+  const rate = f.tokens / f.seconds;
+  const baseRate = base ? base.tokens / base.seconds : rate;
+  return `| ${label} | ${rate.toFixed(1)} | ${(rate / baseRate).toFixed(1)}x | ${f.cpuSeconds.toFixed(1)} | ${f.peakRssMb.toFixed(0)} | ${(f.meanBytes / 1024).toFixed(1)} | ${base ? (f.meanBytes / base.meanBytes).toFixed(2) : "1.00"}x |`;
+});
+const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
+const key = `${layersDir}@${size}`;
+const section = [
+  `<!-- bench:${key} -->`,
+  `### ${layersDir} at ${size}x${size}, ${count} tokens`,
+  "",
+  `\`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  "",
+  "| variant | tokens/s | vs baseline | CPU s | peak RSS MB | mean KB/image | size vs baseline |",
+  "|---|---|---|---|---|---|---|",
+  ...rows,
+  `<!-- /bench:${key} -->`,
+].join("\n");
+console.log(section);
+
+if (!values["no-write"]) {
+  const path = "docs/benchmarks.md";
+  let doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n\nFigures written by the benchmark runs themselves; never typed in.\n\n## Node engine (`npm run bench`)\n";
+  const re = new RegExp(`<!-- bench:${key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} -->[\\s\\S]*?<!-- /bench:${key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} -->`);
+  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(path, doc);
+  console.log(`written to ${path}`);
+}

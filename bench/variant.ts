@@ -1,0 +1,83 @@
+/**
+ * One benchmark variant, run in its own process so peak RSS and CPU time are its own.
+ * Prints one JSON line: { tokens, seconds, cpuSeconds, peakRssMb, meanBytes }.
+ *
+ *   tsx bench/variant.ts <baseline|engine> <layersDir> <outDir> <count> <size> <configJson> [compression] [workers]
+ */
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import sharp from "sharp";
+import type { TraitloomConfig } from "../src/core/config.js";
+import { parseConfig } from "../src/core/config.js";
+import { tokenRecord } from "../src/core/metadata.js";
+import { compositeTraits, prepareTrait } from "../src/render/composite.js";
+import { generateCollection, prepareCollection } from "../src/node/generate.js";
+import { PNG_PRESETS, encodePng } from "../src/node/png.js";
+
+const [kind, layersDir, outDir, countText, sizeText, configJson, compression = "balanced", workersText] = process.argv.slice(2);
+if (!kind || !layersDir || !outDir || !countText || !sizeText || !configJson) throw new Error("usage: variant.ts <kind> <layersDir> <outDir> <count> <size> <configJson> [compression] [workers]");
+const count = Number(countText);
+const size = Number(sizeText);
+const config: TraitloomConfig = parseConfig({
+  ...(JSON.parse(configJson) as object),
+  width: size,
+  height: size,
+  resize: "stretch",
+  image: { compression },
+});
+
+/**
+ * The HashLips art engine's way, on one thread: every layer file decoded again for every token, composited,
+ * encoded as PNG at zlib level 6 with adaptive filtering (libpng's default, what node-canvas writes).
+ */
+async function baseline(): Promise<void> {
+  sharp.concurrency(1);
+  const { layerSet, plan, settings } = await prepareCollection({ layersDir, config, count, seed: "bench" });
+  mkdirSync(join(outDir, "images"), { recursive: true });
+  const canvas = new Uint8Array(size * size * 4);
+  for (let i = 0; i < count; i++) {
+    const record = tokenRecord(layerSet, plan, i, settings);
+    const traits = [];
+    for (const t of record.traits) {
+      const { data } = await sharp(join(layersDir, t.file))
+        .toColourspace("srgb")
+        .ensureAlpha()
+        .resize(size, size, { fit: "fill" })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      traits.push(prepareTrait(new Uint8Array(data.buffer, data.byteOffset, data.length), size, size));
+    }
+    compositeTraits(canvas, traits);
+    writeFileSync(join(outDir, "images", `${record.id}.png`), encodePng(canvas, size, size, 4, PNG_PRESETS.baseline));
+  }
+}
+
+async function engine(): Promise<void> {
+  await generateCollection({
+    layersDir,
+    config,
+    outDir,
+    count,
+    seed: "bench",
+    overwrite: true,
+    workers: workersText ? Number(workersText) : undefined,
+  });
+}
+
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+await (kind === "baseline" ? baseline() : engine());
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const images = join(outDir, "images");
+const files = readdirSync(images).filter((f) => f.endsWith(".png"));
+const bytes = files.reduce((a, f) => a + statSync(join(images, f)).size, 0);
+process.stdout.write(
+  `${JSON.stringify({
+    tokens: count,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    meanBytes: bytes / Math.max(1, files.length),
+  })}\n`,
+);
