@@ -14,8 +14,11 @@ import { compositeTraits, prepareTrait } from "../src/render/composite.js";
 import { generateCollection, prepareCollection } from "../src/node/generate.js";
 import { PNG_PRESETS, encodePng } from "../src/node/png.js";
 
-const [kind, layersDir, outDir, countText, sizeText, configJson, compression = "balanced", workersText] = process.argv.slice(2);
-if (!kind || !layersDir || !outDir || !countText || !sizeText || !configJson) throw new Error("usage: variant.ts <kind> <layersDir> <outDir> <count> <size> <configJson> [compression] [workers]");
+const argv = process.argv.slice(2);
+if (argv.length < 6) throw new Error("usage: variant.ts <kind> <layersDir> <outDir> <count> <size> <configJson> [compression] [workers]");
+const [kind, layersDir, outDir, countText, sizeText, configJson] = argv as [string, string, string, string, string, string];
+const compression = argv[6] ?? "balanced";
+const workersText = argv[7];
 const count = Number(countText);
 const size = Number(sizeText);
 const config: TraitloomConfig = parseConfig({
