@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Render tests start worker pools of their own; two cores are shared better by fewer test files at once.
     maxWorkers: 2,
+    // Builds dist/ once: the CLI tests spawn bin/traitloom.js.
+    globalSetup: ["test/globalSetup.ts"],
   },
 });

@@ -12,9 +12,12 @@ export function defaultWorkerCount(): number {
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith(".ts");
 
 function startWorker(init: RenderWorkerInit): Worker {
-  const url = new URL(`./renderWorker.${RUNNING_FROM_SOURCE ? "ts" : "js"}`, import.meta.url);
-  // From source (tests, benchmarks) the worker is TypeScript: load it through tsx.
-  return new Worker(url, { workerData: init, execArgv: RUNNING_FROM_SOURCE ? ["--import", "tsx"] : [] });
+  if (!RUNNING_FROM_SOURCE) return new Worker(new URL("./renderWorker.js", import.meta.url), { workerData: init });
+  // From source (tests, benchmarks) the worker is TypeScript. Node 20 ignores `--import tsx` in a worker's
+  // execArgv ("Unknown file extension .ts"), so a two-line bootstrap registers tsx in the worker, then loads it.
+  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const worker = JSON.stringify(new URL("./renderWorker.ts", import.meta.url).href);
+  return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${worker}); });`, { eval: true, workerData: init });
 }
 
 /**
