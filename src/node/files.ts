@@ -46,6 +46,15 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string>):
   }
 }
 
+/** Names of the temp files of writeFileAtomic and the render workers: ".<name>.<pid>[.<n>].tmp". */
+const TEMP_FILE_RE = /^\..+\.\d+(?:\.\d+)?\.tmp$/;
+
+/** Removes temp files that a killed run left in dir (not recursive). */
+export async function removeTempFiles(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => []);
+  await Promise.all(names.filter((n) => TEMP_FILE_RE.test(n)).map((n) => rm(join(dir, n), { force: true })));
+}
+
 export async function ensureDir(path: string): Promise<void> {
   await mkdir(path, { recursive: true });
 }

@@ -18,7 +18,7 @@ import type { CollectionSettings } from "../core/settings.js";
 import { imageExtensionOf, resolveSettings } from "../core/settings.js";
 import { seedFromEntropy } from "../core/rng.js";
 import { packTraits } from "../render/pack.js";
-import { ensureDir, listLayersDir, writeChunksAtomic, writeFileAtomic } from "./files.js";
+import { ensureDir, listLayersDir, removeTempFiles, writeChunksAtomic, writeFileAtomic } from "./files.js";
 import { defaultWorkerCount, renderTokens } from "./pool.js";
 import type { RenderTask } from "./renderWorkerProtocol.js";
 import { loadTraits } from "./traits.js";
@@ -150,9 +150,13 @@ async function exists(path: string): Promise<boolean> {
 export async function generateCollection(options: GenerateOptions): Promise<GenerateResult> {
   const log = options.onLog ?? (() => undefined);
   const { config, layersDir, layerSet, settings, seedWasGenerated, plan } = await prepareCollection(options);
-  const loaded = await loadTraits(layersDir, layerSet, config, options.signal);
-  const { width, height } = loaded;
   const N = settings.count;
+  const loaded = await loadTraits(layersDir, layerSet, config, options.signal).catch((e: unknown) => {
+    // Ctrl-C while traits decode is a stop like any other, not an internal error with a stack trace.
+    if (options.signal?.aborted) throw new TraitloomError("ABORTED", `stopped: 0 of ${N} tokens done; nothing was written to ${options.outDir}`);
+    throw e;
+  });
+  const { width, height } = loaded;
   const ext = imageExtensionOf(settings.format);
 
   const settingsJson = JSON.stringify({ ...settings, width, height });
@@ -190,6 +194,8 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
     }
   }
   await Promise.all([ensureDir(imagesDir), ensureDir(metadataDir), ensureDir(stateDir)]);
+  // A run killed between writing a temp file and renaming it leaves the temp file behind: never part of the output.
+  await Promise.all([outDir, imagesDir, metadataDir, stateDir].map((dir) => removeTempFiles(dir)));
 
   // Token records are cheap to derive from the plan: made when needed, never held for the whole collection.
   const recordAt = (i: number): TokenRecord => tokenRecord(layerSet, plan, i, settings);
