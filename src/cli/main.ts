@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { isTraitloomError, TraitloomError } from "../core/errors.js";
 import { buildLayerSet } from "../core/layers.js";
@@ -66,9 +67,11 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
   }
   const layerSet = buildLayerSet(await listLayersDir(layersDir));
   for (const w of layerSet.warnings) io.err(`warning: ${w}`);
+  // generate reads layersDir relative to the config file, so write it so: `init ./layers -o config/x.json` gives "../layers".
+  const targetDir = dirname(resolve(target));
   const config = {
     $schema: "https://unpkg.com/traitloom/schema/traitloom.schema.json",
-    layersDir,
+    layersDir: relative(targetDir, resolve(layersDir)).split(sep).join("/") || ".",
     namePrefix: "My Collection",
     description: "",
     baseUri: "ipfs://REPLACE_WITH_CID",
@@ -79,6 +82,7 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
       traits: Object.fromEntries(l.traits.map((t) => [t.name, t.weight])),
     })),
   };
+  await mkdir(targetDir, { recursive: true });
   await writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`);
   io.out(`wrote ${target}: ${layerSet.layers.length} layers, ${layerSet.layers.reduce((a, l) => a + l.traits.length, 0)} traits, ${capacityOf(layerSet.layers)} unique combinations`);
   return EXIT_OK;
