@@ -1,0 +1,238 @@
+/**
+ * The collection worker: plans the collection with core (the same calls as the CLI), then writes the archive as
+ * images arrive from the render workers' ports: images/<id>.png, metadata/<id>.json, and at the end
+ * _metadata.json, manifest.json, rarity.json and rarity.csv. The archive is a file in the origin-private file
+ * system written through a sync access handle, so images never pile up in memory; where the browser offers no
+ * such file, it is kept as a Blob (the browser may page it to disk).
+ */
+import { parseConfig } from "../core/config.js";
+import { sha256Hex } from "../core/hash.js";
+import { buildLayerSet, type LayerSet } from "../core/layers.js";
+import { planCollection, type Plan } from "../core/planner.js";
+import { rarityCsv, rarityReport } from "../core/rarity.js";
+import { resolveSettings, type CollectionSettings } from "../core/settings.js";
+import type { CollectionEvent, CollectionInput, CollectionMethods, FinishResult, ImageMessage, StartRequest } from "../render/protocol.js";
+import { allMetadataPieces, manifestPieces, provenanceOf, rarityJsonPieces, tokenMetadataJson } from "./output.js";
+import { serve, toWorkerError, Transfer } from "./rpc.js";
+import { ZipWriter, type ZipSink } from "./zipWriter.js";
+import pkg from "../../package.json";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** The page hears about progress at most this often. */
+const PROGRESS_INTERVAL_MS = 100;
+const RUNS_DIR = "runs";
+
+const utf8 = new TextEncoder();
+
+interface Run {
+  request: StartRequest;
+  layerSet: LayerSet;
+  plan: Plan;
+  settings: CollectionSettings;
+  zip: ZipWriter;
+  sink: OpfsSink | MemorySink;
+  written: number;
+  hashes: string[];
+  imageOffsets: Float64Array;
+  imageSizes: Uint32Array;
+  progressTimer: ReturnType<typeof setTimeout> | undefined;
+  failed: boolean;
+}
+
+let run: Run | undefined;
+
+class OpfsSink implements ZipSink {
+  readonly kind = "opfs";
+  private at = 0;
+  constructor(private readonly handle: FileSystemSyncAccessHandle) {}
+  write(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += this.handle.write(bytes.subarray(done) as Uint8Array<ArrayBuffer>, { at: this.at + done });
+    this.at += bytes.length;
+  }
+  writeAt(bytes: Uint8Array, offset: number): void {
+    this.handle.write(bytes as Uint8Array<ArrayBuffer>, { at: offset });
+  }
+  close(): void {
+    this.handle.flush();
+    this.handle.close();
+  }
+}
+
+class MemorySink implements ZipSink {
+  readonly kind = "memory";
+  private readonly parts: Uint8Array[] = [];
+  private readonly starts: number[] = [];
+  private at = 0;
+  write(bytes: Uint8Array): void {
+    this.starts.push(this.at);
+    this.parts.push(bytes.slice());
+    this.at += bytes.length;
+  }
+  writeAt(bytes: Uint8Array, offset: number): void {
+    // Patches are headers written in one piece: find that piece.
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const part = this.parts[lo];
+    if (!part) throw new Error("zip: patch outside the archive");
+    part.set(bytes, offset - (this.starts[lo] ?? 0));
+  }
+  blob(): Blob {
+    return new Blob(this.parts as Uint8Array<ArrayBuffer>[], { type: "application/zip" });
+  }
+  close(): void {}
+}
+
+function prepare(input: CollectionInput): { layerSet: LayerSet; settings: CollectionSettings; plan: Plan } {
+  const config = parseConfig(input.config, "studio settings");
+  const layerSet = buildLayerSet(input.listing, config);
+  const settings = resolveSettings(config, { count: input.count, seed: input.seed });
+  const plan = planCollection(layerSet, settings.count, settings.seed);
+  return { layerSet, settings, plan };
+}
+
+async function openSink(zipName: string): Promise<OpfsSink | MemorySink> {
+  try {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle(RUNS_DIR, { create: true });
+    const file = await dir.getFileHandle(zipName, { create: true });
+    const handle = await file.createSyncAccessHandle();
+    handle.truncate(0);
+    return new OpfsSink(handle);
+  } catch {
+    return new MemorySink();
+  }
+}
+
+function post(event: CollectionEvent): void {
+  self.postMessage(event);
+}
+
+function reportProgress(r: Run, now: boolean): void {
+  if (now) {
+    if (r.progressTimer !== undefined) clearTimeout(r.progressTimer);
+    r.progressTimer = undefined;
+    post({ type: "event", event: "progress", written: r.written, bytes: r.zip.size });
+    return;
+  }
+  r.progressTimer ??= setTimeout(() => {
+    r.progressTimer = undefined;
+    post({ type: "event", event: "progress", written: r.written, bytes: r.zip.size });
+  }, PROGRESS_INTERVAL_MS);
+}
+
+function onImage(message: ImageMessage): void {
+  const r = run;
+  if (!r || r.failed) return;
+  try {
+    const index = message.index;
+    if (!Number.isInteger(index) || index < 0 || index >= r.plan.count || r.hashes[index] !== undefined) {
+      throw new Error(`collection: unexpected image for token index ${index}`);
+    }
+    const id = r.settings.startId + index;
+    const bytes = new Uint8Array(message.bytes);
+    const { dataOffset } = r.zip.addFile(`images/${id}.png`, bytes, message.crc32);
+    r.imageOffsets[index] = dataOffset;
+    r.imageSizes[index] = bytes.length;
+    r.zip.addFile(`metadata/${id}.json`, utf8.encode(tokenMetadataJson(r.layerSet, r.plan, r.settings, index).json));
+    r.hashes[index] = message.sha256;
+    r.written++;
+    reportProgress(r, r.written === r.plan.count);
+  } catch (e) {
+    r.failed = true;
+    post({ type: "event", event: "error", error: toWorkerError(e) });
+  }
+}
+
+function writeStreamed(zip: ZipWriter, name: string, pieces: Iterable<string>): void {
+  const entry = zip.beginFile(name);
+  for (const piece of pieces) entry.append(utf8.encode(piece));
+  entry.end();
+}
+
+serve<CollectionMethods>(self, {
+  plan(params) {
+    const { layerSet, settings, plan } = prepare(params);
+    const first = Math.max(0, Math.min(plan.count, params.sample.first));
+    const last = Math.min(plan.count, first + Math.max(0, params.sample.count));
+    const tokens = [];
+    for (let i = first; i < last; i++) {
+      const { record, json } = tokenMetadataJson(layerSet, plan, settings, i);
+      tokens.push({ index: i, id: record.id, traits: record.dna.split("-").map(Number), dna: record.dna, metadataJson: json });
+    }
+    return { count: plan.count, capacity: plan.capacity, deviations: plan.deviations, tokens };
+  },
+  async start(params) {
+    if (run) run.sink.close();
+    run = undefined;
+    const { layerSet, settings, plan } = prepare(params);
+    const sink = await openSink(params.zipName);
+    run = {
+      request: params,
+      layerSet,
+      plan,
+      settings,
+      zip: new ZipWriter(sink, new Date(params.modified)),
+      sink,
+      written: 0,
+      hashes: new Array<string>(plan.count),
+      imageOffsets: new Float64Array(plan.count),
+      imageSizes: new Uint32Array(plan.count),
+      progressTimer: undefined,
+      failed: false,
+    };
+    for (const p of params.ports) {
+      const port = p as MessagePort;
+      port.onmessage = (e: MessageEvent<ImageMessage>) => onImage(e.data);
+    }
+    const traits = plan.traits.slice();
+    return new Transfer(
+      { count: plan.count, layerCount: plan.layerCount, startId: settings.startId, traits, deviations: plan.deviations, storage: sink.kind },
+      [traits.buffer],
+    );
+  },
+  finish() {
+    const r = run;
+    if (!r) throw new Error("collection: start first");
+    if (r.written !== r.plan.count) throw new Error(`collection: ${r.written} of ${r.plan.count} images written`);
+    const report = rarityReport(r.layerSet, r.plan);
+    const provenance = provenanceOf(r.hashes);
+    writeStreamed(r.zip, "_metadata.json", allMetadataPieces(r.layerSet, r.plan, r.settings));
+    const head = {
+      tool: "traitloom-studio",
+      version: (pkg as { version: string }).version,
+      seed: r.settings.seed,
+      configHash: sha256Hex(JSON.stringify(r.request.config)),
+      count: r.plan.count,
+      startId: r.settings.startId,
+      width: r.request.width,
+      height: r.request.height,
+      provenance,
+    };
+    writeStreamed(r.zip, "manifest.json", manifestPieces(head, r.layerSet, r.plan, r.settings, r.hashes));
+    writeStreamed(r.zip, "rarity.json", rarityJsonPieces(report, r.settings.startId));
+    r.zip.addFile("rarity.csv", utf8.encode(rarityCsv(report)));
+    r.zip.finish();
+    r.sink.close();
+    const result: FinishResult = {
+      zipName: r.request.zipName,
+      storage: r.sink.kind,
+      bytes: r.zip.size,
+      imageOffsets: r.imageOffsets,
+      imageSizes: r.imageSizes,
+      traits: report.traits,
+      ranks: report.ranks,
+      scores: report.scores,
+      provenance,
+    };
+    if (r.sink instanceof MemorySink) result.blob = r.sink.blob();
+    run = undefined;
+    return new Transfer(result, [result.imageOffsets.buffer, result.imageSizes.buffer, result.ranks.buffer, result.scores.buffer]);
+  },
+});

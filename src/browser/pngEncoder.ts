@@ -1,0 +1,122 @@
+/**
+ * A PNG encoder for composited tokens in plain JS: straight-alpha RGBA in (as getImageData gives it), PNG out.
+ * Filtering is typed-array code; deflate is fflate's, whose low levels are several times faster than the
+ * zlib level Chromium's canvas.convertToBlob uses, at a file size close to it (docs/benchmarks.md, "Browser").
+ * A fully opaque token is written as RGB, a quarter less data to deflate.
+ */
+import { zlibSync } from "fflate";
+import { crc32 } from "./crc32.js";
+
+export type DeflateLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+
+export interface PngEncodeOptions {
+  /** fflate deflate level: 1 is the fastest that still compresses well. */
+  level: DeflateLevel;
+}
+
+const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+const COLOR_TYPE_RGB = 2;
+const COLOR_TYPE_RGBA = 6;
+/** PNG filter type bytes (PNG spec 9.2). */
+const FILTER_SUB = 1;
+const FILTER_UP = 2;
+const FILTER_PAETH = 4;
+/** Rows are scored on one byte in this many when choosing a filter. */
+const SCORE_STRIDE = 7;
+
+/** True where every pixel of straight-alpha RGBA has alpha 255. */
+export function isOpaque(rgba: Uint8Array | Uint8ClampedArray): boolean {
+  for (let p = 3; p < rgba.length; p += 4) if (rgba[p] !== 255) return false;
+  return true;
+}
+
+/**
+ * Encodes `rgba` (width*height*4 bytes, straight alpha) as an 8-bit PNG: RGB where every pixel is opaque, RGBA
+ * otherwise. Each row gets Sub, Up or Paeth, whichever scores the smallest on a sample of the row.
+ */
+export function encodePng(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, options: PngEncodeOptions): Uint8Array {
+  if (rgba.length !== width * height * 4) {
+    throw new RangeError(`encodePng: expected ${width * height * 4} bytes for ${width}x${height} RGBA, received ${rgba.length}`);
+  }
+  const opaque = isOpaque(rgba);
+  const bpp = opaque ? 3 : 4;
+  const stride = width * bpp;
+  // Pixels repacked (RGB drops alpha) into one buffer so filtering reads contiguous rows.
+  const raw = new Uint8Array(stride * height);
+  if (opaque) {
+    for (let s = 0, d = 0; s < rgba.length; s += 4, d += 3) {
+      raw[d] = rgba[s]!;
+      raw[d + 1] = rgba[s + 1]!;
+      raw[d + 2] = rgba[s + 2]!;
+    }
+  } else raw.set(rgba);
+  const filtered = new Uint8Array((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * stride;
+    const prev = row - stride;
+    const out = y * (stride + 1);
+    const filter = y === 0 ? FILTER_SUB : chooseFilter(raw, row, prev, stride, bpp);
+    filtered[out] = filter;
+    const o = out + 1;
+    if (filter === FILTER_SUB) {
+      for (let x = 0; x < bpp; x++) filtered[o + x] = raw[row + x]!;
+      for (let x = bpp; x < stride; x++) filtered[o + x] = raw[row + x]! - raw[row + x - bpp]!;
+    } else if (filter === FILTER_UP) {
+      for (let x = 0; x < stride; x++) filtered[o + x] = raw[row + x]! - raw[prev + x]!;
+    } else {
+      for (let x = 0; x < bpp; x++) filtered[o + x] = raw[row + x]! - raw[prev + x]!;
+      for (let x = bpp; x < stride; x++) filtered[o + x] = raw[row + x]! - paeth(raw[row + x - bpp]!, raw[prev + x]!, raw[prev + x - bpp]!);
+    }
+  }
+  const idat = zlibSync(filtered, { level: options.level, mem: 8 });
+  const ihdr = new Uint8Array(13);
+  const dv = new DataView(ihdr.buffer);
+  dv.setUint32(0, width);
+  dv.setUint32(4, height);
+  ihdr[8] = 8;
+  ihdr[9] = opaque ? COLOR_TYPE_RGB : COLOR_TYPE_RGBA;
+  const size = SIGNATURE.length + 12 + 13 + 12 + idat.length + 12;
+  const png = new Uint8Array(size);
+  png.set(SIGNATURE, 0);
+  let at = SIGNATURE.length;
+  at = writeChunk(png, at, "IHDR", ihdr);
+  at = writeChunk(png, at, "IDAT", idat);
+  writeChunk(png, at, "IEND", new Uint8Array(0));
+  return png;
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+function chooseFilter(raw: Uint8Array, row: number, prev: number, stride: number, bpp: number): number {
+  let sub = 0;
+  let up = 0;
+  let pae = 0;
+  for (let x = bpp; x < stride; x += SCORE_STRIDE) {
+    const cur = raw[row + x]!;
+    const left = raw[row + x - bpp]!;
+    const above = raw[prev + x]!;
+    const d1 = (cur - left) & 0xff;
+    const d2 = (cur - above) & 0xff;
+    const d3 = (cur - paeth(left, above, raw[prev + x - bpp]!)) & 0xff;
+    sub += d1 < 128 ? d1 : 256 - d1;
+    up += d2 < 128 ? d2 : 256 - d2;
+    pae += d3 < 128 ? d3 : 256 - d3;
+  }
+  // Up first on ties: it is the cheapest to apply and the best on flat art.
+  return up <= sub && up <= pae ? FILTER_UP : sub <= pae ? FILTER_SUB : FILTER_PAETH;
+}
+
+function writeChunk(out: Uint8Array, at: number, type: string, data: Uint8Array): number {
+  const dv = new DataView(out.buffer, out.byteOffset);
+  dv.setUint32(at, data.length);
+  for (let i = 0; i < 4; i++) out[at + 4 + i] = type.charCodeAt(i);
+  out.set(data, at + 8);
+  dv.setUint32(at + 8 + data.length, crc32(out.subarray(at + 4, at + 8 + data.length)));
+  return at + 12 + data.length;
+}

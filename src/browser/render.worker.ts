@@ -1,0 +1,147 @@
+/**
+ * A render worker: composites tokens on one OffscreenCanvas with drawImage, bottom layer first, and encodes
+ * them as PNG. Each trait is decoded once (createImageBitmap) on first use and kept for the run. Images go
+ * straight to the collection worker through a MessagePort, transferred; the page only hears "batch done".
+ * The "baseline" mode is the starting design's path (fresh canvas and decodes per token), for the benchmark.
+ */
+import type { RenderBatch, RenderDone, RenderedImage, RenderInit, RenderMethods, TraitSource } from "../render/protocol.js";
+import { crc32 } from "./crc32.js";
+import { sha256HexOf } from "./hash.js";
+import { encodePng, type DeflateLevel } from "./pngEncoder.js";
+import { serve, Transfer } from "./rpc.js";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+interface Placed {
+  bitmap: ImageBitmap;
+  x: number;
+  y: number;
+}
+
+let init: RenderInit | undefined;
+let canvas: OffscreenCanvas | undefined;
+let ctx: OffscreenCanvasRenderingContext2D | undefined;
+let port: MessagePort | undefined;
+/** Decoded traits, key layer * 65536 + trait. */
+const decoded = new Map<number, Placed>();
+
+/** Where a trait of another size goes on the canvas: stretched over it, or fitted keeping aspect and centred. */
+function placement(src: TraitSource, r: RenderInit): { x: number; y: number; width: number; height: number } {
+  if (src.width === r.width && src.height === r.height) return { x: 0, y: 0, width: r.width, height: r.height };
+  if (r.resize === "stretch") return { x: 0, y: 0, width: r.width, height: r.height };
+  const scale = Math.min(r.width / src.width, r.height / src.height);
+  const width = Math.max(1, Math.round(src.width * scale));
+  const height = Math.max(1, Math.round(src.height * scale));
+  return { x: Math.floor((r.width - width) / 2), y: Math.floor((r.height - height) / 2), width, height };
+}
+
+async function decode(src: TraitSource, r: RenderInit): Promise<Placed> {
+  const at = placement(src, r);
+  const options: ImageBitmapOptions = { colorSpaceConversion: "none", premultiplyAlpha: "default" };
+  // Scaling once at decode keeps every drawImage a 1:1 copy.
+  if (at.width !== src.width || at.height !== src.height) Object.assign(options, { resizeWidth: at.width, resizeHeight: at.height, resizeQuality: "high" });
+  const bitmap = await createImageBitmap(src.file as Blob, options);
+  return { bitmap, x: at.x, y: at.y };
+}
+
+async function traitBitmap(r: RenderInit, layer: number, trait: number): Promise<Placed> {
+  const key = layer * 65536 + trait;
+  const hit = decoded.get(key);
+  if (hit) return hit;
+  const src = r.sources[layer]?.[trait];
+  if (!src) throw new Error(`render: no trait ${trait} in layer ${layer}`);
+  const placed = await decode(src, r);
+  decoded.set(key, placed);
+  return placed;
+}
+
+async function encode(c: OffscreenCanvas, g: OffscreenCanvasRenderingContext2D, r: RenderInit): Promise<Uint8Array<ArrayBuffer>> {
+  if (r.encoder.name === "canvas") return new Uint8Array(await (await c.convertToBlob({ type: "image/png" })).arrayBuffer());
+  const image = g.getImageData(0, 0, r.width, r.height);
+  return encodePng(image.data, r.width, r.height, { level: Math.max(0, Math.min(9, Math.round(r.encoder.level))) as DeflateLevel }) as Uint8Array<ArrayBuffer>;
+}
+
+async function renderEngine(r: RenderInit, batch: RenderBatch): Promise<RenderDone> {
+  if (!canvas || !ctx) throw new Error("render: init first");
+  const L = r.sources.length;
+  const n = batch.traits.length / Math.max(1, L);
+  const images: RenderedImage[] = [];
+  const timing = { draw: 0, encode: 0, hash: 0 };
+  for (let k = 0; k < n; k++) {
+    let t0 = performance.now();
+    ctx.clearRect(0, 0, r.width, r.height);
+    for (let l = 0; l < L; l++) {
+      const p = await traitBitmap(r, l, batch.traits[k * L + l] ?? 0);
+      ctx.drawImage(p.bitmap, p.x, p.y);
+    }
+    let t1 = performance.now();
+    timing.draw += t1 - t0;
+    const bytes = await encode(canvas, ctx, r);
+    t0 = performance.now();
+    timing.encode += t0 - t1;
+    const image: RenderedImage = { index: batch.first + k, bytes: bytes.buffer, crc32: crc32(bytes), sha256: await sha256HexOf(bytes) };
+    t1 = performance.now();
+    timing.hash += t1 - t0;
+    deliver(batch, image, images);
+  }
+  return { rendered: n, images, timing };
+}
+
+/** The starting design: one fresh canvas and a fresh decode of every layer for every token. */
+async function renderBaseline(r: RenderInit, batch: RenderBatch): Promise<RenderDone> {
+  const L = r.sources.length;
+  const n = batch.traits.length / Math.max(1, L);
+  const images: RenderedImage[] = [];
+  const timing = { draw: 0, encode: 0, hash: 0 };
+  for (let k = 0; k < n; k++) {
+    let t0 = performance.now();
+    const c = new OffscreenCanvas(r.width, r.height);
+    const g = c.getContext("2d");
+    if (!g) throw new Error("render: no 2d context");
+    for (let l = 0; l < L; l++) {
+      const src = r.sources[l]?.[batch.traits[k * L + l] ?? 0];
+      if (!src) throw new Error(`render: no trait in layer ${l}`);
+      const p = await decode(src, r);
+      g.drawImage(p.bitmap, p.x, p.y);
+      p.bitmap.close();
+    }
+    let t1 = performance.now();
+    timing.draw += t1 - t0;
+    const bytes = await encode(c, g, r);
+    t0 = performance.now();
+    timing.encode += t0 - t1;
+    const image: RenderedImage = { index: batch.first + k, bytes: bytes.buffer, crc32: crc32(bytes), sha256: await sha256HexOf(bytes) };
+    t1 = performance.now();
+    timing.hash += t1 - t0;
+    deliver(batch, image, images);
+  }
+  return { rendered: n, images, timing };
+}
+
+function deliver(batch: RenderBatch, image: RenderedImage, replies: RenderedImage[]): void {
+  if (batch.deliver === "reply") {
+    replies.push(image);
+    return;
+  }
+  if (!port) throw new Error("render: deliver \"writer\" needs a writer port at init");
+  port.postMessage({ type: "image", ...image }, [image.bytes]);
+}
+
+serve<RenderMethods>(self, {
+  init(params) {
+    for (const p of decoded.values()) p.bitmap.close();
+    decoded.clear();
+    init = params;
+    port = params.writerPort as MessagePort | undefined;
+    canvas = new OffscreenCanvas(params.width, params.height);
+    // willReadFrequently keeps the canvas in CPU memory, where getImageData is a copy rather than a GPU readback.
+    ctx = canvas.getContext("2d", { willReadFrequently: params.encoder.name === "js" }) ?? undefined;
+    if (!ctx) throw new Error("render: OffscreenCanvas has no 2d context in this browser");
+    return { ready: true };
+  },
+  async render(batch) {
+    if (!init) throw new Error("render: init first");
+    const done = init.mode === "baseline" ? await renderBaseline(init, batch) : await renderEngine(init, batch);
+    return new Transfer(done, done.images.map((i) => i.bytes));
+  },
+});

@@ -1,0 +1,169 @@
+import { useEffect, useMemo, useState, type DragEvent } from "react";
+import { buildLayerSet, type Layer } from "../core/layers.js";
+import type { Analysis, LayerState, StudioSettings } from "../browser/project.js";
+import type { Project } from "./useProject.js";
+
+interface Props {
+  project: Project;
+  settings: StudioSettings;
+  analysis: Analysis;
+  update: (patch: Partial<StudioSettings>) => void;
+  disabled: boolean;
+}
+
+/** Object URLs of the project's images for thumbnails, revoked when the files change. */
+function useThumbnails(project: Project): Map<string, string> {
+  const urls = useMemo(() => new Map([...project.files].map(([path, blob]) => [path, URL.createObjectURL(blob)])), [project]);
+  useEffect(() => () => urls.forEach((u) => URL.revokeObjectURL(u)), [urls]);
+  return urls;
+}
+
+function layerTraits(analysis: Analysis, layer: LayerState): Layer | undefined {
+  try {
+    return buildLayerSet(analysis.listing, { layers: [{ name: layer.name, folder: layer.folder, traits: { ...layer.weights } }] }).layers[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function WeightInput({ value, label, onChange, disabled, layer, trait }: { value: number; label: string; onChange: (w: number) => void; disabled: boolean; layer: string; trait: string }) {
+  const [text, setText] = useState(String(value));
+  const [bad, setBad] = useState(false);
+  useEffect(() => {
+    setText(String(value));
+    setBad(false);
+  }, [value]);
+  return (
+    <input
+      data-testid="weight-input"
+      data-layer={layer}
+      data-trait={trait}
+      className={bad ? "weight bad" : "weight"}
+      type="number"
+      min={0}
+      step="any"
+      aria-label={label}
+      aria-invalid={bad}
+      title={bad ? "expected a number >= 0" : undefined}
+      value={text}
+      disabled={disabled}
+      onChange={(e) => {
+        setText(e.target.value);
+        const w = Number(e.target.value);
+        const ok = e.target.value.trim() !== "" && Number.isFinite(w) && w >= 0;
+        setBad(!ok);
+        if (ok) onChange(w);
+      }}
+    />
+  );
+}
+
+export function LayersPanel({ project, settings, analysis, update, disabled }: Props) {
+  const thumbs = useThumbnails(project);
+  const [dragging, setDragging] = useState<number | undefined>();
+  const layers = settings.layers;
+  const setLayers = (next: LayerState[]) => update({ layers: next });
+  const move = (from: number, to: number) => {
+    if (to < 0 || to >= layers.length || from === to) return;
+    const next = [...layers];
+    const [item] = next.splice(from, 1);
+    if (item) next.splice(to, 0, item);
+    setLayers(next);
+  };
+  const patch = (i: number, p: Partial<LayerState>) => setLayers(layers.map((l, k) => (k === i ? { ...l, ...p } : l)));
+  const active = new Map((analysis.layerSet?.layers ?? []).map((l) => [l.folder, l]));
+
+  return (
+    <section className="panel layers" aria-labelledby="layers-title">
+      <h2 id="layers-title">Layers</h2>
+      <p className="hint">Bottom layer first. Drag a layer or use the arrows to reorder.</p>
+      <ol className="layer-list">
+        {layers.map((layer, i) => {
+          const built = active.get(layer.folder);
+          const shown = built ?? layerTraits(analysis, layer);
+          const total = shown ? shown.traits.reduce((a, t) => a + t.weight, 0) : 0;
+          return (
+            <li
+              key={layer.folder}
+              data-testid="layer"
+              data-folder={layer.folder}
+              className={`layer${layer.visible ? "" : " hidden-layer"}${dragging === i ? " dragging" : ""}`}
+              draggable={!disabled}
+              onDragStart={(e: DragEvent) => {
+                setDragging(i);
+                e.dataTransfer.setData("application/x-traitloom-layer", String(i));
+                e.dataTransfer.effectAllowed = "move";
+              }}
+              onDragEnd={() => setDragging(undefined)}
+              onDragOver={(e) => {
+                if (e.dataTransfer.types.includes("application/x-traitloom-layer")) e.preventDefault();
+              }}
+              onDrop={(e) => {
+                const from = Number(e.dataTransfer.getData("application/x-traitloom-layer"));
+                if (!Number.isInteger(from)) return;
+                e.preventDefault();
+                e.stopPropagation();
+                move(from, i);
+                setDragging(undefined);
+              }}
+            >
+              <div className="layer-head">
+                <span className="grip" aria-hidden="true">⋮⋮</span>
+                <strong className="layer-name">{layer.name}</strong>
+                <span className="muted">{layer.folder}</span>
+                <span className="spacer" />
+                <label className="toggle">
+                  <input type="checkbox" checked={layer.visible} disabled={disabled} onChange={(e) => patch(i, { visible: e.target.checked })} /> show
+                </label>
+                <button type="button" aria-label={`Move ${layer.name} up`} disabled={disabled || i === 0} onClick={() => move(i, i - 1)}>
+                  ↑
+                </button>
+                <button type="button" aria-label={`Move ${layer.name} down`} disabled={disabled || i === layers.length - 1} onClick={() => move(i, i + 1)}>
+                  ↓
+                </button>
+              </div>
+              {shown ? (
+                <table className="traits">
+                  <thead>
+                    <tr>
+                      <th />
+                      <th>Trait</th>
+                      <th>Weight</th>
+                      <th>Share</th>
+                      <th>Expected</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {shown.traits.map((t) => {
+                      const share = total > 0 ? t.weight / total : 0;
+                      return (
+                        <tr key={t.file} data-testid="trait" data-trait={t.name}>
+                          <td>{thumbs.get(t.file) ? <img className="thumb" src={thumbs.get(t.file)} alt="" loading="lazy" /> : null}</td>
+                          <td className="trait-name">{t.name}</td>
+                          <td>
+                            <WeightInput
+                              layer={layer.folder}
+                              trait={t.name}
+                              label={`Weight of ${t.name} in ${layer.name}`}
+                              value={t.weight}
+                              disabled={disabled}
+                              onChange={(w) => patch(i, { weights: { ...layer.weights, [t.name]: w } })}
+                            />
+                          </td>
+                          <td className="num">{layer.visible ? `${(share * 100).toFixed(1)}%` : "–"}</td>
+                          <td className="num">{layer.visible ? (settings.count * share).toFixed(1) : "–"}</td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              ) : (
+                <p className="muted">This layer cannot be read; see the problems above.</p>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * The page bench/browser.ts drives: loads the demo layers, then runs the studio engine (or the starting
+ * design's path) through generateCollection on request, exactly as the studio does, and reports the figures.
+ */
+import { generateCollection, type GenerateRequest } from "../browser/engine.js";
+import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
+import type { EncoderChoice, RenderMode } from "../render/protocol.js";
+import { decodeSize, fromDemo } from "./loaders.js";
+
+export interface BenchCase {
+  count: number;
+  width: number;
+  height: number;
+  workers: number;
+  mode: RenderMode;
+  encoder: EncoderChoice;
+  seed: string;
+}
+
+export interface BenchResult {
+  tokensPerSecond: number;
+  elapsedMs: number;
+  zipBytes: number;
+  meanImageBytes: number;
+}
+
+async function runCase(c: BenchCase): Promise<BenchResult> {
+  const loaded = await fromDemo();
+  const files = new Map(loaded.files.map((f) => [f.path, f.blob]));
+  const decoded = new Map(await Promise.all([...files].map(async ([p, b]) => [p, await decodeSize(b)] as const)));
+  const native = c.width === 512 && c.height === 512;
+  const analysis = analyzeProject(
+    loaded.root,
+    [...files].map(([path, b]) => ({ path, size: b.size })),
+    decoded,
+    { ...DEFAULT_SETTINGS, count: c.count, seed: c.seed, width: native ? undefined : c.width, height: native ? undefined : c.height, resize: native ? "error" : "stretch" },
+  );
+  if (!analysis.layerSet || !analysis.canvas) throw new Error(analysis.error ?? "bench: demo layers do not load");
+  const sources = analysis.layerSet.layers.map((l) =>
+    l.traits.map((t) => {
+      const d = decoded.get(t.file);
+      if (!d || "error" in d) throw new Error(`bench: ${t.file} does not decode`);
+      return { file: files.get(t.file) as Blob, width: d.width, height: d.height };
+    }),
+  );
+  const req: GenerateRequest = {
+    listing: analysis.listing,
+    config: analysis.config,
+    count: c.count,
+    seed: c.seed,
+    width: analysis.canvas.width,
+    height: analysis.canvas.height,
+    resize: analysis.config.resize ?? "error",
+    sources,
+    workers: c.workers,
+    encoder: c.encoder,
+    mode: c.mode,
+  };
+  const result = await generateCollection(req);
+  let imageBytes = 0;
+  for (const s of result.imageSizes) imageBytes += s;
+  return { tokensPerSecond: result.tokensPerSecond, elapsedMs: result.elapsedMs, zipBytes: result.bytes, meanImageBytes: imageBytes / result.count };
+}
+
+(window as unknown as { traitloomBench: (c: BenchCase) => Promise<BenchResult> }).traitloomBench = runCase;
+document.getElementById("log")!.textContent = "bench page ready";

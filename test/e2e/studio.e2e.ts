@@ -1,0 +1,125 @@
+/**
+ * The studio in headless Chromium, driven through its data-testid selectors: load a folder, change a weight,
+ * generate, download the ZIP and check it against core in Node (what the CLI computes for the same folder,
+ * config and seed); reload; bad input; cancel. Skips loudly where no Chromium is installed, outside CI only.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { unzipSync } from "fflate";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+import { decodePng, maxChannelDifference, referenceCollection, referencePixels } from "./reference.js";
+
+const DEMO = join(REPO, "assets/demo-layers");
+const executable = findChromium();
+if (!executable) {
+  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
+  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
+  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
+}
+
+/** A copy of the demo layers in a temp folder named like a user's, plus whatever a test adds. */
+function fixtureFolder(name: string, extra: Record<string, Uint8Array | string> = {}): string {
+  const base = mkdtempSync(join(tmpdir(), "traitloom-e2e-"));
+  const dir = join(base, name);
+  cpSync(DEMO, dir, { recursive: true, filter: (src) => !/README\.md$|LICENSE$/.test(src) });
+  for (const [path, data] of Object.entries(extra)) writeFileSync(join(dir, path), data);
+  return dir;
+}
+
+describe.skipIf(!executable)("studio (headless Chromium)", () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let url: string;
+  let close: () => Promise<void>;
+  const pageErrors: string[] = [];
+  const temp: string[] = [];
+
+  beforeAll(async () => {
+    await buildStudio();
+    ({ url, close } = await serveStudio());
+    browser = await launchChromium(executable ?? "");
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+    for (const t of temp) rmSync(t, { recursive: true, force: true });
+  });
+
+  async function loadFolder(p: Page, dir: string): Promise<void> {
+    await p.getByTestId("layers-input").setInputFiles(dir);
+    await expect.poll(() => p.getByTestId("layer").count(), { timeout: 20_000 }).toBeGreaterThan(0);
+  }
+
+  async function downloadZip(p: Page): Promise<Record<string, Uint8Array>> {
+    const [download] = await Promise.all([p.waitForEvent("download"), p.getByTestId("download-button").click()]);
+    const path = await download.path();
+    return unzipSync(new Uint8Array(readFileSync(path)));
+  }
+
+  it("loads a folder, changes a weight, generates 50 and downloads the CLI's layout with the CLI's tokens", async () => {
+    const dir = fixtureFolder("my-layers");
+    temp.push(join(dir, ".."));
+    await loadFolder(page, dir);
+    await expect.poll(() => page.getByTestId("capacity").getAttribute("data-value")).toBe("86400");
+    const laser = page.locator('[data-testid=weight-input][data-layer="04-Eyes"][data-trait="Laser"]');
+    await laser.fill("40");
+    await page.getByTestId("count-input").fill("50");
+    await page.getByTestId("seed-input").fill("e2e-seed");
+    await expect.poll(() => page.locator("[data-testid=preview-grid] img").count(), { timeout: 20_000 }).toBe(12);
+    await page.getByTestId("generate-button").click();
+    await page.getByTestId("download-button").waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId("progress").getAttribute("data-state")).toBe("done");
+    const zip = await downloadZip(page);
+
+    const names = Object.keys(zip);
+    const images = names.filter((n) => /^images\/\d+\.png$/.test(n));
+    const metadata = names.filter((n) => /^metadata\/\d+\.json$/.test(n));
+    expect(images).toHaveLength(50);
+    expect(metadata).toHaveLength(50);
+    for (const f of ["_metadata.json", "manifest.json", "rarity.json", "rarity.csv"]) expect(names).toContain(f);
+
+    // Same folder, same config (the changed weight), same seed, computed by core in Node as the CLI does.
+    const config = {
+      layers: ["Background", "Body", "Pattern", "Eyes", "Mouth", "Headwear", "Accessory"].map((name, i) => ({
+        name,
+        folder: `0${i + 1}-${name}`,
+        ...(name === "Eyes" ? { traits: { Laser: 40 } } : {}),
+      })),
+    };
+    const ref = referenceCollection(dir, config, 50, "e2e-seed");
+    const decoder = new TextDecoder();
+    const dnas = new Set<string>();
+    for (const token of ref.tokens) {
+      expect(decoder.decode(zip[`metadata/${token.id}.json`])).toBe(token.metadataJson);
+      dnas.add(JSON.parse(token.metadataJson).dna as string);
+    }
+    expect(dnas.size).toBe(50);
+    const all = JSON.parse(decoder.decode(zip["_metadata.json"])) as unknown[];
+    expect(all).toEqual(ref.tokens.map((t) => JSON.parse(t.metadataJson)));
+    const manifest = JSON.parse(decoder.decode(zip["manifest.json"])) as { tokens: Array<{ id: number; dna: string }> };
+    expect(manifest.tokens.map((t) => t.dna)).toEqual(ref.tokens.map((t) => t.dna));
+    const laserCount = ref.tokens.filter((t) => t.files.includes("04-Eyes/Laser#5.png")).length;
+    expect(laserCount).toBeGreaterThan(50 * 0.2);
+
+    // Every image decodes at 512x512 and matches the reference compositor within 3 per channel.
+    const cache = new Map();
+    for (const token of ref.tokens) {
+      const png = await decodePng(zip[`images/${token.id}.png`] ?? new Uint8Array());
+      expect([png.width, png.height]).toEqual([512, 512]);
+      if (token.id <= 10) {
+        const expected = await referencePixels(dir, token.files, 512, 512, cache);
+        expect(maxChannelDifference(png.rgba, expected)).toBeLessThanOrEqual(3);
+      }
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
