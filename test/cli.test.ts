@@ -5,7 +5,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, runMain, stackLines } from "./helpers/cli.js";
+import { REPO_ROOT, runCli, runMain, stackLines } from "./helpers/cli.js";
 import { readJson, removeDir, snapshotDir, tempDir, writeBasicLayers, writeJson } from "./helpers/fixtures.js";
 
 let root: string;
@@ -37,6 +37,13 @@ describe("traitloom --help and exit codes", () => {
     expect(run.stdout).toMatch(/Usage:/);
     expect(run.stdout).toMatch(/Examples:\n\s+traitloom init .*\n\s+traitloom generate .*-n \d+ -o \S+ --seed/);
     expect(run.stderr).toBe("");
+  });
+
+  it("--version prints the package version", async () => {
+    const pkg = await readJson<{ version: string }>(join(REPO_ROOT, "package.json"));
+    const run = await runMain(["--version"]);
+    expect(run.code).toBe(0);
+    expect(run.out.filter((l) => l !== "")).toEqual([pkg.version]);
   });
 
   it("no command prints the help and exits 1", async () => {

@@ -165,6 +165,58 @@ describe("output layout and metadata", () => {
   });
 });
 
+describe("config options in the output", () => {
+  it("namePrefix, description, baseUri, externalUrl, backgroundColor and extraAttributes reach every token's metadata", async () => {
+    const config = join(root, "options.json");
+    await writeJson(config, {
+      namePrefix: "Loom",
+      description: "Woven",
+      baseUri: "https://example.com/art/",
+      externalUrl: "https://example.com/token/{id}",
+      backgroundColor: "112233",
+      extraAttributes: [{ trait_type: "Generation", value: 1, display_type: "number" }],
+    });
+    const out = join(root, "options-out");
+    const run = await runMain(["generate", basic, "-c", config, "-n", "3", "-o", out, "--seed", "opts", "--workers", "1", "-q"]);
+    expect(run.code).toBe(0);
+    const all = await readJson<Array<Metadata & Record<string, unknown>>>(join(out, "_metadata.json"));
+    all.forEach((m, i) => {
+      const id = i + 1;
+      expect(m).toMatchObject({
+        name: `Loom #${id}`,
+        description: "Woven",
+        image: `https://example.com/art/${id}.png`,
+        external_url: `https://example.com/token/${id}`,
+        background_color: "112233",
+      });
+      expect(m.attributes.at(-1)).toEqual({ trait_type: "Generation", value: 1, display_type: "number" });
+    });
+  });
+
+  it.each([
+    ["webp", "webp"],
+    ["jpeg", "jpg"],
+  ] as const)('image.format "%s" writes images/<id>.%s that decode at the canvas size', async (format, ext) => {
+    const config = join(root, `${format}.json`);
+    await writeJson(config, { image: { format } });
+    const out = join(root, `${format}-out`);
+    const run = await runMain(["generate", basic, "-c", config, "-n", "3", "-o", out, "--seed", "fmt", "--workers", "1", "-q"]);
+    expect(run.code).toBe(0);
+    expect((await readdir(join(out, "images"))).sort()).toEqual([1, 2, 3].map((id) => `${id}.${ext}`));
+    const manifest = await readJson<Manifest>(join(out, "manifest.json"));
+    for (const t of manifest.tokens) {
+      const file = join(out, "images", `${t.id}.${ext}`);
+      const meta = await sharp(file).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual([format, 32, 32]);
+      expect(t.image).toBe(sha256Hex(await readFile(file)));
+    }
+    expect((await readJson<Metadata[]>(join(out, "_metadata.json")))[0]?.image).toBe(`ipfs://REPLACE_WITH_CID/1.${ext}`);
+    // Same seed again: resumed whole, nothing rendered.
+    const again = await runMain(["generate", basic, "-c", config, "-n", "3", "-o", out, "--seed", "fmt", "--workers", "1", "-q"]);
+    expect(again.out.join("\n")).toContain("(0 rendered, 3 kept)");
+  });
+});
+
 describe("determinism", () => {
   it("the same seed gives byte-identical folders with 1 and 2 workers; another seed differs", async () => {
     const runs: Record<string, Record<string, string>> = {};

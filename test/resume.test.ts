@@ -185,6 +185,15 @@ describe("resuming and protecting an output folder", () => {
     expect(await snapshotDir(out)).toEqual(cleanB);
   });
 
+  it("refuses an output path that is a file, in one line", async () => {
+    const out = join(root, "a-file");
+    await writeFile(out, "keep me");
+    const refused = await runMain(["generate", layers, "-n", "3", "-o", out, "--seed", "a", "-q"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err.filter((l) => l !== "")).toEqual([`error: ${out}: expected an output folder, found a file; choose another -o folder`]);
+    expect(await readFile(out, "utf8")).toBe("keep me");
+  });
+
   it("refuses a folder with images/ from another tool and leaves it untouched", async () => {
     const out = join(root, "foreign");
     await mkdir(join(out, "images"), { recursive: true });

@@ -172,6 +172,10 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   const statePath = join(stateDir, "state.json");
   const journalPath = join(stateDir, "done.log");
 
+  const outStat = await stat(outDir).catch(() => undefined);
+  if (outStat && !outStat.isDirectory()) {
+    throw new TraitloomError("OUTPUT_CONFLICT", `${outDir}: expected an output folder, found a file; choose another -o folder`);
+  }
   let previous: RunState | undefined;
   try {
     previous = JSON.parse(await readFile(statePath, "utf8")) as RunState;
