@@ -6,16 +6,17 @@
  * such file, it is kept as a Blob (the browser may page it to disk).
  */
 import { parseConfig } from "../core/config.js";
-import { sha256Hex } from "../core/hash.js";
 import { buildLayerSet, type LayerSet } from "../core/layers.js";
+import { tokenMetadata, tokenRecord } from "../core/metadata.js";
+import { allMetadataChunks, layerSetFingerprint, manifestChunks, rarityJsonChunks, TOOL_VERSION, manifestEntry, type ManifestEntry, type ManifestHeader } from "../core/output.js";
 import { planCollection, type Plan } from "../core/planner.js";
 import { rarityCsv, rarityReport } from "../core/rarity.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import type { CollectionEvent, CollectionInput, CollectionMethods, FinishResult, ImageMessage, StartRequest } from "../render/protocol.js";
-import { allMetadataPieces, manifestPieces, provenanceOf, rarityJsonPieces, tokenMetadataJson } from "./output.js";
+import { sha256HexOf } from "./hash.js";
+import { tokenMetadataJson } from "./output.js";
 import { serve, toWorkerError, Transfer } from "./rpc.js";
 import { ZipWriter, type ZipSink } from "./zipWriter.js";
-import pkg from "../../package.json";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,6 +31,8 @@ interface Run {
   layerSet: LayerSet;
   plan: Plan;
   settings: CollectionSettings;
+  configHash: string;
+  inputHash: string;
   zip: ZipWriter;
   sink: OpfsSink | MemorySink;
   written: number;
@@ -172,12 +175,19 @@ serve<CollectionMethods>(self, {
     if (run) run.sink.close();
     run = undefined;
     const { layerSet, settings, plan } = prepare(params);
+    // The CLI's hashes of the same inputs (src/node/generate.ts), so a studio manifest and a CLI manifest agree.
+    const fileHashes = await Promise.all(params.traitFiles.map((row) => Promise.all(row.map(async (f) => sha256HexOf(new Uint8Array(await (f as Blob).arrayBuffer()))))));
+    const settingsJson = JSON.stringify({ ...settings, width: params.width, height: params.height });
+    const configHash = await sha256HexOf(utf8.encode(settingsJson));
+    const inputHash = await sha256HexOf(utf8.encode(JSON.stringify([TOOL_VERSION, settingsJson, layerSetFingerprint(layerSet), fileHashes])));
     const sink = await openSink(params.zipName);
     run = {
       request: params,
       layerSet,
       plan,
       settings,
+      configHash,
+      inputHash,
       zip: new ZipWriter(sink, new Date(params.modified)),
       sink,
       written: 0,
@@ -202,21 +212,27 @@ serve<CollectionMethods>(self, {
     if (!r) throw new Error("collection: start first");
     if (r.written !== r.plan.count) throw new Error(`collection: ${r.written} of ${r.plan.count} images written`);
     const report = rarityReport(r.layerSet, r.plan);
-    const provenance = provenanceOf(r.hashes);
-    writeStreamed(r.zip, "_metadata.json", allMetadataPieces(r.layerSet, r.plan, r.settings));
-    const head = {
-      tool: "traitloom-studio",
-      version: (pkg as { version: string }).version,
-      seed: r.settings.seed,
-      configHash: sha256Hex(JSON.stringify(r.request.config)),
-      count: r.plan.count,
-      startId: r.settings.startId,
+    const { layerSet, plan, settings } = r;
+    function* metadataOfAll(): Generator<Record<string, unknown>> {
+      for (let i = 0; i < plan.count; i++) yield tokenMetadata(tokenRecord(layerSet, plan, i, settings), settings);
+    }
+    function* manifestTokens(hashes: readonly string[]): Generator<ManifestEntry> {
+      for (let i = 0; i < plan.count; i++) yield manifestEntry(tokenRecord(layerSet, plan, i, settings), hashes[i] ?? "");
+    }
+    writeStreamed(r.zip, "_metadata.json", allMetadataChunks(metadataOfAll()));
+    const header: ManifestHeader = {
+      seed: settings.seed,
+      count: plan.count,
+      startId: settings.startId,
       width: r.request.width,
       height: r.request.height,
-      provenance,
+      format: settings.format,
+      configHash: r.configHash,
+      inputHash: r.inputHash,
     };
-    writeStreamed(r.zip, "manifest.json", manifestPieces(head, r.layerSet, r.plan, r.settings, r.hashes));
-    writeStreamed(r.zip, "rarity.json", rarityJsonPieces(report, r.settings.startId));
+    let provenance = "";
+    writeStreamed(r.zip, "manifest.json", manifestChunks(header, manifestTokens(r.hashes), (p) => (provenance = p)));
+    writeStreamed(r.zip, "rarity.json", rarityJsonChunks(report, (i) => settings.startId + i));
     r.zip.addFile("rarity.csv", utf8.encode(rarityCsv(report)));
     r.zip.finish();
     r.sink.close();

@@ -150,6 +150,7 @@ export async function generateCollection(
           zipName,
           modified: Date.now(),
           ports: channels.map((c) => c.port2),
+          traitFiles: req.sources.map((row) => row.map((t) => t.file)),
         },
         channels.map((c) => c.port2),
       ),

@@ -122,6 +122,8 @@ export interface StartRequest extends CollectionInput {
   modified: number;
   /** One port per render worker; images arrive on them as ImageMessage. */
   ports: PortHandle[];
+  /** traitFiles[layer][trait]: hashed for the manifest's inputHash, as the CLI hashes the files it reads. */
+  traitFiles: BlobHandle[][];
 }
 
 export interface StartResult {

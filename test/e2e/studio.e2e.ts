@@ -3,7 +3,8 @@
  * generate, download the ZIP and check it against core in Node (what the CLI computes for the same folder,
  * config and seed); reload; bad input; cancel. Skips loudly where no Chromium is installed, outside CI only.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
@@ -109,6 +110,26 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     expect(manifest.tokens.map((t) => t.dna)).toEqual(ref.tokens.map((t) => t.dna));
     const laserCount = ref.tokens.filter((t) => t.files.includes("04-Eyes/Laser#5.png")).length;
     expect(laserCount).toBeGreaterThan(50 * 0.2);
+
+    // The CLI itself, where it is built (npm test builds it first): the same bytes for every file but the
+    // images, whose encoders differ; the images equal within 3 per channel.
+    if (existsSync(join(REPO, "dist/cli/main.js"))) {
+      const cliOut = join(dir, "..", "cli-out");
+      const configPath = join(dir, "..", "traitloom.json");
+      writeFileSync(configPath, JSON.stringify(config));
+      execFileSync(process.execPath, [join(REPO, "bin/traitloom.js"), "generate", dir, "-c", configPath, "-n", "50", "-o", cliOut, "--seed", "e2e-seed", "--quiet"]);
+      for (const token of ref.tokens) expect(decoder.decode(zip[`metadata/${token.id}.json`])).toBe(readFileSync(join(cliOut, `metadata/${token.id}.json`), "utf8"));
+      for (const f of ["_metadata.json", "rarity.json", "rarity.csv"]) expect(decoder.decode(zip[f]), f).toBe(readFileSync(join(cliOut, f), "utf8"));
+      const cliManifest = JSON.parse(readFileSync(join(cliOut, "manifest.json"), "utf8")) as Record<string, unknown> & { tokens: Array<Record<string, unknown>> };
+      const ours = JSON.parse(decoder.decode(zip["manifest.json"])) as typeof cliManifest;
+      const withoutImages = (m: typeof cliManifest) => ({ ...m, provenance: undefined, tokens: m.tokens.map((t) => ({ ...t, image: undefined })) });
+      expect(withoutImages(ours)).toEqual(withoutImages(cliManifest));
+      for (const token of ref.tokens.slice(0, 10)) {
+        const a = await decodePng(zip[`images/${token.id}.png`] ?? new Uint8Array());
+        const b = await decodePng(new Uint8Array(readFileSync(join(cliOut, `images/${token.id}.png`))));
+        expect(maxChannelDifference(a.rgba, b.rgba)).toBeLessThanOrEqual(3);
+      }
+    } else console.warn("dist/cli not built: compared with core only (npm test builds the CLI first)");
 
     // Every image decodes at 512x512 and matches the reference compositor within 3 per channel.
     const cache = new Map();
