@@ -8,6 +8,7 @@ import { capacityOf } from "../core/planner.js";
 import { TOOL_VERSION } from "../core/output.js";
 import { writeFileAtomic, listLayersDir } from "../node/files.js";
 import { generateCollection } from "../node/generate.js";
+import { mergeShards } from "../node/merge.js";
 import { ProgressReporter } from "./progress.js";
 
 export const EXIT_OK = 0;
@@ -21,11 +22,13 @@ const HELP = `traitloom ${TOOL_VERSION}: generate a generative-art collection (i
 Usage:
   traitloom init <layersDir> [-o traitloom.json] [--force]
   traitloom generate [layersDir] [-c traitloom.json] -n <count> -o <outDir> [--seed <s>] [--workers N]
-                     [--overwrite] [--quiet]
+                     [--shard i/n] [--overwrite] [--quiet]
+  traitloom merge <shardDir...> -o <outDir> [--overwrite]
 
 Commands:
   init       Write a traitloom.json listing the layers in the order found and every trait with its weight.
   generate   Plan and render the collection into <outDir>. Running it again on the same <outDir> resumes.
+  merge      Join the outputs of --shard runs into one collection, verifying every image hash.
 
 Options:
   -c, --config <file>  Config file (default: ./traitloom.json where it exists).
@@ -34,6 +37,7 @@ Options:
   --seed <s>           Seed: same layers + config + seed give the same collection, byte for byte.
                        Without one a seed is made up and printed so the run can be repeated.
   --workers <n>        Render threads (default: the number of cores).
+  --shard <i/n>        Render only part i of n of the planned collection (for many machines); join with merge.
   --overwrite          Replace a different collection already in <outDir>.
   -q, --quiet          Print only errors and the final line.
   -h, --help           This help.  -v, --version  The version.
@@ -98,10 +102,17 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       out: { type: "string", short: "o" },
       seed: { type: "string" },
       workers: { type: "string" },
+      shard: { type: "string" },
       overwrite: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
     },
   });
+  let shard: { index: number; of: number } | undefined;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!m?.[1] || !m[2]) throw new TraitloomError("BAD_ARGUMENT", `--shard: expected i/n such as 2/3, found "${values.shard}"`);
+    shard = { index: Number(m[1]), of: Number(m[2]) };
+  }
   if (positionals.length > 1) throw new TraitloomError("BAD_ARGUMENT", `generate: expected at most one layers folder, found ${positionals.length}: ${positionals.join(" ")}`);
   const configPath = values.config ?? (existsSync("traitloom.json") ? "traitloom.json" : undefined);
   if (values.config === undefined && configPath) io.err(`using ${configPath}`);
@@ -128,6 +139,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       seed: values.seed,
       workers,
       overwrite: values.overwrite,
+      shard,
       signal: controller.signal,
       onLog: values.quiet ? undefined : (line) => io.err(line),
       onProgress: progress ? (p) => progress.update(p.done, p.total, p.done === p.total) : undefined,
@@ -137,7 +149,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
     if (result.seedWasGenerated) io.err(`seed: ${result.seed} (pass --seed ${result.seed} to make this collection again)`);
     const rate = seconds > 0 ? ` in ${seconds.toFixed(1)}s (${(result.rendered / seconds).toFixed(1)} tokens/s)` : "";
     io.out(
-      `done: ${result.count} tokens (${result.rendered} rendered, ${result.resumed} kept) at ${result.width}x${result.height}${rate}, seed "${result.seed}"\n` +
+      `done: ${shard ? `shard ${shard.index}/${shard.of}, ${result.rendered + result.resumed} of ` : ""}${result.count} tokens (${result.rendered} rendered, ${result.resumed} kept) at ${result.width}x${result.height}${rate}, seed "${result.seed}"\n` +
         `open ${join(outDir, "images")}/ for the images, ${join(outDir, "rarity.csv")} for rarity, ${join(outDir, "manifest.json")} for provenance ${result.provenance.slice(0, 16)}…`,
     );
     return EXIT_OK;
@@ -145,6 +157,18 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
   }
+}
+
+async function runMerge(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: "string", short: "o" }, overwrite: { type: "boolean" } },
+  });
+  if (!values.out) throw new TraitloomError("BAD_ARGUMENT", "merge: expected -o <outDir>, found none");
+  const result = await mergeShards(positionals, values.out, { overwrite: values.overwrite });
+  io.out(`merged ${result.shards} shard(s): ${result.count} tokens in ${result.outDir}, every image hash verified; provenance ${result.provenance}`);
+  return EXIT_OK;
 }
 
 export interface CliIo {
@@ -176,8 +200,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await runInit(rest, io);
       case "generate":
         return await runGenerate(rest, io);
+      case "merge":
+        return await runMerge(rest, io);
       default:
-        throw new TraitloomError("BAD_ARGUMENT", `unknown command "${command}": expected init or generate (traitloom --help)`);
+        throw new TraitloomError("BAD_ARGUMENT", `unknown command "${command}": expected init, generate or merge (traitloom --help)`);
     }
   } catch (e) {
     if (isTraitloomError(e)) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "./hash.js";
 import { buildLayerSet } from "./layers.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "./metadata.js";
-import { allMetadataChunks, manifestChunks, rarityJsonChunks } from "./output.js";
+import { allMetadataChunks, manifestChunks, manifestEntry, rarityJsonChunks } from "./output.js";
 import { planCollection } from "./planner.js";
 import { rarityCsv, rarityReport } from "./rarity.js";
 import { resolveSettings } from "./settings.js";
@@ -77,7 +77,7 @@ describe("collection files", () => {
     const hashes = records.map((_, i) => sha256Hex(`image ${i}`));
     let reported = "";
     const header = { seed: "c", count: 6, startId: 1, width: 8, height: 8, format: "png" as const, configHash: "x", inputHash: "y" };
-    const text = [...manifestChunks(header, records.map((token, i) => ({ token, imageSha256: hashes[i]! })), (p) => (reported = p))].join("");
+    const text = [...manifestChunks(header, records.map((token, i) => manifestEntry(token, hashes[i]!)), (p) => (reported = p))].join("");
     const manifest = JSON.parse(text) as { provenance: string; tokens: Array<{ id: number; image: string; traits: Record<string, string> }>; seed: string };
     expect(manifest.seed).toBe("c");
     expect(manifest.tokens.map((t) => t.id)).toEqual([1, 2, 3, 4, 5, 6]);

@@ -28,28 +28,50 @@ export interface ManifestHeader {
   inputHash: string;
 }
 
-/** Where token image hashes come from, in id order. */
-export interface ManifestToken {
-  token: TokenRecord;
-  imageSha256: string;
+/** One token's line in manifest.json. */
+export interface ManifestEntry {
+  id: number;
+  dna: string;
+  dnaHash: string;
+  /** sha256 of the image file, hex. */
+  image: string;
+  /** trait_type → value, in layer order. */
+  traits: Record<string, string>;
 }
 
-/** manifest.json: seed, hashes, tool version, every token (id, dna, traits, image sha256) and the provenance hash. */
+/** A shard run's place in the whole collection (`--shard index/of`), recorded in its manifest. */
+export interface ShardInfo {
+  index: number;
+  of: number;
+  firstId: number;
+  lastId: number;
+}
+
+export function manifestEntry(token: TokenRecord, imageSha256: string): ManifestEntry {
+  const traits: Record<string, string> = {};
+  for (const t of token.traits) traits[t.layer] = t.value;
+  return { id: token.id, dna: token.dna, dnaHash: token.dnaHash, image: imageSha256, traits };
+}
+
+/**
+ * manifest.json: seed, hashes, tool version, every token (id, dna, traits, image sha256) and the provenance
+ * hash. A shard's manifest carries `shard` and only its own tokens; `traitloom merge` joins them into the
+ * manifest a single run writes, byte for byte.
+ */
 export function* manifestChunks(
   header: ManifestHeader,
-  tokens: Iterable<ManifestToken>,
+  entries: Iterable<ManifestEntry>,
   onProvenance?: (provenance: string) => void,
+  shard?: ShardInfo,
 ): Generator<string> {
-  const head = { tool: TOOL_NAME, version: TOOL_VERSION, ...header };
+  const head = { tool: TOOL_NAME, version: TOOL_VERSION, ...header, ...(shard ? { shard } : {}) };
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "tokens": [\n`;
   // Provenance as BAYC published it: sha256 over the concatenated image hashes in id order.
   const provenance = sha256.create();
   let first = true;
-  for (const { token, imageSha256 } of tokens) {
-    provenance.update(utf8ToBytes(imageSha256));
-    const traits: Record<string, string> = {};
-    for (const t of token.traits) traits[t.layer] = t.value;
-    const line = JSON.stringify({ id: token.id, dna: token.dna, dnaHash: token.dnaHash, image: imageSha256, traits });
+  for (const entry of entries) {
+    provenance.update(utf8ToBytes(entry.image));
+    const line = JSON.stringify({ id: entry.id, dna: entry.dna, dnaHash: entry.dnaHash, image: entry.image, traits: entry.traits });
     yield `${first ? "" : ",\n"}    ${line}`;
     first = false;
   }

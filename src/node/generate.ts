@@ -10,7 +10,7 @@ import { buildLayerSet } from "../core/layers.js";
 import type { TokenRecord } from "../core/metadata.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
 import type { ManifestHeader } from "../core/output.js";
-import { TOOL_VERSION, allMetadataChunks, layerSetFingerprint, manifestChunks, rarityJsonChunks } from "../core/output.js";
+import { TOOL_VERSION, allMetadataChunks, layerSetFingerprint, manifestChunks, manifestEntry, rarityJsonChunks } from "../core/output.js";
 import type { Deviation, Plan } from "../core/planner.js";
 import { planCollection } from "../core/planner.js";
 import { rarityCsv, rarityReport } from "../core/rarity.js";
@@ -42,6 +42,8 @@ export interface GenerateOptions {
   workers?: number | undefined;
   /** Replace a different collection already in outDir instead of refusing. */
   overwrite?: boolean | undefined;
+  /** Render only share `index` (1-based) of `of` equal parts of the planned collection, for `traitloom merge`. */
+  shard?: { index: number; of: number } | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((p: GenerateProgress) => void) | undefined;
   /** Lines worth telling the user: skipped files, warnings, the seed. */
@@ -65,6 +67,8 @@ export interface GenerateResult {
 
 /** Files in outDir/.traitloom: what the collection is (state.json) and which tokens are done (done.log). */
 const STATE_DIR = ".traitloom";
+/** Files verified at once when resuming. */
+const RESUME_VERIFY_BATCH = 32;
 
 interface RunState {
   tool: "traitloom";
@@ -72,6 +76,8 @@ interface RunState {
   inputHash: string;
   seed: string;
   count: number;
+  /** "i/n" for a shard run. */
+  shard?: string | undefined;
 }
 
 /** Reads and validates a traitloom.json, with one-line errors naming the file. */
@@ -182,11 +188,22 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   } catch {
     previous = undefined;
   }
-  const sameCollection = previous?.inputHash === inputHash;
+  // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
+  const shard = options.shard;
+  if (shard && (!Number.isInteger(shard.index) || !Number.isInteger(shard.of) || shard.of < 1 || shard.index < 1 || shard.index > shard.of)) {
+    throw new TraitloomError("BAD_ARGUMENT", `--shard: expected i/n with 1 <= i <= n, found ${shard.index}/${shard.of}`);
+  }
+  const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
+  const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
+  const total = end - first;
+  const shardKey = shard ? `${shard.index}/${shard.of}` : undefined;
+  const sameCollection = previous?.inputHash === inputHash && previous.shard === shardKey;
   if (!sameCollection) {
     const occupied = previous !== undefined || (await exists(imagesDir)) || (await exists(metadataDir));
     if (occupied && !options.overwrite) {
-      const what = previous ? `a different collection (seed "${previous.seed}", ${previous.count} tokens)` : "images/ or metadata/ from another tool";
+      const what = previous
+        ? `a different collection (seed "${previous.seed}", ${previous.count} tokens${previous.shard ? `, shard ${previous.shard}` : ""})`
+        : "images/ or metadata/ from another tool";
       throw new TraitloomError(
         "OUTPUT_CONFLICT",
         `${outDir}: expected an empty folder or this collection's earlier run, found ${what}; choose another -o folder or pass --overwrite to replace it`,
@@ -203,8 +220,8 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
 
   // Token records are cheap to derive from the plan: made when needed, never held for the whole collection.
   const recordAt = (i: number): TokenRecord => tokenRecord(layerSet, plan, i, settings);
-  const records = function* (): Generator<TokenRecord> {
-    for (let i = 0; i < N; i++) yield recordAt(i);
+  const records = function* (from = 0, to = N): Generator<TokenRecord> {
+    for (let i = from; i < to; i++) yield recordAt(i);
   };
   const imageHashes: Array<string | undefined> = new Array<string | undefined>(N);
   let resumed = 0;
@@ -215,10 +232,10 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
       const m = /^(\d+) ([0-9a-f]{64})$/.exec(line);
       if (m?.[1] && m[2]) claimed.set(Number(m[1]), m[2]);
     }
-    for (let i = 0; i < N; i++) {
+    const verify = async (i: number): Promise<void> => {
       const token = recordAt(i);
       const want = claimed.get(token.id);
-      if (!want) continue;
+      if (!want) return;
       const [have, meta] = await Promise.all([
         fileSha256(join(imagesDir, `${token.id}.${ext}`)),
         readFile(join(metadataDir, `${token.id}.json`), "utf8").catch(() => undefined),
@@ -227,10 +244,15 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
         imageHashes[i] = want;
         resumed++;
       }
+    };
+    for (let i = first; i < end; i += RESUME_VERIFY_BATCH) {
+      const batch: Array<Promise<void>> = [];
+      for (let k = i; k < Math.min(end, i + RESUME_VERIFY_BATCH); k++) batch.push(verify(k));
+      await Promise.all(batch);
     }
-    if (resumed > 0) log(`resuming: ${resumed} of ${N} tokens already done in ${outDir}`);
+    if (resumed > 0) log(`resuming: ${resumed} of ${total} tokens already done in ${outDir}`);
   }
-  const state: RunState = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N };
+  const state: RunState = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shardKey };
   await writeFileAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`);
   // The journal is rewritten with what was verified, then appended to as tokens finish.
   await writeFileAtomic(
@@ -239,7 +261,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   );
 
   const todo = function* (): Generator<RenderTask> {
-    for (let i = 0; i < N; i++) {
+    for (let i = first; i < end; i++) {
       if (imageHashes[i]) continue;
       const token = recordAt(i);
       yield { id: token.id, traits: token.dna.split("-").map(Number), metadata: metadataJson(tokenMetadata(token, settings)) };
@@ -247,7 +269,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   };
   let done = resumed;
   let imageBytes = 0;
-  options.onProgress?.({ done, total: N, resumed });
+  options.onProgress?.({ done, total, resumed });
   const journal = openSync(journalPath, "a");
   try {
     await renderTokens(
@@ -271,22 +293,23 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
           imageBytes += r.bytes;
           writeSync(journal, `${r.id} ${r.sha256}\n`);
           done++;
-          options.onProgress?.({ done, total: N, resumed });
+          options.onProgress?.({ done, total, resumed });
         },
       },
     );
   } finally {
     closeSync(journal);
   }
-  if (options.signal?.aborted || done < N) {
-    throw new TraitloomError("ABORTED", `stopped: ${done} of ${N} tokens done in ${outDir}; run the same command again to resume`);
+  if (options.signal?.aborted || done < total) {
+    throw new TraitloomError("ABORTED", `stopped: ${done} of ${total} tokens done in ${outDir}; run the same command again to resume`);
   }
 
   await writeChunksAtomic(join(outDir, "_metadata.json"), allMetadataChunks(mapIterable(records(), (t) => tokenMetadata(t, settings))));
   const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width, height, format: settings.format, configHash, inputHash };
   let provenance = "";
-  const manifestTokens = mapIterable(records(), (token) => ({ token, imageSha256: imageHashes[token.id - settings.startId] ?? "" }));
-  await writeChunksAtomic(join(outDir, "manifest.json"), manifestChunks(header, manifestTokens, (p) => (provenance = p)));
+  const manifestTokens = mapIterable(records(first, end), (token) => manifestEntry(token, imageHashes[token.id - settings.startId] ?? ""));
+  const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
+  await writeChunksAtomic(join(outDir, "manifest.json"), manifestChunks(header, manifestTokens, (p) => (provenance = p), shardInfo));
   const rarity = rarityReport(layerSet, plan);
   await writeChunksAtomic(join(outDir, "rarity.json"), rarityJsonChunks(rarity, (i) => settings.startId + i));
   await writeFileAtomic(join(outDir, "rarity.csv"), rarityCsv(rarity));

@@ -67,7 +67,7 @@ describe("compositeTraits", () => {
     );
     const ref = referenceOver(layers, W, H);
     expect(maxChannelDiff(canvas, ref)).toBeLessThanOrEqual(1);
-    expect(opaque).toBe(kinds.includes("opaque"));
+    expect(opaque).toBe((kinds as readonly string[]).includes("opaque"));
   });
 
   it("crops a trait to its bounding box and skips transparent pixels", () => {
