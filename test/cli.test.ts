@@ -53,7 +53,7 @@ describe("traitloom --help and exit codes", () => {
   });
 
   it("an unknown command is one line naming it", async () => {
-    expect(await expectUserError(["genrate", layers])).toMatch(/unknown command "genrate".*init or generate/);
+    expect(await expectUserError(["genrate", layers])).toMatch(/unknown command "genrate": expected .*\bgenerate\b/);
   });
 
   it("an unknown option is one line naming it", async () => {
