@@ -91,6 +91,9 @@ describe("traitloom --help and exit codes", () => {
     expect(a.code).toBe(0);
     const seed = /seed: (\S+) \(pass --seed \1 to make this collection again\)/.exec(a.stderr)?.[1];
     expect(seed, a.stderr).toBeDefined();
+    // Not a terminal: plain progress lines, never a redrawn bar.
+    expect(a.stderr).toMatch(/^progress: 4\/4 100% .*tokens\/s ETA/m);
+    expect(a.stderr).not.toContain("\r");
     const b = await runCli(["generate", layers, "-n", "4", "-o", join(root, "seeded"), "--seed", seed ?? "", "--workers", "1", "-q"]);
     expect(b.code).toBe(0);
     expect(b.stderr).toBe("");
