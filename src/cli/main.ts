@@ -76,7 +76,7 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
   const config = {
     $schema: "https://unpkg.com/traitloom/schema/traitloom.schema.json",
     layersDir: relative(targetDir, resolve(layersDir)).split(sep).join("/") || ".",
-    namePrefix: "My Collection",
+    namePrefix: "Traitloom",
     description: "",
     baseUri: "ipfs://REPLACE_WITH_CID",
     count: Math.min(1000, capacityOf(layerSet.layers)),

@@ -36,7 +36,7 @@ describe("buildLayerSet", () => {
 
   it("a config naming a missing layer is one error with a suggestion", () => {
     expect(() => buildLayerSet(listing([folder("Eye color", ["a.png"])]), { layers: ["Eye colour"] })).toThrow(
-      /^layers\[0\]: expected a folder "Eye colour" in layers, found none \(did you mean "Eye color"\?\)$/,
+      /^traitloom\.json: layers\[0\]: expected a folder "Eye colour" in layers, found none \(did you mean "Eye color"\?\)$/,
     );
   });
 
@@ -75,7 +75,7 @@ describe("buildLayerSet", () => {
       ["Red", "Red", 5],
     ]);
     expect(() => buildLayerSet(listing([folder("A", ["Red#1.png"])]), { layers: [{ name: "A", traits: { Redd: 2 } }] })).toThrow(
-      /^layers\[0\]\.traits\.Redd: expected a trait of layer "A", found none \(did you mean "Red"\?\)$/,
+      /^traitloom\.json: layers\[0\]\.traits\.Redd: expected a trait of layer "A", found none \(did you mean "Red"\?\)$/,
     );
   });
 
@@ -86,5 +86,13 @@ describe("buildLayerSet", () => {
   it("countsForUniqueness comes from the config", () => {
     const set = buildLayerSet(listing([folder("A", ["a.png"]), folder("B", ["b.png"])]), { layers: ["A", { name: "B", countsForUniqueness: false }] });
     expect(set.layers.map((l) => l.countsForUniqueness)).toEqual([true, false]);
+  });
+});
+
+describe("partly prefixed folders", () => {
+  it("orders prefixed folders first, strips every prefix from names, and warns about the rest", () => {
+    const set = buildLayerSet(listing([folder("Hat", ["a.png"]), folder("02-Eyes", ["b.png"]), folder("01-Background", ["c.png"]), folder("Aura", ["d.png"])]));
+    expect(set.layers.map((l) => l.name)).toEqual(["Background", "Eyes", "Aura", "Hat"]);
+    expect(set.warnings[0]).toMatch(/alphabetical for folders without a numeric prefix \(Aura, Hat\)/);
   });
 });

@@ -76,7 +76,7 @@ interface LayerChoice {
   configPath: string | undefined;
 }
 
-function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: ListedFolder[], warnings: string[]): LayerChoice[] {
+function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: ListedFolder[], warnings: string[], configSource: string): LayerChoice[] {
   const configured = config.layers;
   if (configured) {
     return configured.map((entry, i) => {
@@ -89,7 +89,7 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
         const near = nearestKey(wanted, folders.map((f) => f.folder));
         throw new TraitloomError(
           "LAYER_MISSING",
-          `layers[${i}]: expected a folder "${wanted}" in ${listing.root}, found none${near ? ` (did you mean "${near}"?)` : ` (folders: ${folders.map((f) => f.folder).join(", ") || "none"})`}`,
+          `${configSource}: layers[${i}]: expected a folder "${wanted}" in ${listing.root}, found none${near ? ` (did you mean "${near}"?)` : ` (folders: ${folders.map((f) => f.folder).join(", ") || "none"})`}`,
         );
       }
       return {
@@ -97,24 +97,28 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
         name: spec.name,
         countsForUniqueness: (typeof entry === "string" ? undefined : entry.countsForUniqueness) ?? true,
         overrides: typeof entry === "string" ? undefined : entry.traits,
-        configPath: `layers[${i}]`,
+        configPath: `${configSource}: layers[${i}]`,
       };
     });
   }
   const parsed = folders.map((folder) => ({ folder, ...parseLayerFolderName(folder.folder) }));
-  const allPrefixed = parsed.length > 0 && parsed.every((p) => p.order !== undefined);
-  if (allPrefixed) parsed.sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || byName(a.folder.folder, b.folder.folder));
-  else {
-    parsed.sort((a, b) => byName(a.folder.folder, b.folder.folder));
-    if (parsed.length > 1) {
-      warnings.push(
-        `layer order is alphabetical (${parsed.map((p) => p.folder.folder).join(", ")}): set it with "layers" in traitloom.json or prefix folders 01-, 02-, … (bottom first)`,
-      );
-    }
+  // Prefixed folders first, by number; the rest alphabetically. A prefix only orders: it is never part of the name.
+  parsed.sort(
+    (a, b) =>
+      (a.order === undefined ? 1 : 0) - (b.order === undefined ? 1 : 0) ||
+      (a.order ?? 0) - (b.order ?? 0) ||
+      byName(a.folder.folder, b.folder.folder),
+  );
+  const unordered = parsed.filter((p) => p.order === undefined);
+  if (parsed.length > 1 && unordered.length > 0) {
+    const what = unordered.length === parsed.length ? "alphabetical" : `alphabetical for folders without a numeric prefix (${unordered.map((p) => p.folder.folder).join(", ")})`;
+    warnings.push(
+      `layer order is ${what}: ${parsed.map((p) => p.name).join(", ")}; set it with "layers" in traitloom.json or prefix folders 01-, 02-, … (bottom first)`,
+    );
   }
   return parsed.map((p) => ({
     folder: p.folder,
-    name: allPrefixed ? p.name : p.folder.folder,
+    name: p.name,
     countsForUniqueness: true,
     overrides: undefined,
     configPath: undefined,
@@ -127,7 +131,7 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
  * listed; any other problem is one TraitloomError naming the file or config field.
  * Images are not opened here: the render backend checks that they decode and share one size.
  */
-export function buildLayerSet(listing: LayersListing, config: TraitloomConfig = {}): LayerSet {
+export function buildLayerSet(listing: LayersListing, config: TraitloomConfig = {}, configSource = "traitloom.json"): LayerSet {
   const warnings: string[] = [];
   const skipped: string[] = [];
   const folders = listing.folders.filter((f) => {
@@ -144,7 +148,7 @@ export function buildLayerSet(listing: LayersListing, config: TraitloomConfig = 
     throw new TraitloomError("LAYERS_NOT_FOUND", `${listing.root}: expected one sub-folder per layer, found no folders`);
   }
   const namedWeights = { ...DEFAULT_NAMED_WEIGHTS, ...config.namedWeights };
-  const choices = chooseLayers(listing, config, folders, warnings);
+  const choices = chooseLayers(listing, config, folders, warnings, configSource);
   const used = new Set(choices.map((c) => c.folder.folder));
   const unusedFolders = folders.filter((f) => !used.has(f.folder)).map((f) => f.folder);
   const seenNames = new Map<string, string>();

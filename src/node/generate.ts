@@ -114,7 +114,7 @@ export async function prepareCollection(options: Pick<GenerateOptions, "layersDi
   if (layersDir === undefined) {
     throw new TraitloomError("BAD_ARGUMENT", "layersDir: expected a layers folder (argument, or \"layersDir\" in traitloom.json), found none");
   }
-  const layerSet = buildLayerSet(await listLayersDir(layersDir), config);
+  const layerSet = buildLayerSet(await listLayersDir(layersDir), config, options.configPath ?? "config");
   if (layerSet.skipped.length > 0) log(`skipped ${layerSet.skipped.length} non-layer file(s): ${layerSet.skipped.join(", ")}`);
   if (layerSet.unusedFolders.length > 0) log(`folders not in the config's layers, not used: ${layerSet.unusedFolders.join(", ")}`);
   for (const w of layerSet.warnings) log(`warning: ${w}`);
