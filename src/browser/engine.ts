@@ -15,6 +15,7 @@ import type {
   RenderedImage,
   RenderMethods,
   RenderMode,
+  RenderTiming,
   TraitSource,
 } from "../render/protocol.js";
 import { createClient, WorkerCallError, type RpcClient } from "./rpc.js";
@@ -27,7 +28,8 @@ const BATCHES_PER_WORKER = 2;
 const MAX_AHEAD_TOKENS = 96;
 /** The UI hears progress at most this often. */
 export const PROGRESS_INTERVAL_MS = 250;
-export const DEFAULT_ENCODER: EncoderChoice = { name: "js", level: 1 };
+/** The fastest encoder measured (docs/benchmarks.md, "Browser studio"), at a size below convertToBlob's. */
+export const DEFAULT_ENCODER: EncoderChoice = { name: "fast", level: 0 };
 
 export interface GenerateRequest {
   listing: LayersListing;
@@ -62,6 +64,8 @@ export interface GeneratedCollection extends Omit<FinishResult, "blob"> {
   startId: number;
   elapsedMs: number;
   tokensPerSecond: number;
+  /** Render workers' time per stage, summed over workers and tokens. */
+  timing: RenderTiming;
 }
 
 export function newRenderWorker(): Worker {
@@ -189,6 +193,7 @@ export async function generateCollection(
     let bytes = 0;
     let lastReport = -Infinity;
     const inFlight = new Array<number>(workerCount).fill(0);
+    const timing: RenderTiming = { draw: 0, encode: 0, hash: 0 };
     let allWritten: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (allWritten = resolve));
     const report = (force: boolean): void => {
@@ -209,7 +214,10 @@ export async function generateCollection(
           const traits = started.traits.slice(first * L, end * L);
           clients[w]
             ?.call("render", { first, traits, deliver: "writer" }, [traits.buffer])
-            .then(() => {
+            .then((result) => {
+              timing.draw += result.timing.draw;
+              timing.encode += result.timing.encode;
+              timing.hash += result.timing.hash;
               inFlight[w] = (inFlight[w] ?? 0) - 1;
               pump();
             })
@@ -236,7 +244,7 @@ export async function generateCollection(
     const elapsedMs = now() - t0;
     const file = await openArchive(finished);
     const { blob: _blob, ...rest } = finished;
-    return { ...rest, file, count: total, startId: started.startId, elapsedMs, tokensPerSecond: (total * 1000) / elapsedMs };
+    return { ...rest, file, count: total, startId: started.startId, elapsedMs, tokensPerSecond: (total * 1000) / elapsedMs, timing };
   } catch (e) {
     if (signal?.aborted) throw abortError();
     throw e;

@@ -7,7 +7,7 @@
 import type { RenderBatch, RenderDone, RenderedImage, RenderInit, RenderMethods, TraitSource } from "../render/protocol.js";
 import { crc32 } from "./crc32.js";
 import { sha256HexOf } from "./hash.js";
-import { encodePng, type DeflateLevel } from "./pngEncoder.js";
+import { encodePng, encodePngFast, encodePngNative, type DeflateLevel } from "./pngEncoder.js";
 import { serve, Transfer } from "./rpc.js";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -58,6 +58,8 @@ async function traitBitmap(r: RenderInit, layer: number, trait: number): Promise
 async function encode(c: OffscreenCanvas, g: OffscreenCanvasRenderingContext2D, r: RenderInit): Promise<Uint8Array<ArrayBuffer>> {
   if (r.encoder.name === "canvas") return new Uint8Array(await (await c.convertToBlob({ type: "image/png" })).arrayBuffer());
   const image = g.getImageData(0, 0, r.width, r.height);
+  if (r.encoder.name === "fast") return encodePngFast(image.data, r.width, r.height) as Uint8Array<ArrayBuffer>;
+  if (r.encoder.name === "native") return (await encodePngNative(image.data, r.width, r.height)) as Uint8Array<ArrayBuffer>;
   return encodePng(image.data, r.width, r.height, { level: Math.max(0, Math.min(9, Math.round(r.encoder.level))) as DeflateLevel }) as Uint8Array<ArrayBuffer>;
 }
 
@@ -135,7 +137,7 @@ serve<RenderMethods>(self, {
     port = params.writerPort as MessagePort | undefined;
     canvas = new OffscreenCanvas(params.width, params.height);
     // willReadFrequently keeps the canvas in CPU memory, where getImageData is a copy rather than a GPU readback.
-    ctx = canvas.getContext("2d", { willReadFrequently: params.encoder.name === "js" }) ?? undefined;
+    ctx = canvas.getContext("2d", { willReadFrequently: params.encoder.name !== "canvas" }) ?? undefined;
     if (!ctx) throw new Error("render: OffscreenCanvas has no 2d context in this browser");
     return { ready: true };
   },

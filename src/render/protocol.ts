@@ -19,12 +19,17 @@ export interface BlobHandle {
 /** A MessagePort as seen by pure code. */
 export type PortHandle = object;
 
-/** How a render worker turns its canvas into PNG bytes. */
-export type EncoderName = "js" | "canvas";
+/**
+ * How a render worker turns its canvas into PNG bytes: "fast" (the default) Up-filters rows and deflates runs
+ * only (src/browser/fastDeflate.ts); "js" picks a filter per row and deflates with fflate at `level`;
+ * "native" filters the same way and deflates with the browser's CompressionStream (zlib, default level);
+ * "canvas" is OffscreenCanvas.convertToBlob.
+ */
+export type EncoderName = "fast" | "js" | "native" | "canvas";
 
 export interface EncoderChoice {
   name: EncoderName;
-  /** Deflate level of the JS encoder, 0-9; unused by "canvas". */
+  /** Deflate level of the "js" encoder, 1-9 (0: runs only); unused by the others. */
   level: number;
 }
 
@@ -69,12 +74,18 @@ export interface RenderedImage {
   sha256: string;
 }
 
+export interface RenderTiming {
+  draw: number;
+  encode: number;
+  hash: number;
+}
+
 export interface RenderDone {
   rendered: number;
   /** Only where the batch asked for deliver "reply". */
   images: RenderedImage[];
   /** Milliseconds spent per stage, summed over the batch (draw includes decode on first use). */
-  timing: { draw: number; encode: number; hash: number };
+  timing: RenderTiming;
 }
 
 /** Methods of src/browser/render.worker.ts (a type alias, not an interface, so it fits AnyMethods' index signature). */

@@ -22,6 +22,8 @@ export interface BenchResult {
   elapsedMs: number;
   zipBytes: number;
   meanImageBytes: number;
+  /** Per token, ms: draw, encode, hash (summed over workers, divided by tokens). */
+  perToken: { draw: number; encode: number; hash: number };
 }
 
 async function runCase(c: BenchCase): Promise<BenchResult> {
@@ -59,7 +61,14 @@ async function runCase(c: BenchCase): Promise<BenchResult> {
   const result = await generateCollection(req);
   let imageBytes = 0;
   for (const s of result.imageSizes) imageBytes += s;
-  return { tokensPerSecond: result.tokensPerSecond, elapsedMs: result.elapsedMs, zipBytes: result.bytes, meanImageBytes: imageBytes / result.count };
+  const per = (ms: number): number => ms / result.count;
+  return {
+    tokensPerSecond: result.tokensPerSecond,
+    elapsedMs: result.elapsedMs,
+    zipBytes: result.bytes,
+    meanImageBytes: imageBytes / result.count,
+    perToken: { draw: per(result.timing.draw), encode: per(result.timing.encode), hash: per(result.timing.hash) },
+  };
 }
 
 (window as unknown as { traitloomBench: (c: BenchCase) => Promise<BenchResult> }).traitloomBench = runCase;

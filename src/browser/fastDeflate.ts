@@ -1,0 +1,333 @@
+/**
+ * A fast deflate (RFC 1951) for filtered PNG scanlines, in plain JS: the only matches it looks for are runs
+ * at distance 1 (a byte repeated: what Up/Sub filtering makes of flat art) and at distance `bpp` (a pixel
+ * repeated), like zlib's Z_RLE strategy, which the Node encoder's "balanced" preset also uses; each block of
+ * symbols gets its own dynamic Huffman codes. No hash chains, so it runs several times faster than fflate's
+ * level 1 at a similar size on composited tokens (docs/benchmarks.md, "Browser studio").
+ */
+
+/** Symbols per Huffman block: small enough to follow the image, large enough to amortise the block header. */
+const BLOCK_SYMBOLS = 1 << 15;
+const MIN_MATCH = 3;
+const MAX_MATCH = 258;
+const MAX_BITS = 15;
+const MAX_CODE_LENGTH_BITS = 7;
+const END_OF_BLOCK = 256;
+/** Order in which code-length code lengths are sent (RFC 1951 3.2.7). */
+const CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+const LEN_CODE = new Uint16Array(MAX_MATCH + 1);
+const LEN_EXTRA_BITS = new Uint8Array(MAX_MATCH + 1);
+const LEN_EXTRA_VALUE = new Uint16Array(MAX_MATCH + 1);
+(() => {
+  const base = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+  const extra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  for (let code = 0; code < base.length; code++) {
+    const from = base[code]!;
+    const to = code + 1 < base.length ? base[code + 1]! - 1 : 258;
+    for (let len = from; len <= to && len <= MAX_MATCH; len++) {
+      LEN_CODE[len] = 257 + code;
+      LEN_EXTRA_BITS[len] = extra[code]!;
+      LEN_EXTRA_VALUE[len] = len - from;
+    }
+  }
+  // 258 has its own code (285) with no extra bits, not 284 + 31.
+  LEN_CODE[258] = 285;
+  LEN_EXTRA_BITS[258] = 0;
+  LEN_EXTRA_VALUE[258] = 0;
+})();
+
+class BitWriter {
+  buf: Uint8Array;
+  pos = 0;
+  private bits = 0;
+  private count = 0;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(capacity);
+  }
+  put(value: number, length: number): void {
+    this.bits |= value << this.count;
+    this.count += length;
+    while (this.count >= 8) {
+      this.buf[this.pos++] = this.bits & 0xff;
+      this.bits >>>= 8;
+      this.count -= 8;
+    }
+  }
+  ensure(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+  flush(): void {
+    if (this.count > 0) this.buf[this.pos++] = this.bits & 0xff;
+    this.bits = 0;
+    this.count = 0;
+  }
+}
+
+/**
+ * Huffman code lengths for `freqs`, none longer than `maxBits` (lengths limited as miniz does: overlong codes
+ * are cut to maxBits and the Kraft sum repaired by lengthening the shortest codes that can take it).
+ */
+export function huffmanLengths(freqs: ArrayLike<number>, maxBits: number): Uint8Array {
+  const n = freqs.length;
+  const lengths = new Uint8Array(n);
+  const used: number[] = [];
+  for (let i = 0; i < n; i++) if ((freqs[i] ?? 0) > 0) used.push(i);
+  if (used.length === 0) return lengths;
+  if (used.length === 1) {
+    lengths[used[0]!] = 1;
+    return lengths;
+  }
+  used.sort((a, b) => (freqs[a] ?? 0) - (freqs[b] ?? 0) || a - b);
+  // Two-queue Huffman: leaves sorted by weight, internal nodes made in non-decreasing weight order.
+  const m = used.length;
+  const weight = new Float64Array(2 * m);
+  const parent = new Int32Array(2 * m);
+  for (let i = 0; i < m; i++) weight[i] = freqs[used[i]!] ?? 0;
+  let leaf = 0;
+  let inner = m;
+  let next = m;
+  const take = (): number => {
+    if (leaf < m && (inner >= next || weight[leaf]! <= weight[inner]!)) return leaf++;
+    return inner++;
+  };
+  while (next < 2 * m - 1) {
+    const a = take();
+    const b = take();
+    weight[next] = weight[a]! + weight[b]!;
+    parent[a] = next;
+    parent[b] = next;
+    next++;
+  }
+  const depth = new Int32Array(2 * m);
+  const root = 2 * m - 2;
+  depth[root] = 0;
+  for (let i = root - 1; i >= 0; i--) depth[i] = depth[parent[i]!]! + 1;
+  const count = new Int32Array(Math.max(maxBits, 32) + 1);
+  for (let i = 0; i < m; i++) count[Math.min(depth[i]!, 32)]!++;
+  for (let i = maxBits + 1; i < count.length; i++) {
+    count[maxBits]! += count[i]!;
+    count[i] = 0;
+  }
+  let total = 0;
+  for (let i = maxBits; i > 0; i--) total += count[i]! << (maxBits - i);
+  while (total !== 1 << maxBits) {
+    count[maxBits]!--;
+    for (let i = maxBits - 1; i > 0; i--) {
+      if (count[i]! > 0) {
+        count[i]!--;
+        count[i + 1]! += 2;
+        break;
+      }
+    }
+    total--;
+  }
+  // Rarest symbols get the longest codes.
+  let k = 0;
+  for (let len = maxBits; len > 0; len--) for (let c = count[len]!; c > 0; c--) lengths[used[k++]!] = len;
+  return lengths;
+}
+
+/** Canonical codes for `lengths`, bit-reversed for an LSB-first writer. */
+function canonicalCodes(lengths: Uint8Array): Uint16Array {
+  const blCount = new Uint16Array(MAX_BITS + 2);
+  for (const l of lengths) if (l) blCount[l]!++;
+  const nextCode = new Uint16Array(MAX_BITS + 2);
+  let code = 0;
+  for (let bits = 1; bits <= MAX_BITS + 1; bits++) {
+    code = (code + blCount[bits - 1]!) << 1;
+    nextCode[bits] = code;
+  }
+  const codes = new Uint16Array(lengths.length);
+  for (let s = 0; s < lengths.length; s++) {
+    const len = lengths[s]!;
+    if (!len) continue;
+    let c = nextCode[len]!++;
+    let r = 0;
+    for (let i = 0; i < len; i++) {
+      r = (r << 1) | (c & 1);
+      c >>= 1;
+    }
+    codes[s] = r;
+  }
+  return codes;
+}
+
+/**
+ * Raw deflate of `data` (no zlib header): literals and runs at distance 1 and `bpp`.
+ * @example unzlibSync(zlibWrap(deflateRuns(rows, 3), rows)) round-trips.
+ */
+export function deflateRuns(data: Uint8Array, bpp: number): Uint8Array {
+  const n = data.length;
+  const out = new BitWriter(Math.max(1024, (n >> 1) + 1024));
+  // A symbol: literal byte (< 256), or a match packed as 256 + (length << 3 | distanceCode).
+  const syms = new Uint32Array(BLOCK_SYMBOLS);
+  const litFreq = new Uint32Array(286);
+  const distFreq = new Uint32Array(30);
+  const far = Math.max(2, Math.min(bpp, 4));
+  let count = 0;
+  let i = 0;
+  const flushBlock = (final: boolean): void => {
+    writeBlock(out, syms, count, litFreq, distFreq, final);
+    count = 0;
+    litFreq.fill(0);
+    distFreq.fill(0);
+  };
+  while (i < n) {
+    let best = 0;
+    let dist = 0;
+    if (i >= 1) {
+      const limit = Math.min(MAX_MATCH, n - i);
+      const prev = data[i - 1];
+      let k = 0;
+      while (k < limit && data[i + k] === prev) k++;
+      // A run of one byte value: distance 1 covers it all.
+      best = k;
+      dist = 1;
+      if (k < limit && i >= far) {
+        let j = 0;
+        while (j < limit && data[i + j] === data[i + j - far]) j++;
+        if (j > best) {
+          best = j;
+          dist = far;
+        }
+      }
+    }
+    if (best >= MIN_MATCH) {
+      syms[count++] = 256 + ((best << 3) | (dist - 1));
+      litFreq[LEN_CODE[best]!]!++;
+      distFreq[dist - 1]!++;
+      i += best;
+    } else {
+      const b = data[i]!;
+      syms[count++] = b;
+      litFreq[b]!++;
+      i++;
+    }
+    if (count === BLOCK_SYMBOLS) flushBlock(false);
+  }
+  flushBlock(true);
+  out.flush();
+  return out.buf.subarray(0, out.pos);
+}
+
+function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: Uint32Array, distFreq: Uint32Array, final: boolean): void {
+  litFreq[END_OF_BLOCK] = 1;
+  let anyDist = false;
+  for (const f of distFreq) if (f) anyDist = true;
+  // A distance tree must have a code even where no match uses it.
+  if (!anyDist) distFreq[0] = 1;
+  const litLengths = huffmanLengths(litFreq, MAX_BITS);
+  const distLengths = huffmanLengths(distFreq, MAX_BITS);
+  const litCodes = canonicalCodes(litLengths);
+  const distCodes = canonicalCodes(distLengths);
+  let hlit = 286;
+  while (hlit > 257 && litLengths[hlit - 1] === 0) hlit--;
+  let hdist = 30;
+  while (hdist > 1 && distLengths[hdist - 1] === 0) hdist--;
+  // Code lengths of both trees as one sequence, run-length coded with 16/17/18 (RFC 1951 3.2.7).
+  const all = new Uint8Array(hlit + hdist);
+  all.set(litLengths.subarray(0, hlit), 0);
+  all.set(distLengths.subarray(0, hdist), hlit);
+  const clSyms: number[] = [];
+  const clFreq = new Uint32Array(19);
+  for (let p = 0; p < all.length; ) {
+    const v = all[p]!;
+    let run = 1;
+    while (p + run < all.length && all[p + run] === v) run++;
+    p += run;
+    if (v === 0) {
+      while (run >= 11) {
+        const r = Math.min(run, 138);
+        clSyms.push(18, r - 11);
+        clFreq[18]!++;
+        run -= r;
+      }
+      if (run >= 3) {
+        clSyms.push(17, run - 3);
+        clFreq[17]!++;
+        run = 0;
+      }
+    } else {
+      clSyms.push(v, -1);
+      clFreq[v]!++;
+      run--;
+      while (run >= 3) {
+        const r = Math.min(run, 6);
+        clSyms.push(16, r - 3);
+        clFreq[16]!++;
+        run -= r;
+      }
+    }
+    for (; run > 0; run--) {
+      clSyms.push(v, -1);
+      clFreq[v]!++;
+    }
+  }
+  const clLengths = huffmanLengths(clFreq, MAX_CODE_LENGTH_BITS);
+  const clCodes = canonicalCodes(clLengths);
+  let hclen = 19;
+  while (hclen > 4 && clLengths[CL_ORDER[hclen - 1]!] === 0) hclen--;
+
+  out.ensure(count * 4 + 512);
+  out.put(final ? 1 : 0, 1);
+  out.put(2, 2);
+  out.put(hlit - 257, 5);
+  out.put(hdist - 1, 5);
+  out.put(hclen - 4, 4);
+  for (let k = 0; k < hclen; k++) out.put(clLengths[CL_ORDER[k]!]!, 3);
+  for (let k = 0; k < clSyms.length; k += 2) {
+    const s = clSyms[k]!;
+    out.put(clCodes[s]!, clLengths[s]!);
+    const extra = clSyms[k + 1]!;
+    if (s === 16) out.put(extra, 2);
+    else if (s === 17) out.put(extra, 3);
+    else if (s === 18) out.put(extra, 7);
+  }
+  for (let k = 0; k < count; k++) {
+    const s = syms[k]!;
+    if (s < 256) {
+      out.put(litCodes[s]!, litLengths[s]!);
+      continue;
+    }
+    const m = s - 256;
+    const len = m >>> 3;
+    const d = m & 7;
+    const code = LEN_CODE[len]!;
+    out.put(litCodes[code]!, litLengths[code]!);
+    if (LEN_EXTRA_BITS[len]) out.put(LEN_EXTRA_VALUE[len]!, LEN_EXTRA_BITS[len]!);
+    out.put(distCodes[d]!, distLengths[d]!);
+  }
+  out.put(litCodes[END_OF_BLOCK]!, litLengths[END_OF_BLOCK]!);
+}
+
+/** Adler-32 (RFC 1950), summed in runs of 5552 bytes so the sums stay exact before the modulo. */
+export function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  const n = data.length;
+  for (let i = 0; i < n; ) {
+    const end = Math.min(i + 5552, n);
+    for (; i < end; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** A zlib stream (RFC 1950) of `data` made with deflateRuns: what a PNG's IDAT holds. */
+export function zlibRuns(data: Uint8Array, bpp: number): Uint8Array {
+  const body = deflateRuns(data, bpp);
+  const out = new Uint8Array(body.length + 6);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  out.set(body, 2);
+  new DataView(out.buffer).setUint32(out.length - 4, adler32(data));
+  return out;
+}
