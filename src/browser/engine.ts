@@ -9,6 +9,7 @@ import { TraitloomError } from "../core/errors.js";
 import type { LayersListing } from "../core/layers.js";
 import type {
   CollectionMethods,
+  CompositorName,
   EncoderChoice,
   FinishResult,
   PlanResult,
@@ -30,6 +31,8 @@ const MAX_AHEAD_TOKENS = 96;
 export const PROGRESS_INTERVAL_MS = 250;
 /** The fastest encoder measured (docs/benchmarks.md, "Browser studio"), at a size below convertToBlob's. */
 export const DEFAULT_ENCODER: EncoderChoice = { name: "fast", level: 0 };
+/** Core's span compositor: no per-token canvas readback (docs/benchmarks.md, "Browser studio"). */
+export const DEFAULT_COMPOSITOR: CompositorName = "span";
 
 export interface GenerateRequest {
   listing: LayersListing;
@@ -43,6 +46,7 @@ export interface GenerateRequest {
   sources: TraitSource[][];
   workers: number;
   encoder?: EncoderChoice;
+  compositor?: CompositorName;
   mode?: RenderMode;
   batchTokens?: number;
 }
@@ -179,6 +183,7 @@ export async function generateCollection(
             resize: req.resize,
             sources: req.sources,
             encoder: req.encoder ?? DEFAULT_ENCODER,
+            compositor: req.compositor ?? DEFAULT_COMPOSITOR,
             mode: req.mode ?? "engine",
             ...(port ? { writerPort: port } : {}),
           },
@@ -306,7 +311,7 @@ export class PreviewRenderer {
       this.initKey = "";
     }
     if (this.initKey !== key) {
-      await this.render.call("init", { ...setup, encoder: { name: "canvas", level: 6 }, mode: "engine" });
+      await this.render.call("init", { ...setup, encoder: DEFAULT_ENCODER, compositor: DEFAULT_COMPOSITOR, mode: "engine" });
       this.initKey = key;
     }
     const L = setup.sources.length;

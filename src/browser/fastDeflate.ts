@@ -65,6 +65,11 @@ class BitWriter {
     this.bits = 0;
     this.count = 0;
   }
+  reset(): void {
+    this.pos = 0;
+    this.bits = 0;
+    this.count = 0;
+  }
 }
 
 /**
@@ -160,40 +165,64 @@ function canonicalCodes(lengths: Uint8Array): Uint16Array {
  * Raw deflate of `data` (no zlib header): literals and runs at distance 1 and `bpp`.
  * @example unzlibSync(zlibWrap(deflateRuns(rows, 3), rows)) round-trips.
  */
-export function deflateRuns(data: Uint8Array, bpp: number): Uint8Array {
+export function deflateRuns(data: Uint8Array, bpp: number, scratch?: DeflateScratch): Uint8Array {
   const n = data.length;
-  const out = new BitWriter(Math.max(1024, (n >> 1) + 1024));
+  const work = scratch ?? new DeflateScratch();
+  const out = work.writer(Math.max(1024, (n >> 1) + 1024));
   // A symbol: literal byte (< 256), or a match packed as 256 + (length << 3 | distanceCode).
-  const syms = new Uint32Array(BLOCK_SYMBOLS);
-  const litFreq = new Uint32Array(286);
-  const distFreq = new Uint32Array(30);
+  const syms = work.syms;
+  const litFreq = work.litFreq;
+  const distFreq = work.distFreq;
+  litFreq.fill(0);
+  distFreq.fill(0);
   const far = Math.max(2, Math.min(bpp, 4));
+  // Word view for scanning long runs 4 bytes at a time, where the bytes are 4-aligned.
+  const words = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, n >>> 2) : undefined;
   let count = 0;
-  let i = 0;
   const flushBlock = (final: boolean): void => {
     writeBlock(out, syms, count, litFreq, distFreq, final);
     count = 0;
     litFreq.fill(0);
     distFreq.fill(0);
   };
+  // The first bytes have nothing (or too little) behind them: literals.
+  let i = 0;
+  for (; i < Math.min(far, n); i++) {
+    syms[count++] = data[i]!;
+    litFreq[data[i]!]!++;
+  }
   while (i < n) {
+    const c = data[i]!;
+    const same1 = c === data[i - 1];
+    if (!same1 && c !== data[i - far]) {
+      syms[count++] = c;
+      litFreq[c]!++;
+      i++;
+      if (count === BLOCK_SYMBOLS) flushBlock(false);
+      continue;
+    }
+    const limit = n - i < MAX_MATCH ? n - i : MAX_MATCH;
     let best = 0;
-    let dist = 0;
-    if (i >= 1) {
-      const limit = Math.min(MAX_MATCH, n - i);
-      const prev = data[i - 1];
-      let k = 0;
-      while (k < limit && data[i + k] === prev) k++;
-      // A run of one byte value: distance 1 covers it all.
-      best = k;
-      dist = 1;
-      if (k < limit && i >= far) {
-        let j = 0;
-        while (j < limit && data[i + j] === data[i + j - far]) j++;
-        if (j > best) {
-          best = j;
-          dist = far;
+    let dist = 1;
+    if (same1) {
+      // Every byte of the run equals c: scan words once aligned.
+      let k = 1;
+      if (words) {
+        while (k < limit && ((i + k) & 3) !== 0 && data[i + k] === c) k++;
+        if (k < limit && ((i + k) & 3) === 0) {
+          const pattern = Math.imul(c, 0x01010101) >>> 0;
+          while (k + 4 <= limit && words[(i + k) >>> 2] === pattern) k += 4;
         }
+      }
+      while (k < limit && data[i + k] === c) k++;
+      best = k;
+    }
+    if (best < limit && c === data[i - far]) {
+      let j = 1;
+      while (j < limit && data[i + j] === data[i + j - far]) j++;
+      if (j > best) {
+        best = j;
+        dist = far;
       }
     }
     if (best >= MIN_MATCH) {
@@ -202,9 +231,8 @@ export function deflateRuns(data: Uint8Array, bpp: number): Uint8Array {
       distFreq[dist - 1]!++;
       i += best;
     } else {
-      const b = data[i]!;
-      syms[count++] = b;
-      litFreq[b]!++;
+      syms[count++] = c;
+      litFreq[c]!++;
       i++;
     }
     if (count === BLOCK_SYMBOLS) flushBlock(false);
@@ -212,6 +240,19 @@ export function deflateRuns(data: Uint8Array, bpp: number): Uint8Array {
   flushBlock(true);
   out.flush();
   return out.buf.subarray(0, out.pos);
+}
+
+/** Buffers deflateRuns reuses from call to call, so a worker encoding thousands of tokens allocates little. */
+export class DeflateScratch {
+  readonly syms = new Uint32Array(BLOCK_SYMBOLS);
+  readonly litFreq = new Uint32Array(286);
+  readonly distFreq = new Uint32Array(30);
+  private bits: BitWriter | undefined;
+  writer(capacity: number): BitWriter {
+    if (!this.bits || this.bits.buf.length < capacity) this.bits = new BitWriter(capacity);
+    this.bits.reset();
+    return this.bits;
+  }
 }
 
 function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: Uint32Array, distFreq: Uint32Array, final: boolean): void {
@@ -322,8 +363,8 @@ export function adler32(data: Uint8Array): number {
 }
 
 /** A zlib stream (RFC 1950) of `data` made with deflateRuns: what a PNG's IDAT holds. */
-export function zlibRuns(data: Uint8Array, bpp: number): Uint8Array {
-  const body = deflateRuns(data, bpp);
+export function zlibRuns(data: Uint8Array, bpp: number, scratch?: DeflateScratch): Uint8Array {
+  const body = deflateRuns(data, bpp, scratch);
   const out = new Uint8Array(body.length + 6);
   out[0] = 0x78;
   out[1] = 0x01;

@@ -1,13 +1,16 @@
 /**
- * A render worker: composites tokens on one OffscreenCanvas with drawImage, bottom layer first, and encodes
- * them as PNG. Each trait is decoded once (createImageBitmap) on first use and kept for the run. Images go
- * straight to the collection worker through a MessagePort, transferred; the page only hears "batch done".
+ * A render worker: composites tokens bottom layer first and encodes them as PNG. Each trait is decoded once
+ * (createImageBitmap) on first use and kept for the run, as an ImageBitmap for the "canvas" compositor (drawImage
+ * on one reused OffscreenCanvas) or as straight-alpha spans for the "span" compositor (core's typed-array
+ * compositor into one reused buffer, no canvas readback per token). Images go straight to the collection worker
+ * through a MessagePort, transferred; the page only hears "batch done".
  * The "baseline" mode is the starting design's path (fresh canvas and decodes per token), for the benchmark.
  */
 import type { RenderBatch, RenderDone, RenderedImage, RenderInit, RenderMethods, TraitSource } from "../render/protocol.js";
+import { compositeTraits, prepareTrait, type PreparedTrait } from "../render/composite.js";
 import { crc32 } from "./crc32.js";
 import { sha256HexOf } from "./hash.js";
-import { encodePng, encodePngFast, encodePngNative, type DeflateLevel } from "./pngEncoder.js";
+import { encodePng, encodePngNative, FastPngEncoder, type DeflateLevel } from "./pngEncoder.js";
 import { serve, Transfer } from "./rpc.js";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -22,8 +25,13 @@ let init: RenderInit | undefined;
 let canvas: OffscreenCanvas | undefined;
 let ctx: OffscreenCanvasRenderingContext2D | undefined;
 let port: MessagePort | undefined;
+const fastEncoder = new FastPngEncoder();
 /** Decoded traits, key layer * 65536 + trait. */
 const decoded = new Map<number, Placed>();
+/** Traits as spans for the "span" compositor, same keys. */
+const prepared = new Map<number, PreparedTrait>();
+/** The "span" compositor's canvas: straight-alpha RGBA, reused for every token. */
+let pixels: Uint8Array<ArrayBuffer> | undefined;
 
 /** Where a trait of another size goes on the canvas: stretched over it, or fitted keeping aspect and centred. */
 function placement(src: TraitSource, r: RenderInit): { x: number; y: number; width: number; height: number } {
@@ -55,12 +63,34 @@ async function traitBitmap(r: RenderInit, layer: number, trait: number): Promise
   return placed;
 }
 
-async function encode(c: OffscreenCanvas, g: OffscreenCanvasRenderingContext2D, r: RenderInit): Promise<Uint8Array<ArrayBuffer>> {
-  if (r.encoder.name === "canvas") return new Uint8Array(await (await c.convertToBlob({ type: "image/png" })).arrayBuffer());
-  const image = g.getImageData(0, 0, r.width, r.height);
-  if (r.encoder.name === "fast") return encodePngFast(image.data, r.width, r.height) as Uint8Array<ArrayBuffer>;
-  if (r.encoder.name === "native") return (await encodePngNative(image.data, r.width, r.height)) as Uint8Array<ArrayBuffer>;
-  return encodePng(image.data, r.width, r.height, { level: Math.max(0, Math.min(9, Math.round(r.encoder.level))) as DeflateLevel }) as Uint8Array<ArrayBuffer>;
+/** A trait as spans: drawn once at its place on a scratch canvas, read back once, cut into spans. */
+async function traitSpans(r: RenderInit, layer: number, trait: number): Promise<PreparedTrait> {
+  const key = layer * 65536 + trait;
+  const hit = prepared.get(key);
+  if (hit) return hit;
+  const placed = await traitBitmap(r, layer, trait);
+  const scratch = new OffscreenCanvas(r.width, r.height);
+  const g = scratch.getContext("2d", { willReadFrequently: true });
+  if (!g) throw new Error("render: no 2d context");
+  g.drawImage(placed.bitmap, placed.x, placed.y);
+  const rgba = g.getImageData(0, 0, r.width, r.height).data;
+  const spans = prepareTrait(new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length), r.width, r.height);
+  // The bitmap is not needed again: the spans hold the pixels.
+  placed.bitmap.close();
+  decoded.delete(key);
+  prepared.set(key, spans);
+  return spans;
+}
+
+async function encode(c: OffscreenCanvas, g: OffscreenCanvasRenderingContext2D, r: RenderInit, rgba?: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  if (r.encoder.name === "canvas") {
+    if (rgba) g.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), r.width, r.height), 0, 0);
+    return new Uint8Array(await (await c.convertToBlob({ type: "image/png" })).arrayBuffer());
+  }
+  const image = rgba ?? g.getImageData(0, 0, r.width, r.height).data;
+  if (r.encoder.name === "fast") return fastEncoder.encode(image, r.width, r.height) as Uint8Array<ArrayBuffer>;
+  if (r.encoder.name === "native") return (await encodePngNative(image, r.width, r.height)) as Uint8Array<ArrayBuffer>;
+  return encodePng(image, r.width, r.height, { level: Math.max(0, Math.min(9, Math.round(r.encoder.level))) as DeflateLevel }) as Uint8Array<ArrayBuffer>;
 }
 
 async function renderEngine(r: RenderInit, batch: RenderBatch): Promise<RenderDone> {
@@ -71,14 +101,21 @@ async function renderEngine(r: RenderInit, batch: RenderBatch): Promise<RenderDo
   const timing = { draw: 0, encode: 0, hash: 0 };
   for (let k = 0; k < n; k++) {
     let t0 = performance.now();
-    ctx.clearRect(0, 0, r.width, r.height);
-    for (let l = 0; l < L; l++) {
-      const p = await traitBitmap(r, l, batch.traits[k * L + l] ?? 0);
-      ctx.drawImage(p.bitmap, p.x, p.y);
+    if (r.compositor === "span") {
+      const traits: PreparedTrait[] = [];
+      for (let l = 0; l < L; l++) traits.push(await traitSpans(r, l, batch.traits[k * L + l] ?? 0));
+      pixels ??= new Uint8Array(r.width * r.height * 4);
+      compositeTraits(pixels, traits);
+    } else {
+      ctx.clearRect(0, 0, r.width, r.height);
+      for (let l = 0; l < L; l++) {
+        const p = await traitBitmap(r, l, batch.traits[k * L + l] ?? 0);
+        ctx.drawImage(p.bitmap, p.x, p.y);
+      }
     }
     let t1 = performance.now();
     timing.draw += t1 - t0;
-    const bytes = await encode(canvas, ctx, r);
+    const bytes = await encode(canvas, ctx, r, r.compositor === "span" ? pixels : undefined);
     t0 = performance.now();
     timing.encode += t0 - t1;
     const image: RenderedImage = { index: batch.first + k, bytes: bytes.buffer, crc32: crc32(bytes), sha256: await sha256HexOf(bytes) };
@@ -133,11 +170,13 @@ serve<RenderMethods>(self, {
   init(params) {
     for (const p of decoded.values()) p.bitmap.close();
     decoded.clear();
+    prepared.clear();
+    pixels = undefined;
     init = params;
     port = params.writerPort as MessagePort | undefined;
     canvas = new OffscreenCanvas(params.width, params.height);
     // willReadFrequently keeps the canvas in CPU memory, where getImageData is a copy rather than a GPU readback.
-    ctx = canvas.getContext("2d", { willReadFrequently: params.encoder.name !== "canvas" }) ?? undefined;
+    ctx = canvas.getContext("2d", { willReadFrequently: params.encoder.name !== "canvas" && params.compositor === "canvas" }) ?? undefined;
     if (!ctx) throw new Error("render: OffscreenCanvas has no 2d context in this browser");
     return { ready: true };
   },

@@ -39,6 +39,13 @@ export interface EncoderChoice {
  */
 export type RenderMode = "engine" | "baseline";
 
+/**
+ * How a render worker composites: "span" decodes each trait once to straight-alpha RGBA and draws tokens with
+ * src/render/composite.ts (the Node backend's compositor: no canvas readback per token); "canvas" draws
+ * ImageBitmaps with drawImage on the worker's OffscreenCanvas.
+ */
+export type CompositorName = "span" | "canvas";
+
 /** One trait image and its decoded size. */
 export interface TraitSource {
   file: BlobHandle;
@@ -53,6 +60,7 @@ export interface RenderInit {
   /** sources[layer][trait], in the layer set's order: index = the trait's number in the DNA. */
   sources: TraitSource[][];
   encoder: EncoderChoice;
+  compositor: CompositorName;
   mode: RenderMode;
   /** Where images go when a batch says deliver "writer": a port into the collection worker. */
   writerPort?: PortHandle;

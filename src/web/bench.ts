@@ -4,7 +4,7 @@
  */
 import { generateCollection, type GenerateRequest } from "../browser/engine.js";
 import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
-import type { EncoderChoice, RenderMode } from "../render/protocol.js";
+import type { CompositorName, EncoderChoice, RenderMode } from "../render/protocol.js";
 import { decodeSize, fromDemo } from "./loaders.js";
 
 export interface BenchCase {
@@ -14,6 +14,7 @@ export interface BenchCase {
   workers: number;
   mode: RenderMode;
   encoder: EncoderChoice;
+  compositor: CompositorName;
   seed: string;
 }
 
@@ -56,6 +57,7 @@ async function runCase(c: BenchCase): Promise<BenchResult> {
     sources,
     workers: c.workers,
     encoder: c.encoder,
+    compositor: c.compositor,
     mode: c.mode,
   };
   const result = await generateCollection(req);
