@@ -112,32 +112,45 @@ export function compositeTraits(canvas: Uint8Array, traits: readonly PreparedTra
   return true;
 }
 
+/** Opaque spans shorter than this are copied pixel by pixel: cheaper than making a subarray for set(). */
+const SHORT_SPAN_PX = 24;
+
 function drawTrait(canvas: Uint8Array, t: PreparedTrait): void {
   const { spans, pixels, width: bw } = t;
   const cw = t.canvasWidth;
+  // Word views for pixel copies: the canvas and packed trait pixels start on 4-byte boundaries.
+  const aligned = pixels.byteOffset % 4 === 0 && canvas.byteOffset % 4 === 0;
+  const src32 = aligned ? new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length >> 2) : undefined;
+  const dst32 = aligned ? new Uint32Array(canvas.buffer, canvas.byteOffset, canvas.length >> 2) : undefined;
   for (let s = 0; s < spans.length; s += 4) {
-    const row = spans[s] ?? 0;
-    const x0 = spans[s + 1] ?? 0;
-    const x1 = spans[s + 2] ?? 0;
-    const src = (row * bw + x0) * 4;
-    const dst = ((t.y + row) * cw + t.x + x0) * 4;
+    const row = spans[s]!;
+    const x0 = spans[s + 1]!;
+    const n = spans[s + 2]! - x0;
+    const srcPx = row * bw + x0;
+    const dstPx = (t.y + row) * cw + t.x + x0;
     if (spans[s + 3] === SPAN_OPAQUE) {
-      canvas.set(pixels.subarray(src, src + (x1 - x0) * 4), dst);
+      if (src32 && dst32 && n < SHORT_SPAN_PX) for (let k = 0; k < n; k++) dst32[dstPx + k] = src32[srcPx + k]!;
+      else canvas.set(pixels.subarray(srcPx * 4, (srcPx + n) * 4), dstPx * 4);
       continue;
     }
-    for (let k = 0, n = (x1 - x0) * 4; k < n; k += 4) {
-      const sa = pixels[src + k + 3] ?? 0;
-      const d = dst + k;
-      const da = canvas[d + 3] ?? 0;
+    for (let k = 0; k < n; k++) {
+      const si = (srcPx + k) * 4;
+      const d = (dstPx + k) * 4;
+      const sa = pixels[si + 3]!;
+      const da = canvas[d + 3]!;
       if (da === 255) {
+        // round(x / 255) for x in [0, 65025], exactly, without a division.
         const inv = 255 - sa;
-        canvas[d] = ((pixels[src + k] ?? 0) * sa + (canvas[d] ?? 0) * inv + 127) / 255;
-        canvas[d + 1] = ((pixels[src + k + 1] ?? 0) * sa + (canvas[d + 1] ?? 0) * inv + 127) / 255;
-        canvas[d + 2] = ((pixels[src + k + 2] ?? 0) * sa + (canvas[d + 2] ?? 0) * inv + 127) / 255;
+        let x = pixels[si]! * sa + canvas[d]! * inv + 128;
+        canvas[d] = (x + (x >> 8)) >> 8;
+        x = pixels[si + 1]! * sa + canvas[d + 1]! * inv + 128;
+        canvas[d + 1] = (x + (x >> 8)) >> 8;
+        x = pixels[si + 2]! * sa + canvas[d + 2]! * inv + 128;
+        canvas[d + 2] = (x + (x >> 8)) >> 8;
       } else if (da === 0) {
-        canvas[d] = pixels[src + k] ?? 0;
-        canvas[d + 1] = pixels[src + k + 1] ?? 0;
-        canvas[d + 2] = pixels[src + k + 2] ?? 0;
+        canvas[d] = pixels[si]!;
+        canvas[d + 1] = pixels[si + 1]!;
+        canvas[d + 2] = pixels[si + 2]!;
         canvas[d + 3] = sa;
       } else {
         // Scaled by 255*255 to stay in integers.
@@ -145,9 +158,9 @@ function drawTrait(canvas: Uint8Array, t: PreparedTrait): void {
         const wd = da * (255 - sa);
         const oa = ws + wd;
         const half = oa >>> 1;
-        canvas[d] = ((pixels[src + k] ?? 0) * ws + (canvas[d] ?? 0) * wd + half) / oa;
-        canvas[d + 1] = ((pixels[src + k + 1] ?? 0) * ws + (canvas[d + 1] ?? 0) * wd + half) / oa;
-        canvas[d + 2] = ((pixels[src + k + 2] ?? 0) * ws + (canvas[d + 2] ?? 0) * wd + half) / oa;
+        canvas[d] = (pixels[si]! * ws + canvas[d]! * wd + half) / oa;
+        canvas[d + 1] = (pixels[si + 1]! * ws + canvas[d + 1]! * wd + half) / oa;
+        canvas[d + 2] = (pixels[si + 2]! * ws + canvas[d + 2]! * wd + half) / oa;
         canvas[d + 3] = (oa + 127) / 255;
       }
     }
