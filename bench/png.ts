@@ -1,0 +1,225 @@
+/**
+ * PNG encoder benchmark: time per image and file size for encodePng's presets and settings,
+ * and for sharp's own encoder, on real composited tokens.
+ *
+ *   npx tsx bench/png.ts            presets, the candidates they were picked from, and sharp
+ *   npx tsx bench/png.ts --sweep    every filter with every zlib setting as well
+ *
+ * Tokens are the HashLips example layers (shared/datasets/hashlips/layers, or the folder in
+ * TRAITLOOM_HASHLIPS_LAYERS) composited with sharp in the HashLips order, at 512x512 and
+ * upscaled to 1024x1024. Timings are medians over every image in interleaved rounds, on one
+ * thread, so other work on the machine spreads over all rows alike; "RGB" rows include the
+ * isOpaque check and the alpha drop. Sizes are means over the tokens.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { versions } from "node:process";
+import { availableParallelism } from "node:os";
+import sharp, { type PngOptions as SharpPngOptions } from "sharp";
+import { encodePng, isOpaque, PNG_PRESETS, rgbaToRgb, type PngOptions } from "../src/node/png.js";
+
+const LAYERS_DIR =
+  process.env["TRAITLOOM_HASHLIPS_LAYERS"] ??
+  fileURLToPath(new URL("../../shared/datasets/hashlips/layers", import.meta.url));
+/** HashLips' layer order for its example collection, bottom first. */
+const LAYER_ORDER = ["Background", "Eyeball", "Eye color", "Iris", "Shine", "Bottom lid", "Top lid"];
+const TOKEN_COUNT = 8;
+const SIZES_PX = [512, 1024] as const;
+/** Rounds over all tokens per encoder; fewer at 1024 where one encode takes ~4x longer. */
+const ROUNDS: Record<(typeof SIZES_PX)[number], number> = { 512: 12, 1024: 5 };
+const MIN_ROUNDS = 2;
+/** Past MIN_ROUNDS, an encoder that has used this much time (per size) sits out the remaining rounds. */
+const ENCODER_BUDGET_MS = 4000;
+
+interface Token {
+  readonly rgba: Buffer;
+  readonly size: number;
+}
+
+interface Encoder {
+  readonly name: string;
+  /** "rgba": writes the RGBA composite; "rgb": checks it is opaque and drops alpha first, timed. */
+  readonly input: "rgba" | "rgb";
+  readonly encode: (token: Token) => Promise<number> | number;
+}
+
+interface Row {
+  readonly encoder: Encoder;
+  /** Median wall-clock time. */
+  readonly msPerImage: number;
+  /** Median process CPU time (all threads, so libvips' too): steadier on a busy machine. */
+  readonly cpuMsPerImage: number;
+  readonly meanBytes: number;
+}
+
+/** Token k takes trait k modulo the count in each layer folder (sorted), so tokens differ. */
+async function buildTokens(): Promise<Token[]> {
+  const traitsByLayer = LAYER_ORDER.map((layer) =>
+    readdirSync(join(LAYERS_DIR, layer))
+      .filter((file) => file.endsWith(".png"))
+      .sort()
+      .map((file) => join(LAYERS_DIR, layer, file)),
+  );
+  const tokens: Token[] = [];
+  for (let k = 0; k < TOKEN_COUNT; k++) {
+    const files = traitsByLayer.map((traits, layer) => traits[(k * (layer + 1)) % traits.length]!);
+    const [background, ...rest] = files;
+    const rgba = await sharp(background)
+      .ensureAlpha()
+      .composite(rest.map((input) => ({ input })))
+      .raw()
+      .toBuffer();
+    tokens.push({ rgba, size: 512 });
+  }
+  const upscaled = await Promise.all(
+    tokens.map(async (t) => ({
+      rgba: await sharp(t.rgba, { raw: { width: 512, height: 512, channels: 4 } }).resize(1024, 1024).raw().toBuffer(),
+      size: 1024,
+    })),
+  );
+  return [...tokens, ...upscaled];
+}
+
+function ours(name: string, input: "rgba" | "rgb", options: PngOptions): Encoder {
+  if (input === "rgba") {
+    return { name, input, encode: (t) => encodePng(t.rgba, t.size, t.size, 4, options).length };
+  }
+  return {
+    name,
+    input,
+    encode: (t) => {
+      if (!isOpaque(t.rgba, 4)) throw new Error("bench: the tokens are expected to be opaque");
+      return encodePng(rgbaToRgb(t.rgba), t.size, t.size, 3, options).length;
+    },
+  };
+}
+
+function viaSharp(name: string, input: "rgba" | "rgb", png: SharpPngOptions): Encoder {
+  return {
+    name,
+    input,
+    encode: async (t) => {
+      const raw = input === "rgba" ? t.rgba : Buffer.from(rgbaToRgb(t.rgba));
+      const channels = input === "rgba" ? 4 : 3;
+      const out = await sharp(raw, { raw: { width: t.size, height: t.size, channels } })
+        .png({ ...png, palette: false })
+        .toBuffer();
+      return out.length;
+    },
+  };
+}
+
+function encoders(sweep: boolean): Encoder[] {
+  const list: Encoder[] = [];
+  for (const input of ["rgba", "rgb"] as const) {
+    for (const [preset, settings] of Object.entries(PNG_PRESETS)) list.push(ours(preset, input, settings));
+    list.push(ours("balanced, JS filters", input, { ...PNG_PRESETS.balanced, simd: false }));
+    const candidates: [string, PngOptions][] = sweep
+      ? (["rle", "huffman", "default", "filtered"] as const).flatMap((strategy) =>
+          ([1, 3] as const).flatMap((level) =>
+            (["none", "sub", "up", "average", "paeth", "sampled", "adaptive"] as const).map(
+              (filter): [string, PngOptions] => [`L${level} ${strategy} ${filter}`, { level, strategy, filter, memLevel: 9 }],
+            ),
+          ),
+        )
+      : [
+          ["L1 rle sub", { level: 1, strategy: "rle", filter: "sub" }],
+          ["L1 rle up", { level: 1, strategy: "rle", filter: "up" }],
+          ["L1 rle average", { level: 1, strategy: "rle", filter: "average" }],
+          ["L1 rle sampled", { level: 1, strategy: "rle", filter: "sampled" }],
+          ["L1 rle adaptive", { level: 1, strategy: "rle", filter: "adaptive" }],
+          ["L1 huffman up", { level: 1, strategy: "huffman", filter: "up" }],
+          ["L1 huffman adaptive", { level: 1, strategy: "huffman", filter: "adaptive" }],
+          ["L1 default paeth", { level: 1, strategy: "default", filter: "paeth" }],
+          ["L3 default paeth", { level: 3, strategy: "default", filter: "paeth" }],
+          ["L6 filtered paeth", { level: 6, strategy: "filtered", filter: "paeth" }],
+          ["L7 filtered adaptive", { level: 7, strategy: "filtered", filter: "adaptive" }],
+          ["L9 filtered adaptive", { level: 9, strategy: "filtered", filter: "adaptive" }],
+        ];
+    for (const [name, options] of candidates) list.push(ours(name, input, { memLevel: 9, ...options }));
+    list.push(viaSharp("sharp default (level 6)", input, {}));
+    list.push(viaSharp("sharp level 1", input, { compressionLevel: 1 }));
+    list.push(viaSharp("sharp level 1 adaptive", input, { compressionLevel: 1, adaptiveFiltering: true }));
+    list.push(viaSharp("sharp level 6 adaptive", input, { compressionLevel: 6, adaptiveFiltering: true }));
+    list.push(viaSharp("sharp level 9 adaptive effort 10", input, { compressionLevel: 9, adaptiveFiltering: true, effort: 10 }));
+  }
+  return list;
+}
+
+async function measure(list: Encoder[], tokens: Token[], rounds: number): Promise<Row[]> {
+  const wall = list.map(() => [] as number[]);
+  const cpu = list.map(() => [] as number[]);
+  const spentMs = list.map(() => 0);
+  const bytes = list.map(() => 0);
+  for (let round = -1; round < rounds; round++) {
+    for (const [e, encoder] of list.entries()) {
+      // Slow settings (zlib 8-9, sharp's effort 10) stop early; MIN_ROUNDS still give a median.
+      if (round >= MIN_ROUNDS && spentMs[e]! > ENCODER_BUDGET_MS) continue;
+      for (const token of tokens) {
+        const cpuStart = process.cpuUsage();
+        const start = performance.now();
+        const size = await encoder.encode(token);
+        const ms = performance.now() - start;
+        const cpuUsed = process.cpuUsage(cpuStart);
+        // Round -1 warms the JIT and the allocators, and records the sizes.
+        if (round < 0) {
+          bytes[e] = bytes[e]! + size;
+          continue;
+        }
+        wall[e]!.push(ms);
+        cpu[e]!.push((cpuUsed.user + cpuUsed.system) / 1000);
+        spentMs[e] = spentMs[e]! + ms;
+      }
+    }
+  }
+  return list.map((encoder, e) => ({
+    encoder,
+    msPerImage: median(wall[e]!),
+    cpuMsPerImage: median(cpu[e]!),
+    meanBytes: bytes[e]! / tokens.length,
+  }));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function printTable(size: number, rows: Row[]): void {
+  const baselineOf = (input: "rgba" | "rgb"): number =>
+    rows.find((r) => r.encoder.name === "baseline" && r.encoder.input === input)!.meanBytes;
+  const hashLips = baselineOf("rgba");
+  console.log(`\n### ${size}x${size}, ${TOKEN_COUNT} tokens`);
+  console.log("| encoder | writes | ms/image | CPU ms/image | mean KB | vs baseline, same channels | vs baseline RGBA (HashLips) |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of rows) {
+    const same = r.meanBytes / baselineOf(r.encoder.input);
+    const flag = same <= 1.1 ? "" : " (over 1.1)";
+    console.log(
+      `| ${r.encoder.name} | ${r.encoder.input.toUpperCase()} | ${r.msPerImage.toFixed(2)} | ${r.cpuMsPerImage.toFixed(2)} | ${(r.meanBytes / 1000).toFixed(1)} | ${same.toFixed(3)}${flag} | ${(r.meanBytes / hashLips).toFixed(3)} |`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const sweep = process.argv.includes("--sweep");
+  // One libvips thread, so sharp is timed on one core like encodePng (each worker runs one encode).
+  sharp.concurrency(1);
+  console.log(
+    `node ${versions.node}, zlib ${versions.zlib}, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), ${availableParallelism()} cores`,
+  );
+  const tokens = await buildTokens();
+  const list = encoders(sweep);
+  for (const size of SIZES_PX) {
+    const rows = await measure(
+      list,
+      tokens.filter((t) => t.size === size),
+      ROUNDS[size],
+    );
+    printTable(size, rows);
+  }
+}
+
+await main();
