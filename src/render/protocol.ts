@@ -170,6 +170,8 @@ export interface FinishResult {
   ranks: Uint32Array;
   scores: Float64Array;
   provenance: string;
+  /** Milliseconds the collection worker spent writing images and per-token metadata into the archive. */
+  writeMs: number;
 }
 
 /** Methods of src/browser/collection.worker.ts: plans, then writes the archive as images arrive. */

@@ -24,7 +24,7 @@ export interface BenchResult {
   zipBytes: number;
   meanImageBytes: number;
   /** Per token, ms: draw, encode, hash (summed over workers, divided by tokens). */
-  perToken: { draw: number; encode: number; hash: number };
+  perToken: { draw: number; encode: number; hash: number; write: number };
 }
 
 async function runCase(c: BenchCase): Promise<BenchResult> {
@@ -69,7 +69,7 @@ async function runCase(c: BenchCase): Promise<BenchResult> {
     elapsedMs: result.elapsedMs,
     zipBytes: result.bytes,
     meanImageBytes: imageBytes / result.count,
-    perToken: { draw: per(result.timing.draw), encode: per(result.timing.encode), hash: per(result.timing.hash) },
+    perToken: { draw: per(result.timing.draw), encode: per(result.timing.encode), hash: per(result.timing.hash), write: per(result.writeMs) },
   };
 }
 
