@@ -1,6 +1,6 @@
 import { unzlibSync, inflateSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { deflateRuns, huffmanLengths, zlibRuns } from "./fastDeflate.js";
+import { adler32, DeflateScratch, deflateRuns, huffmanLengths, zlibRuns } from "./fastDeflate.js";
 
 /** A small seeded generator, so failures repeat. */
 function lcg(seed: number): () => number {
@@ -37,6 +37,16 @@ describe("deflateRuns", () => {
       const data = imageLike(n, n + bpp);
       expect(same(inflateSync(deflateRuns(data, bpp)), data), `raw ${n}`).toBe(true);
       expect(same(unzlibSync(zlibRuns(data, bpp)), data), `zlib ${n}`).toBe(true);
+    }
+  });
+
+  it("sums the zlib trailer's Adler-32 while it scans, equal to a plain Adler-32 (long runs included)", () => {
+    const scratch = new DeflateScratch();
+    for (const n of [1, 5552, 5553, 2_000_000]) {
+      const data = imageLike(n, 7 * n);
+      if (n === 2_000_000) data.fill(255, 0, 1_500_000);
+      deflateRuns(data, 3, scratch);
+      expect(scratch.adler, `n=${n}`).toBe(adler32(data));
     }
   });
 

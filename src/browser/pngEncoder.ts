@@ -79,17 +79,20 @@ export class FastPngEncoder {
   private filtered = new Uint8Array(0);
   private readonly scratch = new DeflateScratch();
 
-  encode(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Uint8Array {
+  /** `opaque`: where the caller knows (the span compositor says so), the scan for a non-opaque pixel is skipped. */
+  encode(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, opaque?: boolean): Uint8Array {
     if (rgba.length !== width * height * 4) {
       throw new RangeError(`encodePng: expected ${width * height * 4} bytes for ${width}x${height} RGBA, received ${rgba.length}`);
     }
     // One 32-bit word per pixel (little-endian: R in the low byte); a copy only where the bytes are unaligned.
     const px = rgba.byteOffset % 4 === 0 ? new Uint32Array(rgba.buffer, rgba.byteOffset, width * height) : new Uint32Array(rgba.slice().buffer);
-    let opaque = true;
-    for (let p = 0; p < px.length; p++) {
-      if (px[p]! < 0xff000000) {
-        opaque = false;
-        break;
+    if (opaque === undefined) {
+      opaque = true;
+      for (let p = 0; p < px.length; p++) {
+        if (px[p]! < 0xff000000) {
+          opaque = false;
+          break;
+        }
       }
     }
     const bpp = opaque ? 3 : 4;

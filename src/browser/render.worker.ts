@@ -82,13 +82,13 @@ async function traitSpans(r: RenderInit, layer: number, trait: number): Promise<
   return spans;
 }
 
-async function encode(c: OffscreenCanvas, g: OffscreenCanvasRenderingContext2D, r: RenderInit, rgba?: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+async function encode(c: OffscreenCanvas, g: OffscreenCanvasRenderingContext2D, r: RenderInit, rgba?: Uint8Array<ArrayBuffer>, opaque?: boolean): Promise<Uint8Array<ArrayBuffer>> {
   if (r.encoder.name === "canvas") {
     if (rgba) g.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, rgba.length), r.width, r.height), 0, 0);
     return new Uint8Array(await (await c.convertToBlob({ type: "image/png" })).arrayBuffer());
   }
   const image = rgba ?? g.getImageData(0, 0, r.width, r.height).data;
-  if (r.encoder.name === "fast") return fastEncoder.encode(image, r.width, r.height) as Uint8Array<ArrayBuffer>;
+  if (r.encoder.name === "fast") return fastEncoder.encode(image, r.width, r.height, opaque) as Uint8Array<ArrayBuffer>;
   if (r.encoder.name === "native") return (await encodePngNative(image, r.width, r.height)) as Uint8Array<ArrayBuffer>;
   return encodePng(image, r.width, r.height, { level: Math.max(0, Math.min(9, Math.round(r.encoder.level))) as DeflateLevel }) as Uint8Array<ArrayBuffer>;
 }
@@ -101,11 +101,12 @@ async function renderEngine(r: RenderInit, batch: RenderBatch): Promise<RenderDo
   const timing = { draw: 0, encode: 0, hash: 0 };
   for (let k = 0; k < n; k++) {
     let t0 = performance.now();
+    let opaque: boolean | undefined;
     if (r.compositor === "span") {
       const traits: PreparedTrait[] = [];
       for (let l = 0; l < L; l++) traits.push(await traitSpans(r, l, batch.traits[k * L + l] ?? 0));
       pixels ??= new Uint8Array(r.width * r.height * 4);
-      compositeTraits(pixels, traits);
+      opaque = compositeTraits(pixels, traits);
     } else {
       ctx.clearRect(0, 0, r.width, r.height);
       for (let l = 0; l < L; l++) {
@@ -115,7 +116,7 @@ async function renderEngine(r: RenderInit, batch: RenderBatch): Promise<RenderDo
     }
     let t1 = performance.now();
     timing.draw += t1 - t0;
-    const bytes = await encode(canvas, ctx, r, r.compositor === "span" ? pixels : undefined);
+    const bytes = await encode(canvas, ctx, r, r.compositor === "span" ? pixels : undefined, opaque);
     t0 = performance.now();
     timing.encode += t0 - t1;
     const image: RenderedImage = { index: batch.first + k, bytes: bytes.buffer, crc32: crc32(bytes), sha256: await sha256HexOf(bytes) };
