@@ -197,9 +197,16 @@ function printTable(size: number, rows: Row[]): void {
   for (const r of rows) {
     const same = r.meanBytes / baselineOf(r.encoder.input);
     const flag = same <= 1.1 ? "" : " (over 1.1)";
-    console.log(
-      `| ${r.encoder.name} | ${r.encoder.input.toUpperCase()} | ${r.msPerImage.toFixed(2)} | ${r.cpuMsPerImage.toFixed(2)} | ${(r.meanBytes / 1000).toFixed(1)} | ${same.toFixed(3)}${flag} | ${(r.meanBytes / hashLips).toFixed(3)} |`,
-    );
+    const cells = [
+      r.encoder.name,
+      r.encoder.input.toUpperCase(),
+      r.msPerImage.toFixed(2),
+      r.cpuMsPerImage.toFixed(2),
+      (r.meanBytes / 1000).toFixed(1),
+      `${same.toFixed(3)}${flag}`,
+      (r.meanBytes / hashLips).toFixed(3),
+    ];
+    console.log(`| ${cells.join(" | ")} |`);
   }
 }
 

@@ -14,8 +14,8 @@ import { constants as zlibConstants, crc32, deflateSync } from "node:zlib";
  * - "adaptive": all five tried on every row, the one with the smallest sum of absolute
  *   (signed) differences kept; the libpng heuristic that HashLips files are written with.
  * - "sampled": Sub, Up and Paeth scored on every 8th pixel of each row, the best applied:
- *   near "adaptive" in size for about the cost of one filter in the JavaScript filters.
- *   The SIMD filters run "adaptive" in about the same time.
+ *   near "adaptive" in size at about the cost of one JavaScript filter. Meant for the
+ *   JavaScript filters: with the SIMD ones "adaptive" is quicker.
  */
 export type PngFilterMode = "none" | "sub" | "up" | "average" | "paeth" | "adaptive" | "sampled";
 
@@ -43,14 +43,15 @@ export interface PngOptions extends Partial<PngEncodeSettings> {
 /**
  * Named settings, chosen with `npx tsx bench/png.ts` on composited HashLips tokens at
  * 512x512 and 1024x1024, RGB and RGBA (sizes relative to `baseline`, same channels):
- * - `fast`: Paeth, Huffman-only deflate. The quickest: ~25% under `balanced` at 512x512,
- *   a few % at 1024x1024, where smooth art grows to ~1.25-1.4x.
+ * - `fast`: Paeth, Huffman-only deflate: ~20% quicker than `balanced` at 512x512 for
+ *   ~1.0-1.06x. On smooth 1024x1024 art it was ~15% slower than `balanced` and 1.2-1.4x,
+ *   since Z_RLE turns the long runs of equal residuals into few symbols there.
  * - `balanced` (the default): Paeth, Z_RLE. The quickest setting within 1.1x of
- *   `baseline` at both sizes (~1.02-1.03x), ~10x quicker than `baseline`. Z_RLE looks only
- *   for runs of the previous byte, which is where filtered pixel data repeats; zlib's
- *   level-1 matcher on the same data was slower and ~1.3x larger.
- * - `small`: adaptive, zlib level 8: ~3-6% under `baseline` at ~5x its time. Level 9
- *   saved ~1% more at twice the time again (~2 s per 1024x1024 token), not worth it.
+ *   `baseline` at both sizes (1.0-1.03x), 8-10x quicker than `baseline`. Z_RLE matches
+ *   only runs of the previous byte, which is where filtered pixels repeat; zlib's level-1
+ *   matcher on the same data was slower and ~1.3x larger.
+ * - `small`: adaptive, zlib level 8: 3-7% under `baseline` at ~6x its time. Level 9
+ *   saved 1-2% more at twice the time again (~1.8 s per 1024x1024 token).
  * - `baseline`: what HashLips writes through node-canvas and libpng: zlib level 6,
  *   Z_FILTERED (libpng's default strategy when filtering), adaptive filters.
  */
@@ -299,7 +300,9 @@ function filterImage(
       adaptiveRow(pixels, rowStart, first, stride, bpp, out, outStart, scratch);
       continue;
     }
-    const type = mode === "sampled" ? (first ? FILTER_SUB : chooseSampled(pixels, rowStart, stride, bpp)) : FIXED_FILTER[mode];
+    let type: number;
+    if (mode === "sampled") type = first ? FILTER_SUB : chooseSampled(pixels, rowStart, stride, bpp);
+    else type = FIXED_FILTER[mode];
     out[outStart] = type;
     if (first) filterFirstRow(type, pixels, stride, bpp, out, outStart + 1);
     else applyFilter(type, pixels, rowStart, stride, bpp, out, outStart + 1);
@@ -477,8 +480,8 @@ function chooseSampled(row: Uint8Array, r: number, stride: number, bpp: number):
 // ---------------------------------------------------------------------------------------
 // WebAssembly SIMD filters. The kernels work 16 bytes at a time, which a filter allows
 // because every predictor reads the unfiltered image, never the filtered output. Paeth,
-// the filter smooth art needs, costs ~0.25 ms per 512x512 RGBA token here against ~4 ms
-// in JavaScript, which makes it and "adaptive" nearly free next to deflate.
+// the filter smooth art needs, costs ~0.25 ms per 512x512 RGBA token here against 4-5 ms
+// in JavaScript, which makes it and "adaptive" nearly free next to deflate (~6 ms).
 //
 // The module is assembled below from named opcodes rather than shipped as a binary, so it
 // can be read and changed here. Its text form, for reading against the spec:
@@ -724,7 +727,11 @@ const v128Load = (): number[] => [...simd(SIMD.v128Load), ALIGN_V128, 0];
 const v128Store = (): number[] => [...simd(SIMD.v128Store), ALIGN_V128, 0];
 
 /** Locals of the filter kernels: the five parameters, then i32 i and last, then v128 temporaries. */
-const F = { cur: 0, prior: 1, out: 2, n: 3, bpp: 4, i: 5, last: 6, a: 7, b: 8, c: 9, da: 10, db: 11, pa: 12, pb: 13, pc: 14, selA: 15, selB: 16 } as const;
+const F = {
+  cur: 0, prior: 1, out: 2, n: 3, bpp: 4,
+  i: 5, last: 6,
+  a: 7, b: 8, c: 9, da: 10, db: 11, pa: 12, pb: 13, pc: 14, selA: 15, selB: 16,
+} as const;
 const FILTER_V128_LOCALS = 10;
 
 /** base + i */
