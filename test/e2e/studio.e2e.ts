@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { unzipSync } from "fflate";
+import { strToU8, unzipSync, zipSync } from "fflate";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
@@ -143,4 +143,114 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     }
     expect(pageErrors).toEqual([]);
   });
+
+  it("finds the project (layers, changed weight, settings) still there after a reload", async () => {
+    await page.reload();
+    await expect.poll(() => page.getByTestId("layer").count(), { timeout: 20_000 }).toBe(7);
+    expect(await page.getByTestId("count-input").inputValue()).toBe("50");
+    expect(await page.getByTestId("seed-input").inputValue()).toBe("e2e-seed");
+    expect(await page.locator('[data-testid=weight-input][data-layer="04-Eyes"][data-trait="Laser"]').inputValue()).toBe("40");
+    expect(await page.getByTestId("capacity").getAttribute("data-value")).toBe("86400");
+  });
+
+  it("lists each bad file with its own message and keeps working: corrupt image, non-image, HTML in a trait name", async () => {
+    const html = "<img src=x onerror=window.__xss=1>#5.png";
+    const dir = fixtureFolder("bad-layers", {
+      "04-Eyes/Broken#3.png": new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4, 5, 6, 7, 8]),
+      "05-Mouth/notes.txt": "not an image",
+      [`07-Accessory/${html}`]: readFileSync(join(DEMO, "07-Accessory/Scarf#18.png")),
+      "02-Body/.DS_Store": "junk",
+    });
+    temp.push(join(dir, ".."));
+    await loadFolder(page, dir);
+    const errors = page.getByTestId("error-item");
+    await expect.poll(() => errors.count(), { timeout: 20_000 }).toBe(2);
+    const text = await page.getByTestId("error-list").innerText();
+    expect(text).toContain("04-Eyes/Broken#3.png");
+    expect(text).toMatch(/not a readable image/);
+    expect(text).toContain("05-Mouth/notes.txt");
+    expect(text).toMatch(/not an image/);
+    // The trait named with HTML is a trait like any other, shown as text, never run.
+    await expect.poll(() => page.locator('[data-testid=trait][data-trait="<img src=x onerror=window.__xss=1>"] .trait-name').innerText()).toBe("<img src=x onerror=window.__xss=1>");
+    expect(await page.evaluate("window.__xss")).toBeUndefined();
+    // The rest still makes a collection.
+    expect(await page.getByTestId("capacity").getAttribute("data-value")).toBe(String(6 * 5 * 4 * 6 * 5 * 6 * 5));
+    expect(await page.getByTestId("generate-button").isEnabled()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("refuses ZIP entries that leave the folder, and lists them", async () => {
+    const entries: Record<string, Uint8Array> = {
+      "../evil.png": readFileSync(join(DEMO, "01-Background/Sky#30.png")),
+      "layers/../../escape.png": strToU8("x"),
+      "/abs/path.png": strToU8("x"),
+    };
+    for (const folder of ["01-Background", "02-Body"]) {
+      for (const f of ["Sky#30.png", "Mint#25.png", "Blue Blob#35.png", "Pink Bean#28.png"]) {
+        const p = join(DEMO, folder, f);
+        if (existsSync(p)) entries[`layers/${folder}/${f}`] = readFileSync(p);
+      }
+    }
+    const zipPath = join(mkdtempSync(join(tmpdir(), "traitloom-e2e-")), "layers.zip");
+    temp.push(join(zipPath, ".."));
+    writeFileSync(zipPath, zipSync(entries));
+    await page.getByTestId("zip-input").setInputFiles(zipPath);
+    await expect.poll(() => page.getByTestId("layer").count(), { timeout: 20_000 }).toBe(2);
+    const text = await page.getByTestId("error-list").innerText();
+    expect(text).toContain("../evil.png");
+    expect(text).toContain("layers/../../escape.png");
+    expect(text).toContain("/abs/path.png");
+    expect(text).toMatch(/leaves the folder/);
+    expect(await page.getByTestId("capacity").getAttribute("data-value")).toBe("4");
+  });
+
+  it("says when the size exceeds the unique combinations and will not generate", async () => {
+    await page.getByTestId("count-input").fill("5");
+    await page.getByTestId("capacity-warning").waitFor();
+    expect(await page.getByTestId("capacity-warning").innerText()).toMatch(/only 4 unique combinations/);
+    expect(await page.getByTestId("generate-button").isEnabled()).toBe(false);
+  });
+
+  it("loads the demo, stays responsive while 10,000 tokens generate, and cancels within a second", async () => {
+    await page.getByTestId("demo-button").click();
+    await expect.poll(() => page.getByTestId("capacity").getAttribute("data-value"), { timeout: 20_000 }).toBe("86400");
+    await page.getByTestId("count-input").fill("10000");
+    await expect.poll(() => page.locator("[data-testid=preview-grid] img").count(), { timeout: 20_000 }).toBe(12);
+    await page.getByTestId("generate-button").click();
+    const progress = page.getByTestId("progress");
+    await expect.poll(async () => Number(await progress.getAttribute("data-done")), { timeout: 30_000 }).toBeGreaterThan(50);
+
+    // Another panel answers a click at once while the workers run.
+    const clickedAt = Date.now();
+    await page.getByTestId("preview-token").nth(3).click();
+    await page.getByTestId("token-detail").waitFor({ timeout: 1000 });
+    expect(Date.now() - clickedAt).toBeLessThan(1000);
+    expect(await progress.getAttribute("data-state")).toBe("running");
+
+    const cancelledAt = Date.now();
+    await page.getByTestId("cancel-button").click();
+    await expect.poll(() => progress.getAttribute("data-state"), { timeout: 1000, interval: 50 }).toBe("cancelled");
+    expect(Date.now() - cancelledAt).toBeLessThan(1000);
+    const doneAtCancel = Number(await progress.getAttribute("data-done"));
+    expect(doneAtCancel).toBeLessThan(10_000);
+    await page.waitForTimeout(700);
+    expect(Number(await progress.getAttribute("data-done"))).toBe(doneAtCancel);
+    expect(await page.getByTestId("download-button").count()).toBe(0);
+    // And a new run works after a cancel.
+    await page.getByTestId("count-input").fill("20");
+    await page.getByTestId("generate-button").click();
+    await page.getByTestId("download-button").waitFor({ timeout: 30_000 });
+    const zip = await downloadZip(page);
+    expect(Object.keys(zip).filter((n) => n.startsWith("images/"))).toHaveLength(20);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("start over clears the project, also after a reload", async () => {
+    await page.getByTestId("start-over-button").click();
+    await expect.poll(() => page.getByTestId("layer").count()).toBe(0);
+    await page.reload();
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId("layer").count()).toBe(0);
+  });
 });
+
