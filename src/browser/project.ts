@@ -242,9 +242,9 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
   let capacity = 0;
   const warnings: string[] = [];
   try {
+    if ((config.layers ?? []).length === 0) throw new Error("every layer is hidden: show at least one layer");
     parseConfig(config, "studio settings");
     if (!canvas) throw new Error(`${root}: no trait images could be read`);
-    if ((config.layers ?? []).length === 0) throw new Error("every layer is hidden: show at least one layer");
     layerSet = buildLayerSet(listing, config);
     capacity = capacityOf(layerSet.layers);
     skipped.push(...layerSet.skipped.filter((s) => !skipped.includes(s)));

@@ -1,0 +1,106 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { strFromU8, strToU8, unzipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { crc32 } from "./crc32.js";
+import { ZipWriter, type ZipSink } from "./zipWriter.js";
+import { entryBlob, readZipIndex } from "./zipIndex.js";
+
+/** A sink into memory with random access, as the OPFS sink is. */
+class MemorySink implements ZipSink {
+  buf = new Uint8Array(1 << 16);
+  size = 0;
+  write(bytes: Uint8Array): void {
+    this.writeAt(bytes, this.size);
+  }
+  writeAt(bytes: Uint8Array, offset: number): void {
+    const end = offset + bytes.length;
+    if (end > this.buf.length) {
+      const next = new Uint8Array(Math.max(end, this.buf.length * 2));
+      next.set(this.buf.subarray(0, this.size));
+      this.buf = next;
+    }
+    this.buf.set(bytes, offset);
+    this.size = Math.max(this.size, end);
+  }
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.size);
+  }
+}
+
+function hasPython(): boolean {
+  try {
+    execFileSync("python3", ["-c", "import zipfile"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("crc32", () => {
+  it("gives the check value of CRC-32/ISO-HDLC, in one piece and in pieces", () => {
+    expect(crc32(strToU8("123456789"))).toBe(0xcbf43926);
+    expect(crc32(strToU8("56789"), crc32(strToU8("1234")))).toBe(0xcbf43926);
+  });
+});
+
+describe("ZipWriter", () => {
+  it("writes stored files and streamed files that another unzipper reads back, names in UTF-8", async () => {
+    const sink = new MemorySink();
+    const zip = new ZipWriter(sink, new Date(2026, 0, 2, 3, 4, 6));
+    zip.addFile("images/1.png", Uint8Array.of(1, 2, 3));
+    zip.addFile("metadata/1.json", strToU8('{"name":"ü #1"}\n'), crc32(strToU8('{"name":"ü #1"}\n')));
+    const stream = zip.beginFile("_metadata.json");
+    stream.append(strToU8("[\n"));
+    stream.append(strToU8("  {}\n]\n"));
+    stream.end();
+    zip.addFile("Kürbis/ä.txt", strToU8("x"));
+    zip.finish();
+    const files = unzipSync(sink.bytes());
+    expect(Object.keys(files)).toEqual(["images/1.png", "metadata/1.json", "_metadata.json", "Kürbis/ä.txt"]);
+    expect([...(files["images/1.png"] ?? [])]).toEqual([1, 2, 3]);
+    expect(strFromU8(files["_metadata.json"] ?? new Uint8Array())).toBe("[\n  {}\n]\n");
+    const archive = new Blob([sink.bytes()]);
+    const index = await readZipIndex(archive);
+    expect(index.map((e) => [e.name, e.size])).toEqual([
+      ["images/1.png", 3],
+      ["metadata/1.json", 17],
+      ["_metadata.json", 9],
+      ["Kürbis/ä.txt", 1],
+    ]);
+    expect(await (await entryBlob(archive, index[1]!)).text()).toBe('{"name":"ü #1"}\n');
+  });
+
+  it("refuses to add after finish or while a streamed file is open", () => {
+    const zip = new ZipWriter(new MemorySink(), new Date());
+    const s = zip.beginFile("a");
+    expect(() => zip.addFile("b", new Uint8Array(1))).toThrow(/still open/);
+    s.end();
+    zip.finish();
+    expect(() => zip.addFile("c", new Uint8Array(1))).toThrow(/finished/);
+  });
+
+  it("switches to ZIP64 end records past 65,535 entries, readable by Python's zipfile and by readZipIndex", async () => {
+    const sink = new MemorySink();
+    const zip = new ZipWriter(sink, new Date(2026, 0, 1));
+    const count = 65_540;
+    for (let i = 0; i < count; i++) zip.addFile(`m/${i}.json`, strToU8(String(i)));
+    zip.finish();
+    const bytes = sink.bytes();
+    const index = await readZipIndex(new Blob([bytes]));
+    expect(index).toHaveLength(count);
+    expect(index[count - 1]?.name).toBe(`m/${count - 1}.json`);
+    if (hasPython()) {
+      const dir = mkdtempSync(join(tmpdir(), "traitloom-zip-"));
+      try {
+        writeFileSync(join(dir, "a.zip"), bytes);
+        const out = execFileSync("python3", ["-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);z.testzip();print(len(z.namelist()), z.read('m/65539.json').decode())", join(dir, "a.zip")]);
+        expect(out.toString().trim()).toBe(`${count} 65539`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+});
