@@ -10,7 +10,7 @@ import { entryBlob, readZipIndex } from "./zipIndex.js";
 
 /** A sink into memory with random access, as the OPFS sink is. */
 class MemorySink implements ZipSink {
-  buf = new Uint8Array(1 << 16);
+  buf: Uint8Array<ArrayBuffer> = new Uint8Array(1 << 16);
   size = 0;
   write(bytes: Uint8Array): void {
     this.writeAt(bytes, this.size);
@@ -25,7 +25,7 @@ class MemorySink implements ZipSink {
     this.buf.set(bytes, offset);
     this.size = Math.max(this.size, end);
   }
-  bytes(): Uint8Array {
+  bytes(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.size);
   }
 }
