@@ -6,7 +6,9 @@
  * and the tab's peak memory (resident set of the renderer process, which holds the page and its workers).
  * Prints a table and writes it into docs/benchmarks.md between the "Browser studio" markers.
  *
- *   npm run bench:browser [-- --quick] [-- --no-write]
+ *   npm run bench:browser [-- --quick] [-- --no-write] [-- --big]
+ *
+ * --big adds 10,000 tokens at 1024x1024 (about 1.7 GB of PNGs into one ZIP), to show the tab's memory stays flat.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -36,6 +38,7 @@ interface BenchResult {
 
 const quick = process.argv.includes("--quick");
 const write = !process.argv.includes("--no-write");
+const big = process.argv.includes("--big");
 const cores = cpus().length;
 const scale = quick ? 0.25 : 1;
 const n = (count: number): number => Math.max(8, Math.round(count * scale));
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
     baseline(1024, 40),
     engine(1024, 1000, fast, "span", cores, "fast PNG (default)"),
     engine(1024, 300, canvasEnc, "span", cores, "convertToBlob"),
+    ...(big ? [{ ...engine(1024, 10_000, fast, "span", cores, "fast PNG (default), 10,000 tokens"), count: 10_000 }] : []),
   ];
   const rows: Array<BenchCase & BenchResult & { peakRssMb: number }> = [];
   try {
@@ -147,6 +151,8 @@ async function main(): Promise<void> {
     return base && best ? `${(best.tokensPerSecond / base.tokensPerSecond).toFixed(1)}x` : "n/a";
   };
   const date = new Date().toISOString().slice(0, 10);
+  const flags = [quick ? "--quick" : "", big ? "--big" : ""].filter(Boolean).join(" ");
+  const command = `npm run bench:browser${flags ? ` -- ${flags}` : ""}`;
   const table = [
     "| size | path | tokens | tokens/s | mean PNG KiB | ZIP MiB | tab peak RSS MiB |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
@@ -159,7 +165,7 @@ async function main(): Promise<void> {
     "<!-- browser-bench:start (written by npm run bench:browser) -->",
     "## Browser studio",
     "",
-    `Measured ${date} with \`npm run bench:browser\`${quick ? " -- --quick" : ""} on ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}), headless ${version} (${CHROMIUM_ARGS.join(" ")}).`,
+    `Measured ${date} with \`${command}\` on ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}), headless ${version} (${CHROMIUM_ARGS.join(" ")}).`,
     "Layer set: the project's demo layers (assets/demo-layers, 7 layers, 512x512; 1024x1024 upscaled once at decode), seed `bench`.",
     "Tokens/s are end to end: plan, render, encode, hash, into the ZIP in the origin-private file system, central directory and collection files written.",
     "Tab peak RSS: the renderer process (page and workers), sampled every 100 ms.",

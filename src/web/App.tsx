@@ -29,7 +29,8 @@ export function App() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDropActive(false);
-    if (e.dataTransfer.items.length > 0) {
+    // Only files: a layer dragged in the layers panel and let go elsewhere is not a new project.
+    if (e.dataTransfer.types.includes("Files") && e.dataTransfer.items.length > 0) {
       const items = e.dataTransfer.items;
       // Entries must be taken during the drop event; fromDrop does so before its first await.
       const pending = fromDrop(items);

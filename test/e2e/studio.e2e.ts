@@ -131,6 +131,17 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
       }
     } else console.warn("dist/cli not built: compared with core only (npm test builds the CLI first)");
 
+    // Rarity panel: expected vs actual per trait; tokens by rank, each with its metadata from the archive.
+    await page.getByTestId("rarity-panel").waitFor();
+    expect(await page.getByTestId("rarity-row").count()).toBe(6 + 5 + 4 + 6 + 5 + 6 + 4);
+    expect(Number(await page.locator('[data-testid=rarity-row][data-layer="Eyes"][data-trait="Laser"]').getAttribute("data-actual"))).toBe(laserCount);
+    const ranked = page.getByTestId("ranked-token");
+    expect(await ranked.count()).toBe(24);
+    expect(await ranked.first().getAttribute("data-rank")).toBe("1");
+    await ranked.first().click();
+    await page.getByTestId("token-metadata").waitFor();
+    expect(await page.getByTestId("token-metadata").innerText()).toMatch(/"name": "Traitloom #\d+"/);
+
     // Every image decodes at 512x512 and matches the reference compositor within 3 per channel.
     const cache = new Map();
     for (const token of ref.tokens) {
@@ -151,6 +162,12 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     expect(await page.getByTestId("seed-input").inputValue()).toBe("e2e-seed");
     expect(await page.locator('[data-testid=weight-input][data-layer="04-Eyes"][data-trait="Laser"]').inputValue()).toBe("40");
     expect(await page.getByTestId("capacity").getAttribute("data-value")).toBe("86400");
+    // Reorder with the keyboard-reachable buttons: Body goes above Pattern.
+    await page.getByRole("button", { name: "Move Body down" }).click();
+    const order = () => page.getByTestId("layer").evaluateAll((els) => els.map((e) => e.getAttribute("data-folder")));
+    await expect.poll(order).toEqual(["01-Background", "03-Pattern", "02-Body", "04-Eyes", "05-Mouth", "06-Headwear", "07-Accessory"]);
+    await page.getByRole("button", { name: "Move Body up" }).click();
+    await expect.poll(order).toEqual(["01-Background", "02-Body", "03-Pattern", "04-Eyes", "05-Mouth", "06-Headwear", "07-Accessory"]);
   });
 
   it("lists each bad file with its own message and keeps working: corrupt image, non-image, HTML in a trait name", async () => {
