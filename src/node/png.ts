@@ -135,6 +135,11 @@ export function encodePng(
     memLevel: settings.memLevel,
   });
 
+  return pngFile(idat, width, height, channels);
+}
+
+/** Wraps a zlib stream of filtered scanlines as a PNG file: signature, IHDR, one IDAT, IEND. */
+export function pngFile(idat: Uint8Array, width: number, height: number, channels: 3 | 4): Buffer {
   const ihdr = new Uint8Array(13);
   const ihdrView = new DataView(ihdr.buffer);
   ihdrView.setUint32(0, width);
@@ -150,6 +155,33 @@ export function encodePng(
   offset = writeChunk(out, offset, "IDAT", idat);
   writeChunk(out, offset, "IEND", new Uint8Array(0));
   return out;
+}
+
+/**
+ * Filters `rows` scanlines exactly as encodePng filters them inside a whole image. Where `withRowAbove`,
+ * `pixels` starts with the row above the band, which the filters read and which is not output. Returns a
+ * view of scratch memory, valid until the next filter or encode call.
+ */
+export function filterRows(
+  pixels: Uint8Array,
+  width: number,
+  rows: number,
+  channels: 3 | 4,
+  filter: PngFilterMode,
+  withRowAbove: boolean,
+  simd = true,
+): Uint8Array {
+  const height = rows + (withRowAbove ? 1 : 0);
+  const expected = width * height * channels;
+  if (pixels.length !== expected) {
+    throw new Error(`filterRows: pixels: expected ${expected} bytes (${width}x${height}x${channels}), received ${pixels.length}`);
+  }
+  const kernels = !simd || width * channels < SIMD_MIN_ROW_BYTES ? undefined : simdKernels();
+  const filtered =
+    kernels === undefined
+      ? filterImage(plainBytes(pixels), width, height, channels, filter)
+      : filterImageSimd(kernels, pixels, width, height, channels, filter);
+  return withRowAbove ? filtered.subarray(width * channels + 1) : filtered;
 }
 
 /** Every encode setting filled in: the `balanced` preset overridden by `options`. Throws on a bad value. */

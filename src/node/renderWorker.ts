@@ -7,6 +7,7 @@ import { compositeTraits } from "../render/composite.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { unpackTraits } from "../render/pack.js";
 import { PNG_PRESETS, encodePng, rgbaToRgb } from "./png.js";
+import { BandedPngEncoder } from "./pngBands.js";
 import type { RenderedToken, RenderTask, RenderWorkerInit, RenderWorkerRequest, RenderWorkerResponse } from "./renderWorkerProtocol.js";
 
 const init = workerData as RenderWorkerInit;
@@ -15,8 +16,20 @@ const { canvasWidth: width, canvasHeight: height } = init.pack;
 const canvas = new Uint8Array(width * height * 4);
 const rgb = new Uint8Array(width * height * 3);
 const layerTraits: PreparedTrait[] = [];
+const layerTraitIds: number[] = [];
+/** A number per trait of the run, for the band cache's keys. */
+const traitIdBase: number[] = [];
+traits.reduce((base, layer) => {
+  traitIdBase.push(base);
+  return base + layer.length;
+}, 0);
+// "small" deflates the whole image at once: bands would cost it the matches that reach across them.
+const banded = init.format === "png" && init.compression !== "small" ? new BandedPngEncoder(width, height, PNG_PRESETS[init.compression]) : undefined;
 
-async function encode(opaque: boolean): Promise<Uint8Array> {
+async function encode(): Promise<Uint8Array> {
+  const fromBands = banded?.encode(canvas, layerTraits, layerTraitIds);
+  if (fromBands) return fromBands;
+  const opaque = compositeTraits(canvas, layerTraits);
   switch (init.format) {
     case "png":
       return opaque
@@ -48,13 +61,14 @@ function writeAtomic(dir: string, name: string, data: Uint8Array | string): void
 
 async function renderOne(task: RenderTask): Promise<RenderedToken> {
   layerTraits.length = 0;
+  layerTraitIds.length = 0;
   task.traits.forEach((t, l) => {
     const trait = traits[l]?.[t];
     if (!trait) throw new Error(`token ${task.id}: no trait ${t} on layer ${l}`);
     layerTraits.push(trait);
+    layerTraitIds.push((traitIdBase[l] ?? 0) + t);
   });
-  const opaque = compositeTraits(canvas, layerTraits);
-  const bytes = await encode(opaque);
+  const bytes = await encode();
   writeAtomic(init.imagesDir, `${task.id}.${init.extension}`, bytes);
   writeAtomic(init.metadataDir, `${task.id}.json`, task.metadata);
   return { id: task.id, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };

@@ -115,15 +115,52 @@ export function compositeTraits(canvas: Uint8Array, traits: readonly PreparedTra
 /** Opaque spans shorter than this are copied pixel by pixel: cheaper than making a subarray for set(). */
 const SHORT_SPAN_PX = 24;
 
-function drawTrait(canvas: Uint8Array, t: PreparedTrait): void {
+/**
+ * Draws canvas rows [y0, y1) of a token whose traits include a full-canvas opaque layer (`coversCanvas`):
+ * those rows come out exactly as compositeTraits would make them. Used to redraw only the bands of a token
+ * that are not already encoded. Returns false, drawing nothing, where no layer covers the canvas.
+ */
+export function compositeRows(canvas: Uint8Array, traits: readonly PreparedTrait[], y0: number, y1: number): boolean {
+  let start = -1;
+  for (let i = traits.length - 1; i >= 0; i--) {
+    if (traits[i]?.coversCanvas) {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) return false;
+  for (let i = start; i < traits.length; i++) {
+    const t = traits[i];
+    if (t && t.width > 0 && t.y < y1 && t.y + t.height > y0) drawTrait(canvas, t, y0, y1);
+  }
+  return true;
+}
+
+/** Index of the first span quad whose canvas row is >= y (spans are in row order). */
+function firstSpanAtRow(t: PreparedTrait, y: number): number {
+  const row = y - t.y;
+  if (row <= 0) return 0;
+  let lo = 0;
+  let hi = t.spans.length / 4;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t.spans[mid * 4]! < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * 4;
+}
+
+function drawTrait(canvas: Uint8Array, t: PreparedTrait, y0 = 0, y1 = t.canvasHeight): void {
   const { spans, pixels, width: bw } = t;
+  const rowEnd = y1 - t.y;
   const cw = t.canvasWidth;
   // Word views for pixel copies: the canvas and packed trait pixels start on 4-byte boundaries.
   const aligned = pixels.byteOffset % 4 === 0 && canvas.byteOffset % 4 === 0;
   const src32 = aligned ? new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length >> 2) : undefined;
   const dst32 = aligned ? new Uint32Array(canvas.buffer, canvas.byteOffset, canvas.length >> 2) : undefined;
-  for (let s = 0; s < spans.length; s += 4) {
+  for (let s = firstSpanAtRow(t, y0); s < spans.length; s += 4) {
     const row = spans[s]!;
+    if (row >= rowEnd) break;
     const x0 = spans[s + 1]!;
     const n = spans[s + 2]! - x0;
     const srcPx = row * bw + x0;
