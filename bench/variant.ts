@@ -11,7 +11,8 @@ import type { TraitloomConfig } from "../src/core/config.js";
 import { parseConfig } from "../src/core/config.js";
 import { tokenRecord } from "../src/core/metadata.js";
 import { compositeTraits, prepareTrait } from "../src/render/composite.js";
-import { generateCollection, prepareCollection } from "../src/node/generate.js";
+import { prepareCollection } from "../src/node/generate.js";
+import type * as GenerateModule from "../src/node/generate.js";
 import { PNG_PRESETS, encodePng } from "../src/node/png.js";
 
 const argv = process.argv.slice(2);
@@ -55,7 +56,10 @@ async function baseline(): Promise<void> {
   }
 }
 
+/** The engine as users run it: the built dist/ (`npm run bench` builds it first), workers without tsx. */
 async function engine(): Promise<void> {
+  const dist = new URL("../dist/node/generate.js", import.meta.url).href;
+  const { generateCollection } = (await import(dist)) as typeof GenerateModule;
   await generateCollection({
     layersDir,
     config,
