@@ -14,6 +14,7 @@ import { rarityCsv, rarityReport } from "../core/rarity.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import type { CollectionEvent, CollectionInput, CollectionMethods, FinishResult, ImageMessage, StartRequest } from "../render/protocol.js";
 import { sha256HexOf } from "./hash.js";
+import { checkCollectionInput } from "./messages.js";
 import { tokenMetadataJson } from "./output.js";
 import { serve, toWorkerError, Transfer } from "./rpc.js";
 import { ZipWriter, type ZipSink } from "./zipWriter.js";
@@ -121,7 +122,8 @@ class MemorySink implements ZipSink {
   close(): void {}
 }
 
-function prepare(input: CollectionInput): { layerSet: LayerSet; settings: CollectionSettings; plan: Plan } {
+function prepare(method: string, input: CollectionInput): { layerSet: LayerSet; settings: CollectionSettings; plan: Plan } {
+  checkCollectionInput(method, input);
   const config = parseConfig(input.config, "studio settings");
   const layerSet = buildLayerSet(input.listing, config);
   const settings = resolveSettings(config, { count: input.count, seed: input.seed });
@@ -192,7 +194,7 @@ function writeStreamed(zip: ZipWriter, name: string, pieces: Iterable<string>): 
 
 serve<CollectionMethods>(self, {
   plan(params) {
-    const { layerSet, settings, plan } = prepare(params);
+    const { layerSet, settings, plan } = prepare("plan", params);
     const first = Math.max(0, Math.min(plan.count, params.sample.first));
     const last = Math.min(plan.count, first + Math.max(0, params.sample.count));
     const tokens = [];
@@ -205,7 +207,7 @@ serve<CollectionMethods>(self, {
   async start(params) {
     if (run) run.sink.close();
     run = undefined;
-    const { layerSet, settings, plan } = prepare(params);
+    const { layerSet, settings, plan } = prepare("start", params);
     // The CLI's hashes of the same inputs (src/node/generate.ts), so a studio manifest and a CLI manifest agree.
     const fileHashes = await Promise.all(params.traitFiles.map((row) => Promise.all(row.map(async (f) => sha256HexOf(new Uint8Array(await (f as Blob).arrayBuffer()))))));
     const settingsJson = JSON.stringify({ ...settings, width: params.width, height: params.height });

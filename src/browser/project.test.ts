@@ -71,3 +71,14 @@ describe("studio project", () => {
     expect(a.layerSet).toBeUndefined();
   });
 });
+
+describe("collection worker requests", () => {
+  it("are checked field by field before core sees them", async () => {
+    const { checkCollectionInput } = await import("./messages.js");
+    const good = { listing: { root: "r", folders: [{ folder: "a", files: [{ name: "x.png", size: 3 }], subfolders: [] }], rootFiles: [] }, config: {}, count: 5, seed: "s" };
+    expect(() => checkCollectionInput("start", good)).not.toThrow();
+    expect(() => checkCollectionInput("start", { ...good, count: 0 })).toThrow(/^start\.count: /);
+    const bad = { ...good, listing: { ...good.listing, folders: [{ folder: "a", files: [{ name: "x.png", size: -1 }], subfolders: [] }] } };
+    expect(() => checkCollectionInput("plan", bad)).toThrow(/^plan\.listing\.folders\[0\]\.files\[0\]\.size: /);
+  });
+});
