@@ -9,7 +9,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import type { TraitloomConfig } from "../src/core/config.js";
 import { parseConfig } from "../src/core/config.js";
-import { tokenRecord } from "../src/core/metadata.js";
+import { tokenMetadata, tokenRecord } from "../src/core/metadata.js";
 import { compositeTraits, prepareTrait } from "../src/render/composite.js";
 import { prepareCollection } from "../src/node/generate.js";
 import type * as GenerateModule from "../src/node/generate.js";
@@ -32,12 +32,16 @@ const config: TraitloomConfig = parseConfig({
 
 /**
  * The HashLips art engine's way, on one thread: every layer file decoded again for every token, composited,
- * encoded as PNG at zlib level 6 with adaptive filtering (libpng's default, what node-canvas writes).
+ * encoded as PNG at zlib level 6 with adaptive filtering (libpng's default, what node-canvas writes), and
+ * per-token metadata JSON written beside it plus _metadata.json at the end, as HashLips' saveMetaDataSingleFile
+ * and writeMetaData do (plain writes, no temp file).
  */
 async function baseline(): Promise<void> {
   sharp.concurrency(1);
   const { layerSet, plan, settings } = await prepareCollection({ layersDir, config, count, seed: "bench" });
   mkdirSync(join(outDir, "images"), { recursive: true });
+  mkdirSync(join(outDir, "json"), { recursive: true });
+  const all: unknown[] = [];
   const canvas = new Uint8Array(size * size * 4);
   for (let i = 0; i < count; i++) {
     const record = tokenRecord(layerSet, plan, i, settings);
@@ -53,7 +57,11 @@ async function baseline(): Promise<void> {
     }
     compositeTraits(canvas, traits);
     writeFileSync(join(outDir, "images", `${record.id}.png`), encodePng(canvas, size, size, 4, PNG_PRESETS.baseline));
+    const meta = tokenMetadata(record, settings);
+    all.push(meta);
+    writeFileSync(join(outDir, "json", `${record.id}.json`), JSON.stringify(meta, null, 2));
   }
+  writeFileSync(join(outDir, "json", "_metadata.json"), JSON.stringify(all, null, 2));
 }
 
 /** The engine as users run it: the built dist/ (`npm run bench` builds it first), workers without tsx. */
