@@ -30,10 +30,9 @@ export function App() {
     e.preventDefault();
     setDropActive(false);
     // Only files: a layer dragged in the layers panel and let go elsewhere is not a new project.
-    if (e.dataTransfer.types.includes("Files") && e.dataTransfer.items.length > 0) {
-      const items = e.dataTransfer.items;
-      // Entries must be taken during the drop event; fromDrop does so before its first await.
-      const pending = fromDrop(items);
+    if (e.dataTransfer.types.includes("Files")) {
+      // Entries and files must be taken during the drop event; fromDrop does so before its first await.
+      const pending = fromDrop(e.dataTransfer);
       loadWith(() => pending);
     }
   };
@@ -48,6 +47,7 @@ export function App() {
   return (
     <div
       className={`app${dropActive ? " drop-active" : ""}`}
+      data-testid="drop-zone"
       onDragOver={(e) => {
         if (e.dataTransfer.types.includes("Files")) {
           e.preventDefault();

@@ -72,14 +72,17 @@ async function walk(entry: FileSystemEntry, out: Array<{ path: string; blob: Blo
   }
 }
 
-/** A drop: a folder (walked), or a single ZIP. */
-export async function fromDrop(items: DataTransferItemList): Promise<LoadedFiles> {
-  const entries = [...items].map((i) => i.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
-  const zipItem = [...items].find((i) => i.kind === "file" && /\.zip$/i.test(i.getAsFile()?.name ?? ""));
-  if (entries.length === 1 && entries[0]?.isFile && zipItem) {
-    const file = zipItem.getAsFile();
-    if (file) return fromZip(file, file.name);
-  }
+/**
+ * A drop: a folder (walked through its entries), or a single ZIP. Where the browser gives no entries (a drop
+ * made by script, an older browser), the plain file list is used: a ZIP, or loose files.
+ */
+export async function fromDrop(transfer: DataTransfer): Promise<LoadedFiles> {
+  const items = [...transfer.items].filter((i) => i.kind === "file");
+  const entries = items.map((i) => i.webkitGetAsEntry?.() ?? null).filter((e): e is FileSystemEntry => e !== null);
+  const files = [...transfer.files];
+  const zip = files.length === 1 && /\.zip$/i.test(files[0]?.name ?? "") ? files[0] : undefined;
+  if (zip && (entries.length === 0 || (entries.length === 1 && entries[0]?.isFile))) return fromZip(zip, zip.name);
+  if (entries.length === 0) return fromPaths("layers", files.map((f) => ({ path: f.webkitRelativePath || f.name, blob: f })), []);
   const out: Array<{ path: string; blob: Blob }> = [];
   for (const e of entries) await walk(e, out);
   const single = entries.length === 1 && entries[0]?.isDirectory ? entries[0].name : "layers";

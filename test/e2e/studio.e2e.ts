@@ -221,10 +221,33 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     expect(await page.getByTestId("capacity").getAttribute("data-value")).toBe("4");
   });
 
+  it("loads a ZIP dropped on the page, and reorders layers by dragging", async () => {
+    const entries: Record<string, Uint8Array> = {};
+    for (const folder of ["01-Background", "02-Body", "03-Pattern"]) {
+      for (const f of ["Sky#30.png", "Mint#25.png", "Blue Blob#35.png", "Cosmic#3.png", "None#40.png", "Spots#30.png"]) {
+        const p = join(DEMO, folder, f);
+        if (existsSync(p)) entries[`dropped/${folder}/${f}`] = readFileSync(p);
+      }
+    }
+    const base64 = Buffer.from(zipSync(entries)).toString("base64");
+    const transfer = await page.evaluateHandle(
+      `(() => { const bytes = Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0)); const dt = new DataTransfer(); dt.items.add(new File([bytes], "dropped.zip", { type: "application/zip" })); return dt; })()`,
+    );
+    await page.getByTestId("drop-zone").dispatchEvent("dragover", { dataTransfer: transfer });
+    await page.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer: transfer });
+    const order = () => page.getByTestId("layer").evaluateAll((els) => els.map((e) => e.getAttribute("data-folder")));
+    await expect.poll(order, { timeout: 20_000 }).toEqual(["01-Background", "02-Body", "03-Pattern"]);
+    expect(await page.getByTestId("capacity").getAttribute("data-value")).toBe(String(2 * 2 * 2));
+    await page.locator('[data-testid=layer][data-folder="03-Pattern"]').dragTo(page.locator('[data-testid=layer][data-folder="01-Background"]'));
+    await expect.poll(order).toEqual(["03-Pattern", "01-Background", "02-Body"]);
+  });
+
   it("says when the size exceeds the unique combinations and will not generate", async () => {
-    await page.getByTestId("count-input").fill("5");
+    const capacity = Number(await page.getByTestId("capacity").getAttribute("data-value"));
+    expect(capacity).toBeGreaterThan(0);
+    await page.getByTestId("count-input").fill(String(capacity + 1));
     await page.getByTestId("capacity-warning").waitFor();
-    expect(await page.getByTestId("capacity-warning").innerText()).toMatch(/only 4 unique combinations/);
+    expect(await page.getByTestId("capacity-warning").innerText()).toContain(`only ${capacity} unique combinations`);
     expect(await page.getByTestId("generate-button").isEnabled()).toBe(false);
   });
 
