@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "web-dist/", "out/", "node_modules/", "coverage/"] },
+  { ignores: ["dist/", "web-dist/", "out/", "node_modules/", "coverage/", "tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -10,6 +10,10 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
     },
+  },
+  {
+    files: ["bin/**/*.js"],
+    languageOptions: { globals: { process: "readonly" } },
   },
   {
     // core and render run unchanged in Node, workers and the browser: no Node built-ins, no sharp, no clock, no Math.random.

@@ -11,7 +11,6 @@ import type { TraitloomConfig } from "../src/core/config.js";
 import { parseConfig } from "../src/core/config.js";
 import { tokenMetadata, tokenRecord } from "../src/core/metadata.js";
 import { compositeTraits, prepareTrait } from "../src/render/composite.js";
-import { prepareCollection } from "../src/node/generate.js";
 import type * as GenerateModule from "../src/node/generate.js";
 import { PNG_PRESETS, encodePng } from "../src/node/png.js";
 
@@ -38,6 +37,7 @@ const config: TraitloomConfig = parseConfig({
  */
 async function baseline(): Promise<void> {
   sharp.concurrency(1);
+  const { prepareCollection } = await import("../src/node/generate.js");
   const { layerSet, plan, settings } = await prepareCollection({ layersDir, config, count, seed: "bench" });
   mkdirSync(join(outDir, "images"), { recursive: true });
   mkdirSync(join(outDir, "json"), { recursive: true });
