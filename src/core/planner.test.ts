@@ -113,6 +113,35 @@ describe("planCollection", () => {
     expect(plan.deviations).toEqual([]);
   });
 
+  it("stays exact where popular traits crowd one corner of the combinations (the demo layers' weights, 10,000 tokens)", () => {
+    const set = layerSet([
+      { name: "Background", weights: [30, 25, 20, 15, 8, 2] },
+      { name: "Body", weights: [35, 28, 20, 14, 3] },
+      { name: "Pattern", weights: [40, 30, 20, 10] },
+      { name: "Eyes", weights: [30, 20, 18, 15, 12, 5] },
+      { name: "Mouth", weights: [35, 25, 20, 15, 5] },
+      { name: "Headwear", weights: [35, 25, 18, 12, 8, 2] },
+      { name: "Accessory", weights: [50, 22, 18, 10] },
+    ]);
+    const plan = planCollection(set, 10000, "crowded");
+    expect(uniqueKeys(set, plan)).toBe(10000);
+    expect(plan.deviations).toEqual([]);
+  });
+
+  it("plans a collection of nearly every combination, unique, reporting what moved", () => {
+    const set = layerSet([
+      { name: "A", weights: [50, 30, 10, 5, 5] },
+      { name: "B", weights: [60, 20, 10, 5, 5] },
+      { name: "C", weights: [1, 2, 3, 4, 90] },
+      { name: "D", weights: [70, 10, 10, 10] },
+    ]);
+    const plan = planCollection(set, 480, "full");
+    expect(plan.capacity).toBe(500);
+    expect(uniqueKeys(set, plan)).toBe(480);
+    expect(recount(set, plan)).toEqual(plan.counts);
+    expect(plan.deviations.length).toBeGreaterThan(0);
+  });
+
   it("weight 0 is never chosen", () => {
     const set = layerSet([
       { name: "A", weights: [1, 0, 1] },

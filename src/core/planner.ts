@@ -79,6 +79,14 @@ type Key = number | string;
 
 /** Attempts per colliding token to mend it by swapping one layer's trait with another token (keeps every count). */
 const SWAP_ATTEMPTS_PER_COLLISION = 200;
+/** Ejection-chain kicks allowed per token of the collection, in all. */
+const KICK_BUDGET_PER_TOKEN = 2;
+/** The ejection-chain pass runs when the first pass left at most this share of the collection colliding. */
+const KICK_PASS_MAX_SHARE = 0.1;
+/** Up to this many combinations, the free ones are listed once for the tokens that must move. */
+const FREE_LIST_MAX_COMBINATIONS = 4_000_000;
+/** Free combinations compared (by how much they would move counts) for each token that must move. */
+const FREE_LIST_SAMPLE = 64;
 /** Random combinations tried per token before the linear scan, when no single-trait change is free. */
 const RANDOM_COMBO_ATTEMPTS = 256;
 
@@ -173,46 +181,102 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string):
     return out;
   };
 
-  const swappable = unique.filter((l) => (layers[l] ? activeTraitCount(layers[l]) : 0) > 1);
-  const mendBySwaps = (tokens: readonly number[], attempts: number): void => {
-    for (const i of tokens) {
+  // Swaps draw the partner among the tokens that hold the wanted trait, and check both new combinations are
+  // free before touching anything: each accepted swap mends a collision and keeps every count.
+  const mult = unique.map((_, u) => radix.slice(u + 1).reduce((a, b) => a * b, 1));
+  const keyWith = (i: number, u: number, t: number): Key => {
+    const l = unique[u] ?? 0;
+    const k = keyOf(i);
+    if (typeof k === "number") return k + (t - (cols[l]?.[i] ?? 0)) * (mult[u] ?? 1);
+    let s = "";
+    unique.forEach((ll, uu) => (s += `${uu === u ? t : (cols[ll]?.[i] ?? 0)},`));
+    return s;
+  };
+  const swappableU = unique.map((_, u) => u).filter((u) => (layers[unique[u] ?? 0] ? activeTraitCount(layers[unique[u] ?? 0] as Layer) : 0) > 1);
+  const activeTraits = unique.map((l) => (layers[l]?.traits ?? []).filter((t) => t.weight > 0).map((t) => t.index));
+  const members: Int32Array[][] = [];
+  const position: Int32Array[] = [];
+  unique.forEach((l, u) => {
+    const col = cols[l] as Uint16Array;
+    const lists = (layers[l]?.traits ?? []).map((_, t) => new Int32Array(quotas[l]?.[t] ?? 0));
+    const fill = new Int32Array(lists.length);
+    const pos = new Int32Array(N);
+    for (let i = 0; i < N; i++) {
+      const t = col[i] ?? 0;
+      pos[i] = fill[t] ?? 0;
+      (lists[t] as Int32Array)[pos[i] ?? 0] = i;
+      fill[t] = (fill[t] ?? 0) + 1;
+    }
+    members[u] = lists;
+    position[u] = pos;
+  });
+  /**
+   * Mends collisions by swaps. With `kickBudget`, a token that finds no clean swap may take a swap that frees
+   * it but moves its partner onto a taken combination; the partner is mended in turn (an ejection chain),
+   * so a collision can walk out of a crowded region. The budget bounds the walk.
+   */
+  const mendBySwaps = (tokens: readonly number[], attempts: number, kickBudget = 0): void => {
+    const queue = [...tokens];
+    let kicks = 0;
+    for (let q = 0; q < queue.length; q++) {
+      const i = queue[q] ?? 0;
       if ((seen.get(keyOf(i)) ?? 0) <= 1) continue;
-      for (let attempt = 0; attempt < attempts && swappable.length > 0; attempt++) {
-        const col = cols[swappable[rng.int(swappable.length)] ?? 0];
-        const j = rng.int(N);
-        if (!col || col[j] === col[i]) continue;
-        const before = distinct;
-        const ki = keyOf(i);
-        const kj = keyOf(j);
-        dec(ki);
-        dec(kj);
-        swapCells(col, i, j);
-        const ki2 = keyOf(i);
-        const kj2 = keyOf(j);
+      let mended = false;
+      for (let attempt = 0; attempt < attempts && swappableU.length > 0 && !mended; attempt++) {
+        const kick = kicks < kickBudget && attempt >= attempts / 2;
+        const u = swappableU[rng.int(swappableU.length)] ?? 0;
+        const col = cols[unique[u] ?? 0] as Uint16Array;
+        const active = activeTraits[u] ?? [];
+        const ti = col[i] ?? 0;
+        const t2 = active[rng.int(active.length)] ?? 0;
+        if (t2 === ti) continue;
+        const ki2 = keyWith(i, u, t2);
+        const selfCollides = seen.has(ki2);
+        if (selfCollides && !kick) continue;
+        const list = members[u]?.[t2];
+        if (!list || list.length === 0) continue;
+        const j = list[rng.int(list.length)] ?? 0;
+        const kj2 = keyWith(j, u, ti);
+        const partnerCollides = seen.has(kj2);
+        // A kick lets one of the two land on a taken combination, which is then mended in its turn.
+        if ((partnerCollides && !kick) || (partnerCollides && selfCollides)) continue;
+        if (selfCollides || partnerCollides) {
+          kicks++;
+          queue.push(selfCollides ? i : j);
+        }
+        dec(keyOf(i));
+        dec(keyOf(j));
+        col[i] = t2;
+        col[j] = ti;
         inc(ki2);
         inc(kj2);
-        if (distinct > before) {
-          if ((seen.get(ki2) ?? 0) === 1) break;
-        } else {
-          dec(ki2);
-          dec(kj2);
-          swapCells(col, i, j);
-          inc(ki);
-          inc(kj);
-        }
+        const pos = position[u] as Int32Array;
+        const pi = pos[i] ?? 0;
+        const pj = pos[j] ?? 0;
+        (members[u]?.[ti] as Int32Array)[pi] = j;
+        list[pj] = i;
+        pos[i] = pj;
+        pos[j] = pi;
+        mended = true;
       }
     }
   };
   mendBySwaps(collisionsNow(), SWAP_ATTEMPTS_PER_COLLISION);
-  // A swap may have moved another token onto a taken combination: collect again over every token, and try harder.
-  mendBySwaps(collisionsNow(), SWAP_ATTEMPTS_PER_COLLISION * 20);
+  // Where the first pass left many (a collection dense in its combination space), the counts themselves
+  // rule out uniqueness for most of them: the walk would only spend time, so they go straight to moving.
+  const left = collisionsNow();
+  if (left.length <= N * KICK_PASS_MAX_SHARE) mendBySwaps(left, SWAP_ATTEMPTS_PER_COLLISION, KICK_BUDGET_PER_TOKEN * N);
 
   // What is left cannot be mended without moving a count: give each such token the free combination that moves counts least.
   const deviationCost = (l: number, t: number): number => {
     const d = (counts[l]?.[t] ?? 0) - (quotas[l]?.[t] ?? 0);
     return Math.abs(d + 1) - Math.abs(d);
   };
-  for (const i of collisionsNow()) {
+  const stuck = collisionsNow();
+  // Where the combinations can be listed, list the free ones once: each stuck token then picks among a sample
+  // of them, instead of scanning the whole space per token (which made near-capacity plans quadratic).
+  const freeList = numericKeys && capacity <= FREE_LIST_MAX_COMBINATIONS && stuck.length > 0 ? listFreeCombinations() : undefined;
+  for (const i of stuck) {
     const k = keyOf(i);
     if ((seen.get(k) ?? 0) <= 1) continue;
     dec(k);
@@ -221,7 +285,7 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string):
       const t = cols[l]?.[i] ?? 0;
       if (row) row[t] = (row[t] ?? 0) - 1;
     }
-    const choice = bestSingleChange(i) ?? bestRandomCombo(i) ?? scanForFreeCombo(i);
+    const choice = freeList ? pickFromFreeList(freeList) : (bestSingleChange(i) ?? bestRandomCombo(i) ?? scanForFreeCombo(i));
     unique.forEach((l, u) => {
       const col = cols[l];
       if (col) col[i] = choice[u] ?? 0;
@@ -231,6 +295,43 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string):
     inc(keyOf(i));
   }
 
+  function listFreeCombinations(): number[] {
+    const active = activeTraits;
+    const free: number[] = [];
+    const digits = active.map(() => 0);
+    for (;;) {
+      let key = 0;
+      for (let u = 0; u < unique.length; u++) key += (active[u]?.[digits[u] ?? 0] ?? 0) * (mult[u] ?? 1);
+      if (!seen.has(key)) free.push(key);
+      let u = digits.length - 1;
+      for (; u >= 0; u--) {
+        digits[u] = (digits[u] ?? 0) + 1;
+        if ((digits[u] ?? 0) < (active[u]?.length ?? 1)) break;
+        digits[u] = 0;
+      }
+      if (u < 0) return free;
+    }
+  }
+  function pickFromFreeList(free: number[]): number[] {
+    if (free.length === 0) throw new Error("planner: no free combination although count <= capacity");
+    let bestAt = -1;
+    let bestCost = Infinity;
+    let best: number[] = [];
+    for (let s = 0; s < Math.min(FREE_LIST_SAMPLE, free.length); s++) {
+      const at = rng.int(free.length);
+      const key = free[at] ?? 0;
+      const combo = unique.map((_, u) => Math.floor(key / (mult[u] ?? 1)) % (radix[u] ?? 1));
+      const cost = comboCost(combo);
+      if (cost < bestCost) {
+        bestCost = cost;
+        bestAt = at;
+        best = combo;
+      }
+    }
+    free[bestAt] = free[free.length - 1] ?? 0;
+    free.pop();
+    return best;
+  }
   function current(i: number): number[] {
     return unique.map((l) => cols[l]?.[i] ?? 0);
   }
