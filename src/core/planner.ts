@@ -152,19 +152,15 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string):
     return s;
   };
 
+  /** How many tokens hold each combination. */
   const seen = new Map<Key, number>();
-  let distinct = 0;
   const inc = (k: Key): void => {
-    const c = seen.get(k) ?? 0;
-    if (c === 0) distinct++;
-    seen.set(k, c + 1);
+    seen.set(k, (seen.get(k) ?? 0) + 1);
   };
   const dec = (k: Key): void => {
     const c = seen.get(k) ?? 0;
-    if (c <= 1) {
-      seen.delete(k);
-      distinct--;
-    } else seen.set(k, c - 1);
+    if (c <= 1) seen.delete(k);
+    else seen.set(k, c - 1);
   };
 
   for (let i = 0; i < N; i++) inc(keyOf(i));
@@ -424,10 +420,4 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string):
     }),
   );
   return { count: N, seed, capacity, layerCount: L, traits, counts, expected, deviations };
-}
-
-function swapCells(col: Uint16Array, i: number, j: number): void {
-  const tmp = col[i] ?? 0;
-  col[i] = col[j] ?? 0;
-  col[j] = tmp;
 }
