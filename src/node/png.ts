@@ -43,9 +43,9 @@ export interface PngOptions extends Partial<PngEncodeSettings> {
 /**
  * Named settings, chosen with `npx tsx bench/png.ts` on composited HashLips tokens at
  * 512x512 and 1024x1024, RGB and RGBA (sizes relative to `baseline`, same channels):
- * - `fast`: Paeth, Huffman-only deflate: ~20% quicker than `balanced` at 512x512 for
- *   ~1.0-1.06x. On smooth 1024x1024 art it was ~15% slower than `balanced` and 1.2-1.4x,
- *   since Z_RLE turns the long runs of equal residuals into few symbols there.
+ * - `fast`: Up, Z_RLE: the cheapest filter with the run matcher. Huffman-only deflate was
+ *   ~20% quicker per image on HashLips' art but 3x larger and slower end to end on flat
+ *   vector art (the project's sample layers), where Z_RLE's runs are what keeps files small.
  * - `balanced` (the default): Paeth, Z_RLE. The quickest setting within 1.1x of
  *   `baseline` at both sizes (1.0-1.03x), 8-10x quicker than `baseline`. Z_RLE matches
  *   only runs of the previous byte, which is where filtered pixels repeat; zlib's level-1
@@ -56,7 +56,7 @@ export interface PngOptions extends Partial<PngEncodeSettings> {
  *   Z_FILTERED (libpng's default strategy when filtering), adaptive filters.
  */
 export const PNG_PRESETS = {
-  fast: { level: 1, strategy: "huffman", filter: "paeth", memLevel: 9 },
+  fast: { level: 1, strategy: "rle", filter: "up", memLevel: 9 },
   balanced: { level: 1, strategy: "rle", filter: "paeth", memLevel: 9 },
   small: { level: 8, strategy: "filtered", filter: "adaptive", memLevel: 9 },
   baseline: { level: 6, strategy: "filtered", filter: "adaptive", memLevel: 8 },
