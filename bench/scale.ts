@@ -1,6 +1,9 @@
 /**
  * npm run bench:scale -- [layersDir] [--size 512] [--counts 10000,100000] [--no-write]
  *
+ * Without a layersDir it draws its own: 8 layers of 6 traits (1.7 million combinations), since the sample
+ * layers allow 86,400 tokens, fewer than 100,000.
+ *
  * Memory must not grow with the collection: runs the engine (default settings) at each count in its own
  * process and prints peak RSS, tokens/s and the RSS ratio of the largest to the smallest run. Written to
  * docs/benchmarks.md with the machine, the command and the date. Not part of npm test (it writes ~5 GB).
@@ -19,7 +22,31 @@ const { values, positionals } = parseArgs({
     "no-write": { type: "boolean" },
   },
 });
-const layersDir = positionals[0] ?? "assets/demo-layers";
+const layersDir = positionals[0] ?? (await drawScaleLayers(Number(values.size)));
+
+/** 8 layers x 6 traits of soft-edged shapes over an opaque background, drawn with sharp from SVG. */
+async function drawScaleLayers(size: number): Promise<string> {
+  const { default: sharp } = await import("sharp");
+  const { mkdirSync } = await import("node:fs");
+  const root = join(tmpdir(), `traitloom-scale-layers-${size}`);
+  for (let l = 0; l < 8; l++) {
+    const dir = join(root, `${String(l + 1).padStart(2, "0")}-Layer${l + 1}`);
+    mkdirSync(dir, { recursive: true });
+    for (let t = 0; t < 6; t++) {
+      const hue = (l * 47 + t * 61) % 360;
+      const r = size * (0.08 + 0.02 * t);
+      const cx = size * (0.2 + 0.08 * l);
+      const cy = size * (0.25 + 0.07 * ((l + t) % 8));
+      const shape =
+        l === 0
+          ? `<rect width="${size}" height="${size}" fill="hsl(${hue},60%,70%)"/>`
+          : `<circle cx="${cx}" cy="${cy}" r="${r}" fill="hsl(${hue},70%,50%)" fill-opacity="${0.6 + 0.06 * t}" stroke="#222" stroke-width="${size / 128}"/>`;
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}">${shape}</svg>`;
+      await sharp(Buffer.from(svg)).png().toFile(join(dir, `T${t}#${6 - t}.png`));
+    }
+  }
+  return root;
+}
 const size = Number(values.size);
 const counts = values.counts.split(",").map(Number);
 
