@@ -58,6 +58,7 @@ for (const [label, kind, compression] of [
   ["(a) HashLips-style baseline: 1 thread, decode per token, zlib 6 adaptive", "baseline", undefined],
   ["(b) engine, default (balanced)", "engine", "balanced"],
   ["(c) engine, fastest preset (fast)", "engine", "fast"],
+  ["(d) engine, default without the band cache (whole-image encode)", "engine-no-bands", "balanced"],
 ] as const) {
   process.stderr.write(`running ${label}…\n`);
   variants.push([label, run(kind, compression)]);

@@ -76,6 +76,7 @@ async function engine(): Promise<void> {
     seed: "bench",
     overwrite: true,
     workers: workersText ? Number(workersText) : undefined,
+    bandCache: kind !== "engine-no-bands",
   });
 }
 

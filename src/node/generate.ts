@@ -42,6 +42,8 @@ export interface GenerateOptions {
   workers?: number | undefined;
   /** Replace a different collection already in outDir instead of refusing. */
   overwrite?: boolean | undefined;
+  /** Reuse compressed PNG bands across tokens (default true); false only to measure what it saves. */
+  bandCache?: boolean | undefined;
   /** Render only share `index` (1-based) of `of` equal parts of the planned collection, for `traitloom merge`. */
   shard?: { index: number; of: number } | undefined;
   signal?: AbortSignal | undefined;
@@ -282,6 +284,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
         compression: settings.compression,
         quality: settings.quality,
         flattenColor: settings.backgroundColor ?? "ffffff",
+        bandCache: options.bandCache,
       },
       todo(),
       {

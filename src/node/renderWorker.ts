@@ -24,7 +24,7 @@ traits.reduce((base, layer) => {
   return base + layer.length;
 }, 0);
 // "small" deflates the whole image at once: bands would cost it the matches that reach across them.
-const banded = init.format === "png" && init.compression !== "small" ? new BandedPngEncoder(width, height, PNG_PRESETS[init.compression]) : undefined;
+const banded = init.format === "png" && init.compression !== "small" && init.bandCache !== false ? new BandedPngEncoder(width, height, PNG_PRESETS[init.compression]) : undefined;
 
 async function encode(): Promise<Uint8Array> {
   const fromBands = banded?.encode(canvas, layerTraits, layerTraitIds);

@@ -12,6 +12,8 @@ export interface RenderWorkerInit {
   quality: number;
   /** Six hex digits: what JPEG output flattens transparency onto. */
   flattenColor: string;
+  /** Reuse compressed PNG bands across tokens (pngBands.ts). Default true; false for measuring it. */
+  bandCache?: boolean | undefined;
 }
 
 export interface RenderTask {
