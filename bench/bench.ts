@@ -7,9 +7,10 @@
  * written to docs/benchmarks.md (a section per layer set and size) with the machine, the command and the date.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import sharp from "sharp";
 import { parseArgs } from "node:util";
 import { prepareCollection, readConfigFile } from "../src/node/generate.js";
 
@@ -22,14 +23,32 @@ const { values, positionals } = parseArgs({
     "no-write": { type: "boolean" },
   },
 });
-const layersDir = positionals[0] ?? "assets/demo-layers";
+const sourceDir = positionals[0] ?? "assets/demo-layers";
 const size = Number(values.size);
 const config = values.config ? await readConfigFile(values.config) : {};
 delete config.layersDir;
-const { plan } = await prepareCollection({ layersDir, config, count: 1, seed: "bench" });
+const { plan, layerSet } = await prepareCollection({ layersDir: sourceDir, config, count: 1, seed: "bench" });
+const layersDir = await layersAtSize(sourceDir, size);
+
+/**
+ * Every variant reads trait files already at the measured size, scaled once here before any timing (as the
+ * reference HashLips figures at 1024 and 2048 were taken with upscaled layer files): the baseline then pays
+ * for decoding per token, not for rescaling per token.
+ */
+async function layersAtSize(dir: string, px: number): Promise<string> {
+  const files = layerSet.layers.flatMap((l) => l.traits.map((t) => t.file));
+  const sizes = await Promise.all(files.map(async (f) => (await sharp(join(dir, f)).metadata()).width));
+  if (sizes.every((w) => w === px)) return dir;
+  const out = join(tmpdir(), `traitloom-bench-layers-${basename(resolve(dir))}-${px}`);
+  for (const f of files) {
+    mkdirSync(dirname(join(out, f)), { recursive: true });
+    await sharp(join(dir, f)).resize(px, px, { fit: "fill", kernel: "lanczos3" }).png().toFile(join(out, f));
+  }
+  return out;
+}
 let count = Number(values.count);
 if (count > plan.capacity) {
-  console.log(`note: ${layersDir} allows ${plan.capacity} unique tokens; measuring ${plan.capacity}`);
+  console.log(`note: ${sourceDir} allows ${plan.capacity} unique tokens; measuring ${plan.capacity}`);
   count = plan.capacity;
 }
 
@@ -70,10 +89,10 @@ const rows = variants.map(([label, f]) => {
   return `| ${label} | ${rate.toFixed(1)} | ${(rate / baseRate).toFixed(1)}x | ${f.cpuSeconds.toFixed(1)} | ${f.peakRssMb.toFixed(0)} | ${(f.meanBytes / 1024).toFixed(1)} | ${base ? (f.meanBytes / base.meanBytes).toFixed(2) : "1.00"}x |`;
 });
 const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-const key = `${layersDir}@${size}`;
+const key = `${sourceDir}@${size}`;
 const section = [
   `<!-- bench:${key} -->`,
-  `### ${layersDir} at ${size}x${size}, ${count} tokens`,
+  `### ${sourceDir} at ${size}x${size}, ${count} tokens${layersDir === sourceDir ? "" : " (layers scaled to this size once, before timing)"}`,
   "",
   `\`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   "",

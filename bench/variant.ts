@@ -47,10 +47,10 @@ async function baseline(): Promise<void> {
     const record = tokenRecord(layerSet, plan, i, settings);
     const traits = [];
     for (const t of record.traits) {
+      // The bench hands every variant trait files already at `size`.
       const { data } = await sharp(join(layersDir, t.file))
         .toColourspace("srgb")
         .ensureAlpha()
-        .resize(size, size, { fit: "fill" })
         .raw()
         .toBuffer({ resolveWithObject: true });
       traits.push(prepareTrait(new Uint8Array(data.buffer, data.byteOffset, data.length), size, size));
