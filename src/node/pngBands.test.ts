@@ -85,6 +85,14 @@ describe("BandedPngEncoder", () => {
     expect(cold.stats.hits).toBe(0);
   });
 
+  it("keeps no more memory alive than the bytes it counts (a band must not pin zlib's whole output chunk)", () => {
+    const enc = new BandedPngEncoder(W, H, PNG_PRESETS.balanced, undefined, 8);
+    const canvas = new Uint8Array(W * H * 4);
+    for (const token of tokens) enc.encode(canvas, token.map((t, l) => layers[l]![t]!), token.map((t, l) => idOf(l, t)));
+    expect(enc.cachedBytes()).toBeGreaterThan(0);
+    expect(enc.retainedBytes()).toBe(enc.cachedBytes());
+  });
+
   it("declines a token without a full-canvas opaque layer", () => {
     const enc = new BandedPngEncoder(W, H, PNG_PRESETS.balanced);
     expect(enc.encode(new Uint8Array(W * H * 4), [layers[1]![0]!, layers[2]![0]!], [10, 20])).toBeUndefined();

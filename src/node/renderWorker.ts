@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
+import type Sharp from "sharp";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
-import sharp from "sharp";
 import { compositeTraits } from "../render/composite.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { unpackTraits } from "../render/pack.js";
@@ -26,6 +26,13 @@ traits.reduce((base, layer) => {
 // "small" deflates the whole image at once: bands would cost it the matches that reach across them.
 const banded = init.format === "png" && init.compression !== "small" && init.bandCache !== false ? new BandedPngEncoder(width, height, PNG_PRESETS[init.compression]) : undefined;
 
+/** sharp is loaded only for WebP and JPEG: PNG workers start without its native module. */
+let sharpModule: typeof Sharp | undefined;
+async function loadSharp(): Promise<typeof Sharp> {
+  sharpModule ??= (await import("sharp")).default;
+  return sharpModule;
+}
+
 async function encode(): Promise<Uint8Array> {
   const fromBands = banded?.encode(canvas, layerTraits, layerTraitIds);
   if (fromBands) return fromBands;
@@ -36,11 +43,11 @@ async function encode(): Promise<Uint8Array> {
         ? encodePng(rgbaToRgb(canvas, rgb), width, height, 3, PNG_PRESETS[init.compression])
         : encodePng(canvas, width, height, 4, PNG_PRESETS[init.compression]);
     case "webp":
-      return sharp(canvas, { raw: { width, height, channels: 4 } })
+      return (await loadSharp())(canvas, { raw: { width, height, channels: 4 } })
         .webp({ quality: init.quality, alphaQuality: 100 })
         .toBuffer();
     case "jpeg":
-      return sharp(canvas, { raw: { width, height, channels: 4 } })
+      return (await loadSharp())(canvas, { raw: { width, height, channels: 4 } })
         .flatten({ background: `#${init.flattenColor}` })
         .jpeg({ quality: init.quality, mozjpeg: false })
         .toBuffer();
