@@ -23,6 +23,7 @@ const { values, positionals } = parseArgs({
   },
 });
 const layersDir = positionals[0] ?? (await drawScaleLayers(Number(values.size)));
+const label = positionals[0] ?? "generated layers (8 layers x 6 traits)";
 
 /** 8 layers x 6 traits of soft-edged shapes over an opaque background, drawn with sharp from SVG. */
 async function drawScaleLayers(size: number): Promise<string> {
@@ -79,10 +80,10 @@ const rows = results.map(
     `| ${count} | ${(f.tokens / f.seconds).toFixed(1)} | ${f.seconds.toFixed(0)} | ${f.peakRssMb.toFixed(0)} | ${smallest ? ((f.peakRssMb / smallest.peakRssMb - 1) * 100).toFixed(1) : "0"}% |`,
 );
 const command = `npm run bench:scale -- ${process.argv.slice(2).join(" ")}`.trim();
-const key = `scale:${layersDir}@${size}`;
+const key = `scale:${label}@${size}`;
 const section = [
   `<!-- bench:${key} -->`,
-  `### Scale: ${layersDir} at ${size}x${size}`,
+  `### Scale: ${label} at ${size}x${size}`,
   "",
   `\`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   "",
