@@ -7,12 +7,13 @@
  * written to docs/benchmarks.md (a section per layer set and size) with the machine, the command and the date.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import sharp from "sharp";
 import { parseArgs } from "node:util";
 import { prepareCollection, readConfigFile } from "../src/node/generate.js";
+import { publishSection } from "./report.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -88,26 +89,10 @@ const rows = variants.map(([label, f]) => {
   const baseRate = base ? base.tokens / base.seconds : rate;
   return `| ${label} | ${rate.toFixed(1)} | ${(rate / baseRate).toFixed(1)}x | ${f.cpuSeconds.toFixed(1)} | ${f.peakRssMb.toFixed(0)} | ${(f.meanBytes / 1024).toFixed(1)} | ${base ? (f.meanBytes / base.meanBytes).toFixed(2) : "1.00"}x |`;
 });
-const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
-const key = `${sourceDir}@${size}`;
-const section = [
-  `<!-- bench:${key} -->`,
+publishSection(
+  `${sourceDir}@${size}`,
   `### ${sourceDir} at ${size}x${size}, ${count} tokens${layersDir === sourceDir ? "" : " (layers scaled to this size once, before timing)"}`,
-  "",
-  `\`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-  "",
-  "| variant | tokens/s | vs baseline | CPU s | peak RSS MB | mean KB/image | size vs baseline |",
-  "|---|---|---|---|---|---|---|",
-  ...rows,
-  `<!-- /bench:${key} -->`,
-].join("\n");
-console.log(section);
-
-if (!values["no-write"]) {
-  const path = "docs/benchmarks.md";
-  let doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n\nFigures written by the benchmark runs themselves; never typed in.\n\n## Node engine (`npm run bench`)\n";
-  const re = new RegExp(`<!-- bench:${key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} -->[\\s\\S]*?<!-- /bench:${key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} -->`);
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, doc);
-  console.log(`written to ${path}`);
-}
+  `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+  ["| variant | tokens/s | vs baseline | CPU s | peak RSS MB | mean KB/image | size vs baseline |", "|---|---|---|---|---|---|---|", ...rows],
+  !values["no-write"],
+);

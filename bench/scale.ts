@@ -9,10 +9,11 @@
  * docs/benchmarks.md with the machine, the command and the date. Not part of npm test (it writes ~5 GB).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { publishSection } from "./report.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -79,26 +80,10 @@ const rows = results.map(
   ([count, f]) =>
     `| ${count} | ${(f.tokens / f.seconds).toFixed(1)} | ${f.seconds.toFixed(0)} | ${f.peakRssMb.toFixed(0)} | ${smallest ? ((f.peakRssMb / smallest.peakRssMb - 1) * 100).toFixed(1) : "0"}% |`,
 );
-const command = `npm run bench:scale -- ${process.argv.slice(2).join(" ")}`.trim();
-const key = `scale:${label}@${size}`;
-const section = [
-  `<!-- bench:${key} -->`,
+publishSection(
+  `scale:${label}@${size}`,
   `### Scale: ${label} at ${size}x${size}`,
-  "",
-  `\`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
-  "",
-  "| tokens | tokens/s | seconds | peak RSS MB | RSS vs smallest run |",
-  "|---|---|---|---|---|",
-  ...rows,
-  `<!-- /bench:${key} -->`,
-].join("\n");
-console.log(section);
-if (!values["no-write"]) {
-  const path = "docs/benchmarks.md";
-  let doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const esc = key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  const re = new RegExp(`<!-- bench:${esc} -->[\\s\\S]*?<!-- /bench:${esc} -->`);
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, doc);
-  console.log(`written to ${path}`);
-}
+  `npm run bench:scale -- ${process.argv.slice(2).join(" ")}`.trim(),
+  ["| tokens | tokens/s | seconds | peak RSS MB | RSS vs smallest run |", "|---|---|---|---|---|", ...rows],
+  !values["no-write"],
+);

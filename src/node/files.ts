@@ -6,7 +6,8 @@ import { TraitloomError } from "../core/errors.js";
 import type { LayersListing, ListedFolder } from "../core/layers.js";
 
 let tmpCounter = 0;
-function tmpPathFor(path: string): string {
+/** A temp name beside `path` (same folder, so a rename is atomic), hidden and unique to this process. */
+export function tmpPathFor(path: string): string {
   tmpCounter++;
   return join(dirname(path), `.${basename(path)}.${process.pid}.${tmpCounter}.tmp`);
 }

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { copyFile, readFile, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { TraitloomError } from "../core/errors.js";
 import type { ManifestEntry, ManifestHeader, ShardInfo } from "../core/output.js";
 import { manifestChunks } from "../core/output.js";
 import { imageExtensionOf } from "../core/settings.js";
-import { ensureDir, writeChunksAtomic } from "./files.js";
+import { ensureDir, tmpPathFor, writeChunksAtomic } from "./files.js";
 
 interface ShardManifest extends ManifestHeader {
   tool: string;
@@ -28,7 +28,7 @@ async function sha256File(path: string): Promise<string | undefined> {
 }
 
 async function copyAtomic(from: string, to: string): Promise<void> {
-  const tmp = join(dirname(to), `.${basename(to)}.${process.pid}.merge.tmp`);
+  const tmp = tmpPathFor(to);
   try {
     await copyFile(from, tmp);
     await rename(tmp, to);

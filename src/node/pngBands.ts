@@ -1,6 +1,6 @@
 import { constants as zlibConstants, deflateRawSync } from "node:zlib";
 import type { PreparedTrait } from "../render/composite.js";
-import { compositeRows } from "../render/composite.js";
+import { compositeRows, topCoveringLayer } from "../render/composite.js";
 import type { PngEncodeSettings } from "./png.js";
 import { filterRows, pngFile, rgbaToRgb } from "./png.js";
 
@@ -99,13 +99,7 @@ export class BandedPngEncoder {
    * nothing, where no layer covers the canvas: the caller then composites and encodes the whole image.
    */
   encode(canvas: Uint8Array, traits: readonly PreparedTrait[], ids: readonly number[]): Buffer | undefined {
-    let start = -1;
-    for (let i = traits.length - 1; i >= 0; i--) {
-      if (traits[i]?.coversCanvas) {
-        start = i;
-        break;
-      }
-    }
+    const start = topCoveringLayer(traits);
     if (start < 0) return undefined;
     const { width, height, bandRows } = this;
     const parts: Uint8Array[] = [];

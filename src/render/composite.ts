@@ -94,14 +94,9 @@ export function prepareTrait(rgba: Uint8Array, canvasWidth: number, canvasHeight
  */
 export function compositeTraits(canvas: Uint8Array, traits: readonly PreparedTrait[]): boolean {
   // Layers under the topmost full-canvas opaque layer are hidden: start there.
-  let start = 0;
-  for (let i = traits.length - 1; i >= 0; i--) {
-    if (traits[i]?.coversCanvas) {
-      start = i;
-      break;
-    }
-  }
-  const opaqueBase = traits[start]?.coversCanvas === true;
+  const top = topCoveringLayer(traits);
+  const start = Math.max(0, top);
+  const opaqueBase = top >= 0;
   if (!opaqueBase) canvas.fill(0);
   for (let i = start; i < traits.length; i++) {
     const t = traits[i];
@@ -115,19 +110,19 @@ export function compositeTraits(canvas: Uint8Array, traits: readonly PreparedTra
 /** Opaque spans shorter than this are copied pixel by pixel: cheaper than making a subarray for set(). */
 const SHORT_SPAN_PX = 24;
 
+/** Index of the topmost trait that covers the whole canvas opaquely (everything under it is hidden), or -1. */
+export function topCoveringLayer(traits: readonly PreparedTrait[]): number {
+  for (let i = traits.length - 1; i >= 0; i--) if (traits[i]?.coversCanvas) return i;
+  return -1;
+}
+
 /**
  * Draws canvas rows [y0, y1) of a token whose traits include a full-canvas opaque layer (`coversCanvas`):
  * those rows come out exactly as compositeTraits would make them. Used to redraw only the bands of a token
  * that are not already encoded. Returns false, drawing nothing, where no layer covers the canvas.
  */
 export function compositeRows(canvas: Uint8Array, traits: readonly PreparedTrait[], y0: number, y1: number): boolean {
-  let start = -1;
-  for (let i = traits.length - 1; i >= 0; i--) {
-    if (traits[i]?.coversCanvas) {
-      start = i;
-      break;
-    }
-  }
+  const start = topCoveringLayer(traits);
   if (start < 0) return false;
   for (let i = start; i < traits.length; i++) {
     const t = traits[i];
