@@ -22,6 +22,7 @@ const HELP = `traitloom ${TOOL_VERSION}: generate a generative-art collection (i
 Usage:
   traitloom init <layersDir> [-o traitloom.json] [--force]
   traitloom generate [layersDir] [-c traitloom.json] -n <count> -o <outDir> [--seed <s>] [--workers N]
+                     [--compression fast|balanced|small] [--format png|webp|jpeg]
                      [--shard i/n] [--overwrite] [--quiet]
   traitloom merge <shardDir...> -o <outDir> [--overwrite]
 
@@ -37,6 +38,8 @@ Options:
   --seed <s>           Seed: same layers + config + seed give the same collection, byte for byte.
                        Without one a seed is made up and printed so the run can be repeated.
   --workers <n>        Render threads (default: the number of cores).
+  --compression <p>    PNG preset: fast, balanced (default) or small (speed and size in docs/benchmarks.md).
+  --format <f>         png (default), webp or jpeg.
   --shard <i/n>        Render only part i of n of the planned collection (for many machines); join with merge.
   --overwrite          Replace a different collection already in <outDir>.
   -q, --quiet          Print only errors and the final line.
@@ -50,6 +53,14 @@ Examples:
 Exit codes: 0 done, 1 user error (one line on stderr), 2 internal error, 130 stopped by Ctrl-C (run again to resume).
 Layer folders: one per layer, bottom first by config "layers", else numeric prefixes (01-Background), else
 alphabetical. Weights in file names: Name#12.png, Name#0.5.png, Name#Rare.png, nftool 12-Name.png.`;
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new TraitloomError("BAD_ARGUMENT", `--${name}: expected one of ${allowed.join(", ")}, found "${value}"`);
+  }
+  return value as T;
+}
 
 function intOption(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -103,10 +114,14 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       seed: { type: "string" },
       workers: { type: "string" },
       shard: { type: "string" },
+      compression: { type: "string" },
+      format: { type: "string" },
       overwrite: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
     },
   });
+  const compression = oneOf("compression", values.compression, ["fast", "balanced", "small"] as const);
+  const format = oneOf("format", values.format, ["png", "webp", "jpeg"] as const);
   let shard: { index: number; of: number } | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -137,6 +152,8 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       outDir,
       count: intOption("count", values.count),
       seed: values.seed,
+      format,
+      compression,
       workers,
       overwrite: values.overwrite,
       shard,

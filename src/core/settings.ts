@@ -31,7 +31,12 @@ export function imageExtensionOf(format: ImageFormat): string {
 /** Applies defaults and command-line overrides (which win) to a validated config. */
 export function resolveSettings(
   config: TraitloomConfig,
-  overrides: { count?: number | undefined; seed?: string | undefined } = {},
+  overrides: {
+    count?: number | undefined;
+    seed?: string | undefined;
+    format?: ImageFormat | undefined;
+    compression?: CompressionPreset | undefined;
+  } = {},
 ): CollectionSettings {
   const count = overrides.count ?? config.count;
   if (count === undefined) throw new TraitloomError("BAD_ARGUMENT", "count: expected how many tokens to make (-n <count> or \"count\" in traitloom.json), found none");
@@ -49,8 +54,8 @@ export function resolveSettings(
     noneTraitNames: config.noneTraitNames ?? ["None"],
     extraAttributes: config.extraAttributes ?? [],
     extraMetadata: config.extraMetadata ?? {},
-    format: config.image?.format ?? "png",
-    compression: config.image?.compression ?? "balanced",
+    format: overrides.format ?? config.image?.format ?? "png",
+    compression: overrides.compression ?? config.image?.compression ?? "balanced",
     quality: config.image?.quality ?? 90,
   };
 }

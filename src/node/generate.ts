@@ -14,7 +14,7 @@ import { TOOL_VERSION, allMetadataChunks, layerSetFingerprint, manifestChunks, m
 import type { Deviation, Plan } from "../core/planner.js";
 import { planCollection } from "../core/planner.js";
 import { rarityCsv, rarityReport } from "../core/rarity.js";
-import type { CollectionSettings } from "../core/settings.js";
+import type { CollectionSettings, CompressionPreset, ImageFormat } from "../core/settings.js";
 import { imageExtensionOf, resolveSettings } from "../core/settings.js";
 import { seedFromEntropy } from "../core/rng.js";
 import { packTraits } from "../render/pack.js";
@@ -39,6 +39,9 @@ export interface GenerateOptions {
   outDir: string;
   count?: number | undefined;
   seed?: string | undefined;
+  /** Output format and PNG preset; the config's `image` otherwise. */
+  format?: ImageFormat | undefined;
+  compression?: CompressionPreset | undefined;
   workers?: number | undefined;
   /** Replace a different collection already in outDir instead of refusing. */
   overwrite?: boolean | undefined;
@@ -100,7 +103,9 @@ export async function readConfigFile(path: string): Promise<TraitloomConfig> {
 }
 
 /** Loads config and layers and plans the collection: everything up to rendering, in milliseconds. */
-export async function prepareCollection(options: Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "onLog">): Promise<{
+export async function prepareCollection(
+  options: Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "format" | "compression" | "onLog">,
+): Promise<{
   config: TraitloomConfig;
   layersDir: string;
   layerSet: LayerSet;
@@ -122,7 +127,7 @@ export async function prepareCollection(options: Pick<GenerateOptions, "layersDi
   for (const w of layerSet.warnings) log(`warning: ${w}`);
   const seedWasGenerated = options.seed === undefined && config.seed === undefined;
   const seed = options.seed ?? config.seed ?? seedFromEntropy(() => randomBytes(4).readUInt32BE() / 2 ** 32);
-  const settings = resolveSettings(config, { count: options.count, seed });
+  const settings = resolveSettings(config, { count: options.count, seed, format: options.format, compression: options.compression });
   const plan = planCollection(layerSet, settings.count, settings.seed);
   for (const d of plan.deviations) {
     log(`rarity moved for uniqueness: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
