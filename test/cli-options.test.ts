@@ -43,3 +43,19 @@ describe("generate --compression and --format", () => {
     expect(existsSync(join(root, "bad"))).toBe(false);
   });
 });
+
+describe("init", () => {
+  it("points $schema at the JSON Schema this package ships, relative to the config file", async () => {
+    const root = await tempDir();
+    try {
+      const layers = await writeBasicLayers(join(root, "layers"));
+      const target = join(root, "cfg", "traitloom.json");
+      expect((await runMain(["init", layers, "-o", target])).code).toBe(0);
+      const { $schema } = await readJson<{ $schema: string }>(target);
+      const schema = await readJson<{ title: string }>(join(root, "cfg", $schema));
+      expect(schema.title).toMatch(/traitloom\.json/);
+    } finally {
+      await removeDir(root);
+    }
+  });
+});

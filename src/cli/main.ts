@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isTraitloomError, TraitloomError } from "../core/errors.js";
 import { buildLayerSet } from "../core/layers.js";
@@ -10,6 +11,9 @@ import { writeFileAtomic, listLayersDir } from "../node/files.js";
 import { generateCollection } from "../node/generate.js";
 import { mergeShards } from "../node/merge.js";
 import { ProgressReporter } from "./progress.js";
+
+/** schema/traitloom.schema.json of this package: dist/cli/main.js and src/cli/main.ts both sit two folders down. */
+const SCHEMA_PATH = fileURLToPath(new URL("../../schema/traitloom.schema.json", import.meta.url));
 
 export const EXIT_OK = 0;
 export const EXIT_USER_ERROR = 1;
@@ -85,7 +89,8 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
   // generate reads layersDir relative to the config file, so write it so: `init ./layers -o config/x.json` gives "../layers".
   const targetDir = dirname(resolve(target));
   const config = {
-    $schema: "https://unpkg.com/traitloom/schema/traitloom.schema.json",
+    // The schema this Traitloom ships (from a clone or node_modules), so editors autocomplete without a network.
+    $schema: relative(targetDir, SCHEMA_PATH).split(sep).join("/"),
     layersDir: relative(targetDir, resolve(layersDir)).split(sep).join("/") || ".",
     namePrefix: "Traitloom",
     description: "",
