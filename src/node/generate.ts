@@ -161,6 +161,10 @@ async function exists(path: string): Promise<boolean> {
  * an ABORTED TraitloomError saying how many tokens are done.
  */
 export async function generateCollection(options: GenerateOptions): Promise<GenerateResult> {
+  const shard = options.shard;
+  if (shard && (!Number.isInteger(shard.index) || !Number.isInteger(shard.of) || shard.of < 1 || shard.index < 1 || shard.index > shard.of)) {
+    throw new TraitloomError("BAD_ARGUMENT", `--shard: expected i/n with 1 <= i <= n, found ${shard.index}/${shard.of}`);
+  }
   const log = options.onLog ?? (() => undefined);
   const { config, layersDir, layerSet, settings, seedWasGenerated, plan } = await prepareCollection(options);
   const N = settings.count;
@@ -196,10 +200,6 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
     previous = undefined;
   }
   // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
-  const shard = options.shard;
-  if (shard && (!Number.isInteger(shard.index) || !Number.isInteger(shard.of) || shard.of < 1 || shard.index < 1 || shard.index > shard.of)) {
-    throw new TraitloomError("BAD_ARGUMENT", `--shard: expected i/n with 1 <= i <= n, found ${shard.index}/${shard.of}`);
-  }
   const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
   const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
   const total = end - first;
