@@ -1,6 +1,7 @@
 import { unzlibSync, inflateSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { adler32, DeflateScratch, deflateRuns, huffmanLengths, zlibRuns } from "./fastDeflate.js";
+import { adler32 } from "../render/adler32.js";
+import { DeflateScratch, deflateRuns, huffmanLengths, zlibRuns } from "./fastDeflate.js";
 
 /** A small seeded generator, so failures repeat. */
 function lcg(seed: number): () => number {

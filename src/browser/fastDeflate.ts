@@ -429,31 +429,6 @@ function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: U
   out.put(litCodes[END_OF_BLOCK]!, litLengths[END_OF_BLOCK]!);
 }
 
-/** Adler-32 (RFC 1950), summed in runs of at most 5552 bytes so the sums stay exact before the modulo. */
-export function adler32(data: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  const n = data.length;
-  let i = 0;
-  while (i < n) {
-    const end = Math.min(i + 5552, n);
-    // Eight bytes a step: b gains 8a plus the bytes weighted 8..1.
-    for (; i + 8 <= end; i += 8) {
-      const d0 = data[i]!, d1 = data[i + 1]!, d2 = data[i + 2]!, d3 = data[i + 3]!;
-      const d4 = data[i + 4]!, d5 = data[i + 5]!, d6 = data[i + 6]!, d7 = data[i + 7]!;
-      b += 8 * a + 8 * d0 + 7 * d1 + 6 * d2 + 5 * d3 + 4 * d4 + 3 * d5 + 2 * d6 + d7;
-      a += d0 + d1 + d2 + d3 + d4 + d5 + d6 + d7;
-    }
-    for (; i < end; i++) {
-      a += data[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
-
 /** A zlib stream (RFC 1950) of `data` made with deflateRuns: what a PNG's IDAT holds. */
 export function zlibRuns(data: Uint8Array, bpp: number, scratch: DeflateScratch = new DeflateScratch()): Uint8Array {
   const body = deflateRuns(data, bpp, scratch);

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { PreparedTrait } from "../render/composite.js";
 import { compositeTraits, prepareTrait } from "../render/composite.js";
 import { PNG_PRESETS } from "./png.js";
-import { BandedPngEncoder, adler32, adler32Combine } from "./pngBands.js";
+import { adler32, adler32Combine } from "../render/adler32.js";
+import { BandedPngEncoder } from "./pngBands.js";
 
 const W = 70;
 const H = 53;

@@ -1,5 +1,6 @@
 import { constants as zlibConstants, deflateRawSync } from "node:zlib";
 import type { PreparedTrait } from "../render/composite.js";
+import { adler32, adler32Combine } from "../render/adler32.js";
 import { compositeRows, topCoveringLayer } from "../render/composite.js";
 import type { PngEncodeSettings } from "./png.js";
 import { filterRows, pngFile, rgbaToRgb } from "./png.js";
@@ -25,64 +26,10 @@ export const BAND_ROWS = 16;
 /** Compressed bands kept per worker thread (least recently used dropped first). */
 export const BAND_CACHE_BYTES = 64 * 1024 * 1024;
 
-const ADLER_BASE = 65521;
-/** Bytes summed before the Adler-32 sums must be reduced to stay exact in doubles (zlib's NMAX). */
-const ADLER_NMAX = 5552;
 /** A final, empty, fixed-Huffman deflate block: BFINAL=1, BTYPE=01, end-of-block. */
 const FINAL_EMPTY_BLOCK = Uint8Array.of(0x03, 0x00);
 /** zlib header: deflate, 32K window, no preset dictionary, "fastest" level (RFC 1950: a multiple of 31). */
 const ZLIB_HEADER = Uint8Array.of(0x78, 0x01);
-
-export function adler32(bytes: Uint8Array, start = 1): number {
-  let a = start & 0xffff;
-  let b = start >>> 16;
-  let i = 0;
-  const n = bytes.length;
-  while (i < n) {
-    const end = Math.min(i + ADLER_NMAX, n);
-    // Eight bytes a step: the loop overhead, not the adds, was most of the time.
-    const end8 = end - ((end - i) & 7);
-    for (; i < end8; i += 8) {
-      a += bytes[i]!;
-      b += a;
-      a += bytes[i + 1]!;
-      b += a;
-      a += bytes[i + 2]!;
-      b += a;
-      a += bytes[i + 3]!;
-      b += a;
-      a += bytes[i + 4]!;
-      b += a;
-      a += bytes[i + 5]!;
-      b += a;
-      a += bytes[i + 6]!;
-      b += a;
-      a += bytes[i + 7]!;
-      b += a;
-    }
-    for (; i < end; i++) {
-      a += bytes[i]!;
-      b += a;
-    }
-    a %= ADLER_BASE;
-    b %= ADLER_BASE;
-  }
-  return ((b << 16) | a) >>> 0;
-}
-
-/** Adler-32 of A followed by B from adler(A), adler(B) and B's length (zlib's adler32_combine). */
-export function adler32Combine(adlerA: number, adlerB: number, lengthB: number): number {
-  const rem = lengthB % ADLER_BASE;
-  let sum1 = adlerA & 0xffff;
-  let sum2 = (rem * sum1) % ADLER_BASE;
-  sum1 += (adlerB & 0xffff) + ADLER_BASE - 1;
-  sum2 += (adlerA >>> 16) + (adlerB >>> 16) + ADLER_BASE - rem;
-  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE;
-  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE;
-  if (sum2 >= ADLER_BASE * 2) sum2 -= ADLER_BASE * 2;
-  if (sum2 >= ADLER_BASE) sum2 -= ADLER_BASE;
-  return ((sum2 << 16) | sum1) >>> 0;
-}
 
 interface Band {
   data: Uint8Array;
