@@ -123,11 +123,7 @@ export function encodePng(
   }
   const settings = resolvePngSettings(options);
 
-  const kernels = options.simd === false || width * channels < SIMD_MIN_ROW_BYTES ? undefined : simdKernels();
-  const filtered =
-    kernels === undefined
-      ? filterImage(plainBytes(pixels), width, height, channels, settings.filter)
-      : filterImageSimd(kernels, pixels, width, height, channels, settings.filter);
+  const filtered = filterRows(pixels, width, height, channels, settings.filter, false, options.simd !== false);
   // `filtered` may be a view of scratch memory that the next encode reuses: deflate it now.
   const idat = deflateSync(filtered, {
     level: settings.level,
