@@ -6,14 +6,14 @@
  * settings, (c) the engine's fastest preset. Each variant runs in its own process. The table is printed and
  * written to docs/benchmarks.md (a section per layer set and size) with the machine, the command and the date.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import sharp from "sharp";
 import { parseArgs } from "node:util";
 import { prepareCollection, readConfigFile } from "../src/node/generate.js";
-import { publishSection } from "./report.js";
+import type { Figures } from "./report.js";
+import { publishSection, runVariant } from "./report.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -53,24 +53,8 @@ if (count > plan.capacity) {
   count = plan.capacity;
 }
 
-interface Figures {
-  tokens: number;
-  seconds: number;
-  cpuSeconds: number;
-  peakRssMb: number;
-  meanBytes: number;
-}
-
 function run(kind: string, compression?: string): Figures {
-  const out = mkdtempSync(join(tmpdir(), "traitloom-bench-"));
-  try {
-    const args = ["--import", "tsx", "bench/variant.ts", kind, layersDir, out, String(count), String(size), JSON.stringify(config)];
-    if (compression) args.push(compression);
-    const stdout = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 24 });
-    return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Figures;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  return runVariant(kind, layersDir, [String(count), String(size), JSON.stringify(config), ...(compression ? [compression] : [])]);
 }
 
 const variants: Array<[string, Figures]> = [];

@@ -8,12 +8,11 @@
  * process and prints peak RSS, tokens/s and the RSS ratio of the largest to the smallest run. Written to
  * docs/benchmarks.md with the machine, the command and the date. Not part of npm test (it writes ~5 GB).
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { publishSection } from "./report.js";
+import type { Figures } from "./report.js";
+import { publishSection, runVariant } from "./report.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -52,28 +51,10 @@ async function drawScaleLayers(size: number): Promise<string> {
 const size = Number(values.size);
 const counts = values.counts.split(",").map(Number);
 
-interface Figures {
-  tokens: number;
-  seconds: number;
-  cpuSeconds: number;
-  peakRssMb: number;
-  meanBytes: number;
-}
-
 const results: Array<[number, Figures]> = [];
 for (const count of counts) {
-  const out = mkdtempSync(join(tmpdir(), "traitloom-scale-"));
-  try {
-    process.stderr.write(`generating ${count} tokens…\n`);
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", "bench/variant.ts", "engine", layersDir, out, String(count), String(size), "{}"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 1 << 24,
-    });
-    results.push([count, JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Figures]);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  process.stderr.write(`generating ${count} tokens…\n`);
+  results.push([count, runVariant("engine", layersDir, [String(count), String(size), "{}"])]);
 }
 const smallest = results[0]?.[1];
 const rows = results.map(
