@@ -1,6 +1,6 @@
 /** How the Node benchmarks print their table and keep it in docs/benchmarks.md (one marked section per key). */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,21 +16,68 @@ export interface Figures {
 }
 
 /**
+ * Every variant of one benchmark process writes into its own folder under this root, removed only when the
+ * process exits, never between variants: see settleDisk for why.
+ */
+let runRoot: string | undefined;
+function benchRoot(): string {
+  if (!runRoot) {
+    const root = mkdtempSync(join(tmpdir(), "traitloom-bench-"));
+    process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+    process.on("SIGINT", () => process.exit(130));
+    runRoot = root;
+  }
+  return runRoot;
+}
+
+/** Empty files created to time file creation, and the time one may take on a settled disk. */
+const PROBE_FILES = 500;
+const SETTLED_MS_PER_FILE = 0.08;
+const SETTLE_WAIT_MS = 15_000;
+const SETTLE_MAX_WAITS = 16;
+
+/**
+ * Waits until creating a file is cheap again before a variant is timed. Creating a file right after many were
+ * deleted can cost 20-40 times more system time for a minute or two: ext4 without a journal (this machine's
+ * disk) walks every inode freed in the last 60 seconds (longer while their inode table is unwritten) before it
+ * picks a free one, 0.5-0.7 ms per new file here instead of 0.02. A variant run right after the previous one's
+ * output was deleted paid that for each of its files, so outputs are now kept until the process exits, and each
+ * variant starts only once a probe of 500 new files shows the disk settled (after an earlier benchmark's
+ * clean-up, say); each probe is kept too, as deleting it would undo the settling.
+ */
+export function settleDisk(): void {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let wait = 0; ; wait++) {
+    const dir = join(benchRoot(), `probe-${Date.now()}-${wait}`);
+    mkdirSync(dir);
+    const t0 = performance.now();
+    for (let i = 0; i < PROBE_FILES; i++) writeFileSync(join(dir, String(i)), "");
+    const ms = (performance.now() - t0) / PROBE_FILES;
+    if (ms <= SETTLED_MS_PER_FILE) return;
+    if (wait === SETTLE_MAX_WAITS) {
+      process.stderr.write(`warning: creating a file still costs ${ms.toFixed(2)} ms; timing anyway\n`);
+      return;
+    }
+    process.stderr.write(
+      `waiting ${SETTLE_WAIT_MS / 1000} s for the disk to settle: creating a file costs ${ms.toFixed(2)} ms now (files were deleted in the last minutes)\n`,
+    );
+    Atomics.wait(sleeper, 0, 0, SETTLE_WAIT_MS);
+  }
+}
+
+/**
  * Runs bench/variant.ts in its own process (so peak RSS and CPU time are that variant's alone) into a fresh
- * temp folder, removed afterwards: `args` are the variant's arguments after its output folder.
+ * folder, once the disk has settled: `args` are the variant's arguments after its output folder.
  */
 export function runVariant(kind: string, layersDir: string, rest: string[]): Figures {
-  const out = mkdtempSync(join(tmpdir(), "traitloom-bench-"));
-  try {
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", "bench/variant.ts", kind, layersDir, out, ...rest], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 1 << 24,
-    });
-    return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Figures;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  const out = mkdtempSync(join(benchRoot(), `${kind}-`));
+  settleDisk();
+  const stdout = execFileSync(process.execPath, ["--import", "tsx", "bench/variant.ts", kind, layersDir, out, ...rest], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Figures;
 }
 
 /** The command, date and machine line every section starts with. */
