@@ -34,19 +34,24 @@ function benchRoot(): string {
 const PROBE_FILES = 500;
 const SETTLED_MS_PER_FILE = 0.08;
 const SETTLE_WAIT_MS = 15_000;
-const SETTLE_MAX_WAITS = 16;
+const SETTLE_MAX_WAITS = 24;
+const FIRST_PROBE_DELAY_MS = 1500;
+let settledOnce = false;
 
 /**
  * Waits until creating a file is cheap again before a variant is timed. Creating a file right after many were
  * deleted can cost 20-40 times more system time for a minute or two: ext4 without a journal (this machine's
- * disk) walks every inode freed in the last 60 seconds (longer while their inode table is unwritten) before it
- * picks a free one, 0.5-0.7 ms per new file here instead of 0.02. A variant run right after the previous one's
- * output was deleted paid that for each of its files, so outputs are now kept until the process exits, and each
- * variant starts only once a probe of 500 new files shows the disk settled (after an earlier benchmark's
- * clean-up, say); each probe is kept too, as deleting it would undo the settling.
+ * disk) walks every inode freed from one second to 60 seconds ago (360 while their inode table is unwritten)
+ * before it picks a free one: 0.2-0.7 ms per new file here instead of 0.02. A variant run right after the
+ * previous one's output was deleted paid that for each of its files, so outputs are now kept until the process
+ * exits, and each variant starts only once a probe of 500 new files shows the disk settled (after an earlier
+ * benchmark's clean-up, say); each probe is kept too, as deleting it would undo the settling. The first probe
+ * waits a little over a second: inodes freed within the current second are not walked yet.
  */
 export function settleDisk(): void {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  if (!settledOnce) Atomics.wait(sleeper, 0, 0, FIRST_PROBE_DELAY_MS);
+  settledOnce = true;
   for (let wait = 0; ; wait++) {
     const dir = join(benchRoot(), `probe-${Date.now()}-${wait}`);
     mkdirSync(dir);
