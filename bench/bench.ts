@@ -1,10 +1,12 @@
 /**
- * npm run bench -- [layersDir] [--size 512] [--count 1000] [-c traitloom.json] [--no-write]
+ * npm run bench -- [layersDir] [--size 512] [--count 1000] [-c traitloom.json] [--runs 3] [--no-write]
  *
  * One table from one run: tokens/s, CPU seconds, peak RSS and mean image bytes for (a) a HashLips-style
  * baseline (one thread, every layer decoded for every token, PNG zlib 6 adaptive), (b) the engine at default
- * settings, (c) the engine's fastest preset. Each variant runs in its own process. The table is printed and
- * written to docs/benchmarks.md (a section per layer set and size) with the machine, the command and the date.
+ * settings, (c) the engine's fastest preset. Each run of a variant is its own process; the variants take turns
+ * for `--runs` rounds (so a slow spell of the machine hits them alike) and each row shows its median run, with
+ * the slowest and fastest. The table is printed and written to docs/benchmarks.md (a section per layer set and
+ * size) with the machine, the command and the date.
  */
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,14 +14,15 @@ import { basename, dirname, join, resolve } from "node:path";
 import sharp from "sharp";
 import { parseArgs } from "node:util";
 import { prepareCollection, readConfigFile } from "../src/node/generate.js";
-import type { Figures } from "./report.js";
-import { publishSection, runVariant } from "./report.js";
+import type { Figures, Summary } from "./report.js";
+import { publishSection, runOnce, summarise, tokensPerSecond } from "./report.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     size: { type: "string", default: "512" },
     count: { type: "string", default: "1000" },
+    runs: { type: "string", default: "3" },
     config: { type: "string", short: "c" },
     "no-write": { type: "boolean" },
   },
@@ -53,30 +56,41 @@ if (count > plan.capacity) {
   count = plan.capacity;
 }
 
-function run(kind: string, compression?: string): Figures {
-  return runVariant(kind, layersDir, [String(count), String(size), JSON.stringify(config), ...(compression ? [compression] : [])]);
-}
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a whole number of rounds of at least 1, found ${values.runs}`);
 
-const variants: Array<[string, Figures]> = [];
-for (const [label, kind, compression] of [
+const VARIANTS = [
   ["(a) HashLips-style baseline: 1 thread, decode per token, zlib 6 adaptive", "baseline", undefined],
   ["(b) engine, default (balanced)", "engine", "balanced"],
   ["(c) engine, fastest preset (fast)", "engine", "fast"],
   ["(d) engine, default without the band cache (whole-image encode)", "engine-no-bands", "balanced"],
-] as const) {
-  process.stderr.write(`running ${label}…\n`);
-  variants.push([label, run(kind, compression)]);
+] as const;
+const measured: Figures[][] = VARIANTS.map(() => []);
+for (let round = 1; round <= runs; round++) {
+  VARIANTS.forEach(([label, kind, compression], v) => {
+    process.stderr.write(`round ${round} of ${runs}: ${label}…\n`);
+    measured[v]?.push(runOnce(kind, layersDir, [String(count), String(size), JSON.stringify(config), ...(compression ? [compression] : [])]));
+  });
 }
-const base = variants[0]?.[1];
-const rows = variants.map(([label, f]) => {
-  const rate = f.tokens / f.seconds;
-  const baseRate = base ? base.tokens / base.seconds : rate;
-  return `| ${label} | ${rate.toFixed(1)} | ${(rate / baseRate).toFixed(1)}x | ${f.cpuSeconds.toFixed(1)} | ${f.peakRssMb.toFixed(0)} | ${(f.meanBytes / 1024).toFixed(1)} | ${base ? (f.meanBytes / base.meanBytes).toFixed(2) : "1.00"}x |`;
+const summaries: Summary[] = measured.map(summarise);
+const base = summaries[0];
+const rows = VARIANTS.map(([label], v) => {
+  const f = summaries[v] as Summary;
+  const rate = tokensPerSecond(f);
+  const baseRate = base ? tokensPerSecond(base) : rate;
+  const spread = f.runs > 1 ? ` (${f.minRate.toFixed(1)}-${f.maxRate.toFixed(1)})` : "";
+  return `| ${label} | ${rate.toFixed(1)}${spread} | ${(rate / baseRate).toFixed(1)}x | ${f.cpuSeconds.toFixed(1)} | ${f.peakRssMb.toFixed(0)} | ${(f.meanBytes / 1024).toFixed(1)} | ${base ? (f.meanBytes / base.meanBytes).toFixed(2) : "1.00"}x |`;
 });
 publishSection(
   `${sourceDir}@${size}`,
   `### ${sourceDir} at ${size}x${size}, ${count} tokens${layersDir === sourceDir ? "" : " (layers scaled to this size once, before timing)"}`,
   `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
-  ["| variant | tokens/s | vs baseline | CPU s | peak RSS MB | mean KB/image | size vs baseline |", "|---|---|---|---|---|---|---|", ...rows],
+  [
+    `Median of ${runs} run${runs === 1 ? "" : "s"} per variant${runs > 1 ? " (slowest-fastest in brackets; CPU s and peak RSS of the median run)" : ""}.`,
+    "",
+    "| variant | tokens/s | vs baseline | CPU s | peak RSS MB | mean KB/image | size vs baseline |",
+    "|---|---|---|---|---|---|---|",
+    ...rows,
+  ],
   !values["no-write"],
 );

@@ -70,12 +70,22 @@ export function settleDisk(): void {
   }
 }
 
+/** Writes dirty file data out, so a run never pays for writing back an earlier run's files. */
+function flushDisk(): void {
+  try {
+    execFileSync("sync", { stdio: "ignore" });
+  } catch {
+    // No `sync` command (Windows): runs then share the disk's write-back as it comes.
+  }
+}
+
 /**
- * Runs bench/variant.ts in its own process (so peak RSS and CPU time are that variant's alone) into a fresh
- * folder, once the disk has settled: `args` are the variant's arguments after its output folder.
+ * Runs bench/variant.ts once in its own process (so peak RSS and CPU time are that run's alone) into a fresh
+ * folder, once the disk is flushed and settled: `args` are the variant's arguments after its output folder.
  */
-export function runVariant(kind: string, layersDir: string, rest: string[]): Figures {
+export function runOnce(kind: string, layersDir: string, rest: string[]): Figures {
   const out = mkdtempSync(join(benchRoot(), `${kind}-`));
+  flushDisk();
   settleDisk();
   const stdout = execFileSync(process.execPath, ["--import", "tsx", "bench/variant.ts", kind, layersDir, out, ...rest], {
     encoding: "utf8",
@@ -83,6 +93,25 @@ export function runVariant(kind: string, layersDir: string, rest: string[]): Fig
     maxBuffer: 1 << 24,
   });
   return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as Figures;
+}
+
+export const tokensPerSecond = (f: Figures): number => f.tokens / f.seconds;
+
+/** One variant over several runs: the figures of its median run (by tokens/s), and the spread. */
+export interface Summary extends Figures {
+  runs: number;
+  minRate: number;
+  maxRate: number;
+}
+
+/** The median run of `runs` (the slower of the middle two for an even count), with the slowest and fastest rate. */
+export function summarise(runs: Figures[]): Summary {
+  const sorted = [...runs].sort((a, b) => tokensPerSecond(a) - tokensPerSecond(b));
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const slowest = sorted[0];
+  const fastest = sorted[sorted.length - 1];
+  if (!median || !slowest || !fastest) throw new Error("summarise: no runs");
+  return { ...median, runs: runs.length, minRate: tokensPerSecond(slowest), maxRate: tokensPerSecond(fastest) };
 }
 
 /** The command, date and machine line every section starts with. */

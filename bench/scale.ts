@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Figures } from "./report.js";
-import { publishSection, runVariant } from "./report.js";
+import { publishSection, runOnce } from "./report.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -54,7 +54,7 @@ const counts = values.counts.split(",").map(Number);
 const results: Array<[number, Figures]> = [];
 for (const count of counts) {
   process.stderr.write(`generating ${count} tokens…\n`);
-  results.push([count, runVariant("engine", layersDir, [String(count), String(size), "{}"])]);
+  results.push([count, runOnce("engine", layersDir, [String(count), String(size), "{}"])]);
 }
 const smallest = results[0]?.[1];
 const rows = results.map(
