@@ -135,6 +135,32 @@ export async function prepareCollection(
   return { config, layersDir, layerSet, settings, seedWasGenerated, plan };
 }
 
+/**
+ * The sha256 of every token's image, by position: 32 bytes each in one buffer (3.2 MB at 100,000 tokens)
+ * instead of 100,000 hex strings on the heap (about 10 MB), so memory barely grows with the collection.
+ */
+class ImageHashes {
+  private readonly bytes: Buffer;
+  private readonly present: Uint8Array;
+  constructor(count: number) {
+    this.bytes = Buffer.alloc(count * 32);
+    this.present = new Uint8Array(count);
+  }
+  set(i: number, hex: string): void {
+    this.bytes.write(hex, i * 32, 32, "hex");
+    this.present[i] = 1;
+  }
+  has(i: number): boolean {
+    return this.present[i] === 1;
+  }
+  get(i: number): string | undefined {
+    return this.has(i) ? this.bytes.toString("hex", i * 32, i * 32 + 32) : undefined;
+  }
+  *known(): Generator<[number, string]> {
+    for (let i = 0; i < this.present.length; i++) if (this.present[i] === 1) yield [i, this.bytes.toString("hex", i * 32, i * 32 + 32)];
+  }
+}
+
 function* mapIterable<T, R>(items: Iterable<T>, fn: (item: T) => R): Generator<R> {
   for (const item of items) yield fn(item);
 }
@@ -232,7 +258,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   const records = function* (from = 0, to = N): Generator<TokenRecord> {
     for (let i = from; i < to; i++) yield recordAt(i);
   };
-  const imageHashes: Array<string | undefined> = new Array<string | undefined>(N);
+  const imageHashes = new ImageHashes(N);
   let resumed = 0;
   if (sameCollection) {
     const journal = await readFile(journalPath, "utf8").catch(() => "");
@@ -250,7 +276,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
         readFile(join(metadataDir, `${token.id}.json`), "utf8").catch(() => undefined),
       ]);
       if (have === want && meta === metadataJson(tokenMetadata(token, settings))) {
-        imageHashes[i] = want;
+        imageHashes.set(i, want);
         resumed++;
       }
     };
@@ -264,14 +290,14 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   const state: RunState = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shardKey };
   await writeFileAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`);
   // The journal is rewritten with what was verified, then appended to as tokens finish.
-  await writeFileAtomic(
+  await writeChunksAtomic(
     journalPath,
-    imageHashes.map((h, i) => (h ? `${settings.startId + i} ${h}\n` : "")).join(""),
+    mapIterable(imageHashes.known(), ([i, hash]) => `${settings.startId + i} ${hash}\n`),
   );
 
   const todo = function* (): Generator<RenderTask> {
     for (let i = first; i < end; i++) {
-      if (imageHashes[i]) continue;
+      if (imageHashes.has(i)) continue;
       const token = recordAt(i);
       yield { id: token.id, traits: token.dna.split("-").map(Number), metadata: metadataJson(tokenMetadata(token, settings)) };
     }
@@ -300,7 +326,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
         signal: options.signal,
         onRendered: (r) => {
           const i = r.id - settings.startId;
-          imageHashes[i] = r.sha256;
+          imageHashes.set(i, r.sha256);
           imageBytes += r.bytes;
           writeSync(journal, `${r.id} ${r.sha256}\n`);
           done++;
@@ -319,7 +345,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   await writeChunksAtomic(join(outDir, "_metadata.json"), allMetadataChunks(mapIterable(records(), (t) => tokenMetadata(t, settings))));
   const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width, height, format: settings.format, configHash, inputHash };
   let provenance = "";
-  const manifestTokens = mapIterable(records(first, end), (token) => manifestEntry(token, imageHashes[token.id - settings.startId] ?? ""));
+  const manifestTokens = mapIterable(records(first, end), (token) => manifestEntry(token, imageHashes.get(token.id - settings.startId) ?? ""));
   const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
   await writeChunksAtomic(join(outDir, "manifest.json"), manifestChunks(header, manifestTokens, (p) => (provenance = p), shardInfo));
   const rarity = rarityReport(layerSet, plan);
