@@ -3,7 +3,8 @@
  * only whole files, and the same command resumes to a folder byte-identical to a clean run. A damaged image is
  * rendered again; a folder holding another collection is refused and left alone unless --overwrite is given.
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -183,6 +184,64 @@ describe("resuming and protecting an output folder", () => {
     const replaced = await runMain([...cli, "--overwrite"]);
     expect(replaced.code).toBe(0);
     expect(await snapshotDir(out)).toEqual(cleanB);
+  });
+
+  it("a write refused mid-run (a folder in the way) stops in one line; what was done stays, and the run resumes", async () => {
+    const out = join(root, "refused-mid-run");
+    const stopped = generateCollection({
+      layersDir: layers,
+      outDir: out,
+      count: 12,
+      seed: "a",
+      workers: 1,
+      onProgress: (p) => {
+        // Token 12 is in the second batch of 8, sent only after this first result is counted.
+        if (p.done === 1) mkdirSync(join(out, "images", "12.png", "in-the-way"), { recursive: true });
+      },
+    });
+    const path = join(out, "images", "12.png");
+    await expect(stopped).rejects.toSatisfy(
+      (e) =>
+        isTraitloomError(e) &&
+        e.code === "WRITE_FAILED" &&
+        e.message ===
+          `${path}: expected to write token 12's image, found a folder in the way (EISDIR); 8 of 12 tokens are done in ${out}: fix that and run the same command again to resume`,
+    );
+    expect(journalLines(await readFile(join(out, ".traitloom", "done.log"), "utf8"))).toBe(8);
+    const kept = await snapshotDir(out);
+    for (let id = 1; id <= 8; id++) expect(kept[`images/${id}.png`]).toBe(cleanA[`images/${id}.png`]);
+
+    await rm(path, { recursive: true });
+    const result = await generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "a", workers: 1 });
+    expect(result.resumed).toBe(8);
+    expect(await snapshotDir(out)).toEqual(cleanA);
+  });
+
+  it("the CLI reports a refused write in one line with exit 1, and runs again once it is fixed", async () => {
+    const out = join(root, "refused-cli");
+    const cli = ["generate", layers, "-n", "12", "-o", out, "--seed", "a", "--workers", "2", "-q"];
+    expect((await runMain(cli)).code).toBe(0);
+    // Something takes the place of one image: the next run renders it again and cannot write it.
+    await rm(join(out, "images", "5.png"));
+    await mkdir(join(out, "images", "5.png", "in-the-way"), { recursive: true });
+    const refused = await runMain(cli);
+    expect(refused.code).toBe(1);
+    expect(refused.err.filter((l) => l.trim() !== "")).toEqual([
+      `error: ${join(out, "images", "5.png")}: expected to write token 5's image, found a folder in the way (EISDIR); 11 of 12 tokens are done in ${out}: fix that and run the same command again to resume`,
+    ]);
+    await rm(join(out, "images", "5.png"), { recursive: true });
+    expect((await runMain(cli)).code).toBe(0);
+    expect(await snapshotDir(out)).toEqual(cleanA);
+  });
+
+  it("an output folder that cannot be made is one line naming it", async () => {
+    const file = join(root, "plain-file");
+    await writeFile(file, "keep me");
+    const out = join(file, "collection");
+    const refused = await runMain(["generate", layers, "-n", "3", "-o", out, "--seed", "a", "-q"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err.filter((l) => l !== "")).toEqual([`error: ${out}: expected to write a folder, found a file where a folder should be (ENOTDIR)`]);
+    expect(await readFile(file, "utf8")).toBe("keep me");
   });
 
   it("refuses an output path that is a file, in one line", async () => {

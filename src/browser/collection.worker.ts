@@ -16,7 +16,8 @@ import type { CollectionEvent, CollectionInput, CollectionMethods, FinishResult,
 import { sha256HexOf } from "./hash.js";
 import { checkCollectionInput } from "./messages.js";
 import { tokenMetadataJson } from "./output.js";
-import { serve, toWorkerError, Transfer } from "./rpc.js";
+import { toWorkerError } from "../render/protocol.js";
+import { serve, Transfer } from "./rpc.js";
 import { ZipWriter, type ZipSink } from "./zipWriter.js";
 
 declare const self: DedicatedWorkerGlobalScope;

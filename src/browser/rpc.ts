@@ -4,6 +4,7 @@
  * Results that carry buffers say which ones to transfer, so pixels and PNG bytes are never copied by accident.
  */
 import type { AnyMethods, ParamsOf, Request, Response, ResultOf, WorkerError } from "../render/protocol.js";
+import { toWorkerError } from "../render/protocol.js";
 
 /** The part of Worker, MessagePort and a worker's global scope that calls need. */
 export interface Endpoint {
@@ -75,15 +76,6 @@ export function createClient<M extends AnyMethods>(endpoint: Endpoint): RpcClien
 export type Handlers<M extends AnyMethods> = {
   [K in keyof M & string]: (params: ParamsOf<M, K>) => Promise<ResultOf<M, K> | Transfer<ResultOf<M, K>>> | ResultOf<M, K> | Transfer<ResultOf<M, K>>;
 };
-
-/** Turns a thrown value into the error a response carries: a TraitloomError keeps its code and one-line message. */
-export function toWorkerError(e: unknown): WorkerError {
-  if (e instanceof Error) {
-    const code = (e as { code?: unknown }).code;
-    return { code: typeof code === "string" ? code : "INTERNAL", message: e.message };
-  }
-  return { code: "INTERNAL", message: String(e) };
-}
 
 /** Answers requests arriving on `endpoint` with `handlers`; requests are handled one after another, in order. */
 export function serve<M extends AnyMethods>(endpoint: Endpoint, handlers: Handlers<M>): void {

@@ -13,6 +13,7 @@ export type TraitloomErrorCode =
   | "CAPACITY"
   | "BAD_ARGUMENT"
   | "OUTPUT_CONFLICT"
+  | "WRITE_FAILED"
   | "ABORTED";
 
 /** A user-facing error: `message` is one line naming the file or field, what was expected and what was found. */

@@ -5,6 +5,34 @@ import { once } from "node:events";
 import { TraitloomError } from "../core/errors.js";
 import type { LayersListing, ListedFolder } from "../core/layers.js";
 
+/** What the file system's refusals mean, in the words of an error line. */
+const WRITE_REFUSALS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota used up",
+  EACCES: "no permission to write there",
+  EPERM: "no permission to write there",
+  EROFS: "a read-only file system",
+  EISDIR: "a folder in the way",
+  ENOTEMPTY: "a folder in the way",
+  EEXIST: "something else in the way",
+  ENOTDIR: "a file where a folder should be",
+  ENAMETOOLONG: "a path too long for the file system",
+  EMFILE: "too many files open",
+  ENFILE: "too many files open",
+  EIO: "an input/output error on the device",
+  ENOENT: "a file or folder missing on the way",
+};
+
+/**
+ * A failed write as a one-line WRITE_FAILED error naming the file, what was being written and what the file
+ * system said; anything that is not a file system error is returned as it is.
+ */
+export function writeFailure(e: unknown, path: string, what: string): unknown {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) return e;
+  return new TraitloomError("WRITE_FAILED", `${path}: expected to write ${what}, found ${WRITE_REFUSALS[code] ?? "the file system refusing"} (${code})`);
+}
+
 let tmpCounter = 0;
 /** A temp name beside `path` (same folder, so a rename is atomic), hidden and unique to this process. */
 export function tmpPathFor(path: string): string {
@@ -20,7 +48,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, path, "the file");
   }
 }
 
@@ -43,7 +71,7 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string>):
   } catch (e) {
     out.destroy();
     await rm(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, path, "the file");
   }
 }
 
@@ -57,7 +85,11 @@ export async function removeTempFiles(dir: string): Promise<void> {
 }
 
 export async function ensureDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true });
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (e) {
+    throw writeFailure(e, path, "a folder");
+  }
 }
 
 /** Lists a layers folder from disk into the listing core's buildLayerSet reads. */

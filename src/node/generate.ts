@@ -18,9 +18,9 @@ import type { CollectionSettings, CompressionPreset, ImageFormat } from "../core
 import { imageExtensionOf, resolveSettings } from "../core/settings.js";
 import { seedFromEntropy } from "../core/rng.js";
 import { packTraits } from "../render/pack.js";
-import { ensureDir, listLayersDir, removeTempFiles, writeChunksAtomic, writeFileAtomic } from "./files.js";
+import { ensureDir, listLayersDir, removeTempFiles, writeChunksAtomic, writeFailure, writeFileAtomic } from "./files.js";
 import { defaultWorkerCount, renderTokens } from "./pool.js";
-import type { RenderTask } from "./renderWorkerProtocol.js";
+import type { NodeRenderTask } from "../render/protocol.js";
 import { loadTraits } from "./traits.js";
 
 export interface GenerateProgress {
@@ -247,6 +247,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
       for (const f of ["_metadata.json", "manifest.json", "rarity.json", "rarity.csv"]) await rm(join(outDir, f), { force: true });
     }
   }
+  await ensureDir(outDir);
   await Promise.all([ensureDir(imagesDir), ensureDir(metadataDir), ensureDir(stateDir)]);
   // A run killed between writing a temp file and renaming it leaves the temp file behind: never part of the output.
   await Promise.all([outDir, imagesDir, metadataDir, stateDir].map((dir) => removeTempFiles(dir)));
@@ -295,7 +296,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
     mapIterable(imageHashes.known(), ([i, hash]) => `${settings.startId + i} ${hash}\n`),
   );
 
-  const todo = function* (): Generator<RenderTask> {
+  const todo = function* (): Generator<NodeRenderTask> {
     for (let i = first; i < end; i++) {
       if (imageHashes.has(i)) continue;
       const token = recordAt(i);
@@ -305,7 +306,12 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
   let done = resumed;
   let imageBytes = 0;
   options.onProgress?.({ done, total, resumed });
-  const journal = openSync(journalPath, "a");
+  let journal: number;
+  try {
+    journal = openSync(journalPath, "a");
+  } catch (e) {
+    throw writeFailure(e, journalPath, "the run's journal");
+  }
   try {
     await renderTokens(
       {
@@ -328,12 +334,22 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
           const i = r.id - settings.startId;
           imageHashes.set(i, r.sha256);
           imageBytes += r.bytes;
-          writeSync(journal, `${r.id} ${r.sha256}\n`);
+          try {
+            writeSync(journal, `${r.id} ${r.sha256}\n`);
+          } catch (e) {
+            throw writeFailure(e, journalPath, "the run's journal");
+          }
           done++;
           options.onProgress?.({ done, total, resumed });
         },
       },
     );
+  } catch (e) {
+    // A refused write (disk full, say) stops the run like Ctrl-C: what is done stays done, the rest resumes.
+    if (e instanceof TraitloomError && e.code === "WRITE_FAILED") {
+      throw new TraitloomError("WRITE_FAILED", `${e.message}; ${done} of ${total} tokens are done in ${outDir}: fix that and run the same command again to resume`);
+    }
+    throw e;
   } finally {
     closeSync(journal);
     await rm(tempRoot, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { TraitloomError } from "../core/errors.js";
 import type { ManifestEntry, ManifestHeader, ShardInfo } from "../core/output.js";
 import { manifestChunks } from "../core/output.js";
 import { imageExtensionOf } from "../core/settings.js";
-import { ensureDir, tmpPathFor, writeChunksAtomic } from "./files.js";
+import { ensureDir, tmpPathFor, writeChunksAtomic, writeFailure } from "./files.js";
 
 interface ShardManifest extends ManifestHeader {
   tool: string;
@@ -34,7 +34,7 @@ async function copyAtomic(from: string, to: string): Promise<void> {
     await rename(tmp, to);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, to, `a copy of ${from}`);
   }
 }
 

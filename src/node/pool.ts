@@ -1,6 +1,8 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { RenderedToken, RenderTask, RenderWorkerInit, RenderWorkerResponse } from "./renderWorkerProtocol.js";
+import { TraitloomError } from "../core/errors.js";
+import type { TraitloomErrorCode } from "../core/errors.js";
+import type { NodeRenderInit, NodeRenderMethods, NodeRenderTask, NodeRenderedToken, Request, Response, WorkerError } from "../render/protocol.js";
 
 /** Tokens per message to a worker: enough to keep message overhead negligible, few enough for a prompt Ctrl-C. */
 const BATCH_TOKENS = 8;
@@ -18,7 +20,7 @@ const WORKER_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 }
 
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith(".ts");
 
-function startWorker(init: RenderWorkerInit): Worker {
+function startWorker(init: NodeRenderInit): Worker {
   if (!RUNNING_FROM_SOURCE) return new Worker(new URL("./renderWorker.js", import.meta.url), { workerData: init, resourceLimits: WORKER_HEAP });
   // From source (tests, benchmarks) the worker is TypeScript. Node 20 ignores `--import tsx` in a worker's
   // execArgv ("Unknown file extension .ts"), so a two-line bootstrap registers tsx in the worker, then loads it.
@@ -27,21 +29,26 @@ function startWorker(init: RenderWorkerInit): Worker {
   return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${worker}); });`, { eval: true, workerData: init, resourceLimits: WORKER_HEAP });
 }
 
+/** A worker's error as thrown here: a user's (a TraitloomError code) stays one, anything else is internal. */
+function workerFailure(error: WorkerError): Error {
+  return error.code === "INTERNAL" ? new Error(error.message) : new TraitloomError(error.code as TraitloomErrorCode, error.message);
+}
+
 /**
  * Renders tokens on `workers` worker threads sharing one TraitPack. Calls onRendered for every finished
  * token (in completion order). On abort it stops handing out work, lets batches in flight finish
  * (milliseconds), and resolves; the caller reads signal.aborted.
  */
 export async function renderTokens(
-  init: RenderWorkerInit,
-  tasks: Iterable<RenderTask>,
-  options: { workers: number; signal?: AbortSignal | undefined; onRendered: (token: RenderedToken) => void },
+  init: NodeRenderInit,
+  tasks: Iterable<NodeRenderTask>,
+  options: { workers: number; signal?: AbortSignal | undefined; onRendered: (token: NodeRenderedToken) => void },
 ): Promise<void> {
   const iterator = tasks[Symbol.iterator]();
   let batchNo = 0;
-  const nextBatch = (): RenderTask[] | undefined => {
+  const nextBatch = (): NodeRenderTask[] | undefined => {
     if (options.signal?.aborted) return undefined;
-    const batch: RenderTask[] = [];
+    const batch: NodeRenderTask[] = [];
     while (batch.length < BATCH_TOKENS) {
       const r = iterator.next();
       if (r.done) break;
@@ -58,11 +65,16 @@ export async function renderTokens(
             const send = (): void => {
               const batch = nextBatch();
               if (!batch) return resolve();
-              worker.postMessage({ type: "render", batch: batchNo++, tokens: batch });
+              const request: Request<NodeRenderMethods> = { type: "request", id: batchNo++, method: "render", params: { tokens: batch } };
+              worker.postMessage(request);
             };
-            worker.on("message", (msg: RenderWorkerResponse) => {
-              if (!msg.ok) return reject(new Error(msg.message));
-              for (const r of msg.results) options.onRendered(r);
+            worker.on("message", (msg: Response<NodeRenderMethods>) => {
+              if (!msg.ok) return reject(workerFailure(msg.error));
+              try {
+                for (const r of msg.result.results) options.onRendered(r);
+              } catch (e) {
+                return reject(e);
+              }
               send();
             });
             worker.on("error", reject);

@@ -8,9 +8,11 @@ import type { PreparedTrait } from "../render/composite.js";
 import { unpackTraits } from "../render/pack.js";
 import { PNG_PRESETS, encodePng, rgbaToRgb } from "./png.js";
 import { BandedPngEncoder } from "./pngBands.js";
-import type { RenderedToken, RenderTask, RenderWorkerInit, RenderWorkerRequest, RenderWorkerResponse } from "./renderWorkerProtocol.js";
+import type { NodeRenderInit, NodeRenderMethods, NodeRenderTask, NodeRenderedToken, Request, Response } from "../render/protocol.js";
+import { toWorkerError } from "../render/protocol.js";
+import { writeFailure } from "./files.js";
 
-const init = workerData as RenderWorkerInit;
+const init = workerData as NodeRenderInit;
 const traits = unpackTraits(init.pack);
 const { canvasWidth: width, canvasHeight: height } = init.pack;
 const canvas = new Uint8Array(width * height * 4);
@@ -63,19 +65,19 @@ async function encode(): Promise<Uint8Array> {
 const tempDir = join(init.tempRoot, `worker-${threadId}`);
 mkdirSync(tempDir, { recursive: true });
 
-/** A killed run leaves whole files or none, never half of one. */
-function writeAtomic(dir: string, name: string, data: Uint8Array | string): void {
+/** A killed run leaves whole files or none, never half of one; a refused write is a one-line error naming the file. */
+function writeAtomic(dir: string, name: string, data: Uint8Array | string, what: string): void {
   const tmp = join(tempDir, `${name}.tmp`);
   try {
     writeFileSync(tmp, data);
     renameSync(tmp, join(dir, name));
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw writeFailure(e, join(dir, name), what);
   }
 }
 
-async function renderOne(task: RenderTask): Promise<RenderedToken> {
+async function renderOne(task: NodeRenderTask): Promise<NodeRenderedToken> {
   layerTraits.length = 0;
   layerTraitIds.length = 0;
   task.traits.forEach((t, l) => {
@@ -85,24 +87,20 @@ async function renderOne(task: RenderTask): Promise<RenderedToken> {
     layerTraitIds.push((traitIdBase[l] ?? 0) + t);
   });
   const bytes = await encode();
-  writeAtomic(init.imagesDir, `${task.id}.${init.extension}`, bytes);
-  writeAtomic(init.metadataDir, `${task.id}.json`, task.metadata);
+  writeAtomic(init.imagesDir, `${task.id}.${init.extension}`, bytes, `token ${task.id}'s image`);
+  writeAtomic(init.metadataDir, `${task.id}.json`, task.metadata, `token ${task.id}'s metadata`);
   return { id: task.id, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
 }
 
-parentPort?.on("message", (msg: RenderWorkerRequest) => {
-  if (msg.type === "close") {
-    parentPort?.close();
-    return;
-  }
+parentPort?.on("message", (msg: Request<NodeRenderMethods>) => {
   void (async () => {
-    let reply: RenderWorkerResponse;
+    let reply: Response<NodeRenderMethods>;
     try {
-      const results: RenderedToken[] = [];
-      for (const task of msg.tokens) results.push(await renderOne(task));
-      reply = { type: "rendered", batch: msg.batch, ok: true, results };
+      const results: NodeRenderedToken[] = [];
+      for (const task of msg.params.tokens) results.push(await renderOne(task));
+      reply = { type: "response", id: msg.id, method: msg.method, ok: true, result: { results } };
     } catch (e) {
-      reply = { type: "rendered", batch: msg.batch, ok: false, message: e instanceof Error ? e.message : String(e) };
+      reply = { type: "response", id: msg.id, method: msg.method, ok: false, error: toWorkerError(e) };
     }
     parentPort?.postMessage(reply);
   })();

@@ -1,14 +1,17 @@
 /**
- * The worker protocol of the browser backend: one method map per worker kind, from which requests, responses
- * and events are derived (vite's InvokeMethods style). Pure types: no DOM, no Node, so the main tsconfig and the
- * browser tsconfigs both check it. Handles the browser owns (Blob, MessagePort) appear as the opaque type
- * parameters below and are cast by the browser code that sends and receives them.
+ * The worker protocols of both backends: one method map per worker kind (the browser's render and collection
+ * workers, the Node render worker), from which requests, responses and events are derived (vite's InvokeMethods
+ * style). Pure types: no DOM, no Node, so the main tsconfig and the browser tsconfigs both check it. Handles the
+ * browser owns (Blob, MessagePort) appear as the opaque types below and are cast by the browser code that sends
+ * and receives them.
  */
 import type { ResizeMode } from "../core/canvas.js";
 import type { TraitloomConfig } from "../core/config.js";
 import type { LayersListing } from "../core/layers.js";
 import type { Deviation } from "../core/planner.js";
 import type { TraitRarity } from "../core/rarity.js";
+import type { CompressionPreset, ImageFormat } from "../core/settings.js";
+import type { TraitPack } from "./pack.js";
 
 /** A Blob (the trait's file) as seen by pure code. */
 export interface BlobHandle {
@@ -196,6 +199,52 @@ export interface WorkerError {
   code: string;
   message: string;
 }
+
+/** Turns a thrown value into the error a response carries: a TraitloomError keeps its code and one-line message. */
+export function toWorkerError(e: unknown): WorkerError {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return { code: typeof code === "string" ? code : "INTERNAL", message: e.message };
+  }
+  return { code: "INTERNAL", message: String(e) };
+}
+
+/** What a Node render worker (src/node/renderWorker.ts) is started with, as its workerData. */
+export interface NodeRenderInit {
+  pack: TraitPack;
+  imagesDir: string;
+  metadataDir: string;
+  /** Where workers write temp files before renaming them into place (same file system as the output). */
+  tempRoot: string;
+  extension: string;
+  format: ImageFormat;
+  compression: CompressionPreset;
+  quality: number;
+  /** Six hex digits: what JPEG output flattens transparency onto. */
+  flattenColor: string;
+  /** Reuse compressed PNG bands across tokens (src/node/pngBands.ts). Default true; false for measuring it. */
+  bandCache?: boolean | undefined;
+}
+
+/** One token for a Node render worker: it writes images/<id>.<ext> and metadata/<id>.json. */
+export interface NodeRenderTask {
+  id: number;
+  /** Trait index per layer. */
+  traits: number[];
+  /** The bytes of metadata/<id>.json, written beside the image. */
+  metadata: string;
+}
+
+export interface NodeRenderedToken {
+  id: number;
+  sha256: string;
+  bytes: number;
+}
+
+/** Methods of src/node/renderWorker.ts: renders a batch of tokens to files, in order. */
+export type NodeRenderMethods = {
+  render: (params: { tokens: NodeRenderTask[] }) => { results: NodeRenderedToken[] };
+};
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyMethods = Record<string, (params: any) => unknown>;
