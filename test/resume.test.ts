@@ -9,6 +9,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isTraitloomError } from "../src/core/errors.js";
+import type { GenerateOptions, GenerateResult } from "../src/node/generate.js";
 import { generateCollection } from "../src/node/generate.js";
 import type { SpawnedCli } from "./helpers/cli.js";
 import { DEMO_LAYERS, runCli, runMain, spawnCli, stackLines } from "./helpers/cli.js";
@@ -130,6 +131,9 @@ describe("resuming and protecting an output folder", () => {
     cleanA = await snapshotDir(join(root, "clean-a"));
     cleanB = await snapshotDir(join(root, "clean-b"));
   });
+  /** Collection "a" of the basic layers on one worker, into `out`. */
+  const generateA = (out: string, options: Partial<GenerateOptions> = {}): Promise<GenerateResult> =>
+    generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "a", workers: 1, ...options });
 
   it("re-renders an image overwritten with junk and a deleted metadata file, keeping the rest", async () => {
     const out = join(root, "damaged");
@@ -147,12 +151,7 @@ describe("resuming and protecting an output folder", () => {
   it("a run stopped by its AbortSignal reports the tokens done; a signal aborted before rendering is a stop, not a crash", async () => {
     const out = join(root, "aborted");
     const controller = new AbortController();
-    const stopped = generateCollection({
-      layersDir: layers,
-      outDir: out,
-      count: 12,
-      seed: "a",
-      workers: 1,
+    const stopped = generateA(out, {
       signal: controller.signal,
       onProgress: (p) => {
         if (p.done >= 1) controller.abort();
@@ -163,7 +162,7 @@ describe("resuming and protecting an output folder", () => {
     const early = generateCollection({ layersDir: layers, outDir: join(root, "aborted-early"), count: 12, seed: "a", workers: 1, signal: AbortSignal.abort() });
     await expect(early).rejects.toSatisfy((e) => isTraitloomError(e) && e.code === "ABORTED" && /stopped: 0 of 12 tokens done/.test(e.message));
 
-    const result = await generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "a", workers: 1 });
+    const result = await generateA(out);
     expect(result.resumed).toBeGreaterThan(0);
     expect(await snapshotDir(out)).toEqual(cleanA);
   });
@@ -188,12 +187,7 @@ describe("resuming and protecting an output folder", () => {
 
   it("a write refused mid-run (a folder in the way) stops in one line; what was done stays, and the run resumes", async () => {
     const out = join(root, "refused-mid-run");
-    const stopped = generateCollection({
-      layersDir: layers,
-      outDir: out,
-      count: 12,
-      seed: "a",
-      workers: 1,
+    const stopped = generateA(out, {
       onProgress: (p) => {
         // Token 12 is in the second batch of 8, sent only after this first result is counted.
         if (p.done === 1) mkdirSync(join(out, "images", "12.png", "in-the-way"), { recursive: true });
@@ -212,7 +206,7 @@ describe("resuming and protecting an output folder", () => {
     for (let id = 1; id <= 8; id++) expect(kept[`images/${id}.png`]).toBe(cleanA[`images/${id}.png`]);
 
     await rm(path, { recursive: true });
-    const result = await generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "a", workers: 1 });
+    const result = await generateA(out);
     expect(result.resumed).toBe(8);
     expect(await snapshotDir(out)).toEqual(cleanA);
   });
