@@ -168,7 +168,11 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
               Save to folder…
             </button>
           ) : null}
-          {saving ? <span className="muted">{saving}</span> : null}
+          {saving ? (
+            <span className="muted" data-testid="save-status">
+              {saving}
+            </span>
+          ) : null}
         </div>
       ) : null}
     </section>

@@ -4,6 +4,7 @@
  * config and seed); reload; bad input; cancel. Skips loudly where no Chromium is installed, outside CI only.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -282,6 +283,48 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     await page.getByTestId("download-button").waitFor({ timeout: 30_000 });
     const zip = await downloadZip(page);
     expect(Object.keys(zip).filter((n) => n.startsWith("images/"))).toHaveLength(20);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("saves the collection into a folder the user picks, file for file the ZIP's bytes", async () => {
+    // Headless Chromium shows no directory picker: the page is handed a folder of its origin-private file system,
+    // a real FileSystemDirectoryHandle, where the picker would return one of the user's disk.
+    const p = await context.newPage();
+    p.on("pageerror", (e) => pageErrors.push(e.message));
+    await p.addInitScript(
+      'window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle("picked", { create: true });',
+    );
+    await p.goto(url);
+    await p.getByTestId("demo-button").click();
+    await expect.poll(() => p.getByTestId("capacity").getAttribute("data-value"), { timeout: 20_000 }).toBe("86400");
+    await expect.poll(() => p.locator("[data-testid=preview-grid] img").count(), { timeout: 20_000 }).toBe(12);
+    await p.getByTestId("count-input").fill("20");
+    await expect.poll(() => p.getByTestId("count-input").inputValue()).toBe("20");
+    await p.getByTestId("generate-button").click();
+    await p.getByTestId("download-button").waitFor({ timeout: 30_000 });
+    expect(await p.getByTestId("progress").getAttribute("data-total")).toBe("20");
+    const zip = await downloadZip(p);
+    await p.getByTestId("save-folder-button").click();
+    const files = Object.keys(zip).filter((n) => !n.endsWith("/"));
+    await expect.poll(() => p.getByTestId("save-status").innerText(), { timeout: 30_000 }).toBe(`saved ${files.length} files to “picked”`);
+    const saved = (await p.evaluate(`(async () => {
+      const out = {};
+      const walk = async (dir, prefix) => {
+        for await (const [name, handle] of dir.entries()) {
+          if (handle.kind === "directory") await walk(handle, prefix + name + "/");
+          else {
+            const digest = await crypto.subtle.digest("SHA-256", await (await handle.getFile()).arrayBuffer());
+            out[prefix + name] = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+          }
+        }
+      };
+      await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle("picked"), "");
+      return out;
+    })()`)) as Record<string, string>;
+    expect(Object.keys(saved).sort()).toEqual(files.sort());
+    expect(files.filter((n) => /^images\/\d+\.png$/.test(n))).toHaveLength(20);
+    for (const name of files) expect(saved[name], name).toBe(createHash("sha256").update(zip[name] ?? new Uint8Array()).digest("hex"));
+    await p.close();
     expect(pageErrors).toEqual([]);
   });
 
