@@ -63,7 +63,13 @@ async function encode(): Promise<Uint8Array> {
  * recently freed inodes, while a rename into a shared folder is cheap.
  */
 const tempDir = join(init.tempRoot, `worker-${threadId}`);
-mkdirSync(tempDir, { recursive: true });
+/** A temp folder that cannot be made fails the first batch, as a refused write of the token, through the protocol. */
+let tempDirFailure: unknown;
+try {
+  mkdirSync(tempDir, { recursive: true });
+} catch (e) {
+  tempDirFailure = writeFailure(e, tempDir, "a temp folder");
+}
 
 /** A killed run leaves whole files or none, never half of one; a refused write is a one-line error naming the file. */
 function writeAtomic(dir: string, name: string, data: Uint8Array | string, what: string): void {
@@ -78,6 +84,7 @@ function writeAtomic(dir: string, name: string, data: Uint8Array | string, what:
 }
 
 async function renderOne(task: NodeRenderTask): Promise<NodeRenderedToken> {
+  if (tempDirFailure) throw tempDirFailure;
   layerTraits.length = 0;
   layerTraitIds.length = 0;
   task.traits.forEach((t, l) => {
