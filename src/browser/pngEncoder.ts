@@ -5,6 +5,7 @@
  * A fully opaque token is written as RGB, a quarter less data to deflate.
  */
 import { zlibSync } from "fflate";
+import { pngContainer } from "../render/pngContainer.js";
 import { crc32 } from "./crc32.js";
 import { DeflateScratch, zlibRuns } from "./fastDeflate.js";
 
@@ -15,9 +16,6 @@ export interface PngEncodeOptions {
   level: DeflateLevel;
 }
 
-const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-const COLOR_TYPE_RGB = 2;
-const COLOR_TYPE_RGBA = 6;
 /** PNG filter type bytes (PNG spec 9.2). */
 const FILTER_SUB = 1;
 const FILTER_UP = 2;
@@ -175,20 +173,7 @@ export function filterRows(rgba: Uint8Array | Uint8ClampedArray, width: number, 
 }
 
 function assemblePng(width: number, height: number, opaque: boolean, idat: Uint8Array): Uint8Array {
-  const ihdr = new Uint8Array(13);
-  const dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, width);
-  dv.setUint32(4, height);
-  ihdr[8] = 8;
-  ihdr[9] = opaque ? COLOR_TYPE_RGB : COLOR_TYPE_RGBA;
-  const size = SIGNATURE.length + 12 + 13 + 12 + idat.length + 12;
-  const png = new Uint8Array(size);
-  png.set(SIGNATURE, 0);
-  let at = SIGNATURE.length;
-  at = writeChunk(png, at, "IHDR", ihdr);
-  at = writeChunk(png, at, "IDAT", idat);
-  writeChunk(png, at, "IEND", new Uint8Array(0));
-  return png;
+  return pngContainer(idat, width, height, opaque ? 3 : 4, crc32);
 }
 
 function paeth(a: number, b: number, c: number): number {
@@ -218,11 +203,3 @@ function chooseFilter(raw: Uint8Array, row: number, prev: number, stride: number
   return up <= sub && up <= pae ? FILTER_UP : sub <= pae ? FILTER_SUB : FILTER_PAETH;
 }
 
-function writeChunk(out: Uint8Array, at: number, type: string, data: Uint8Array): number {
-  const dv = new DataView(out.buffer, out.byteOffset);
-  dv.setUint32(at, data.length);
-  for (let i = 0; i < 4; i++) out[at + 4 + i] = type.charCodeAt(i);
-  out.set(data, at + 8);
-  dv.setUint32(at + 8 + data.length, crc32(out.subarray(at + 4, at + 8 + data.length)));
-  return at + 12 + data.length;
-}

@@ -6,7 +6,7 @@
  * through a MessagePort, transferred; the page only hears "batch done".
  * The "baseline" mode is the starting design's path (fresh canvas and decodes per token), for the benchmark.
  */
-import type { RenderBatch, RenderDone, RenderedImage, RenderInit, RenderMethods, TraitSource } from "../render/protocol.js";
+import type { RenderBatch, RenderDone, RenderedImage, RenderInit, RenderMethods, RenderTiming, TraitSource } from "../render/protocol.js";
 import { compositeTraits, prepareTrait, type PreparedTrait } from "../render/composite.js";
 import { crc32 } from "./crc32.js";
 import { sha256HexOf } from "./hash.js";
@@ -95,12 +95,13 @@ async function encode(c: OffscreenCanvas, g: OffscreenCanvasRenderingContext2D, 
 
 async function renderEngine(r: RenderInit, batch: RenderBatch): Promise<RenderDone> {
   if (!canvas || !ctx) throw new Error("render: init first");
+  const [c, g] = [canvas, ctx];
   const L = r.sources.length;
   const n = batch.traits.length / Math.max(1, L);
   const images: RenderedImage[] = [];
   const timing = { draw: 0, encode: 0, hash: 0 };
   for (let k = 0; k < n; k++) {
-    let t0 = performance.now();
+    const t0 = performance.now();
     let opaque: boolean | undefined;
     if (r.compositor === "span") {
       const traits: PreparedTrait[] = [];
@@ -108,21 +109,13 @@ async function renderEngine(r: RenderInit, batch: RenderBatch): Promise<RenderDo
       pixels ??= new Uint8Array(r.width * r.height * 4);
       opaque = compositeTraits(pixels, traits);
     } else {
-      ctx.clearRect(0, 0, r.width, r.height);
+      g.clearRect(0, 0, r.width, r.height);
       for (let l = 0; l < L; l++) {
         const p = await traitBitmap(r, l, batch.traits[k * L + l] ?? 0);
-        ctx.drawImage(p.bitmap, p.x, p.y);
+        g.drawImage(p.bitmap, p.x, p.y);
       }
     }
-    let t1 = performance.now();
-    timing.draw += t1 - t0;
-    const bytes = await encode(canvas, ctx, r, r.compositor === "span" ? pixels : undefined, opaque);
-    t0 = performance.now();
-    timing.encode += t0 - t1;
-    const image: RenderedImage = { index: batch.first + k, bytes: bytes.buffer, crc32: crc32(bytes), sha256: await sha256HexOf(bytes) };
-    t1 = performance.now();
-    timing.hash += t1 - t0;
-    deliver(batch, image, images);
+    await finishToken(batch, k, t0, timing, images, () => encode(c, g, r, r.compositor === "span" ? pixels : undefined, opaque));
   }
   return { rendered: n, images, timing };
 }
@@ -134,7 +127,7 @@ async function renderBaseline(r: RenderInit, batch: RenderBatch): Promise<Render
   const images: RenderedImage[] = [];
   const timing = { draw: 0, encode: 0, hash: 0 };
   for (let k = 0; k < n; k++) {
-    let t0 = performance.now();
+    const t0 = performance.now();
     const c = new OffscreenCanvas(r.width, r.height);
     const g = c.getContext("2d");
     if (!g) throw new Error("render: no 2d context");
@@ -145,17 +138,31 @@ async function renderBaseline(r: RenderInit, batch: RenderBatch): Promise<Render
       g.drawImage(p.bitmap, p.x, p.y);
       p.bitmap.close();
     }
-    let t1 = performance.now();
-    timing.draw += t1 - t0;
-    const bytes = await encode(c, g, r);
-    t0 = performance.now();
-    timing.encode += t0 - t1;
-    const image: RenderedImage = { index: batch.first + k, bytes: bytes.buffer, crc32: crc32(bytes), sha256: await sha256HexOf(bytes) };
-    t1 = performance.now();
-    timing.hash += t1 - t0;
-    deliver(batch, image, images);
+    await finishToken(batch, k, t0, timing, images, () => encode(c, g, r));
   }
   return { rendered: n, images, timing };
+}
+
+/**
+ * The end of every token, on both paths: counts the drawing since `drawStart`, encodes, hashes and hands the
+ * image on, adding each stage's milliseconds to `timing`.
+ */
+async function finishToken(
+  batch: RenderBatch,
+  k: number,
+  drawStart: number,
+  timing: RenderTiming,
+  images: RenderedImage[],
+  encodeToken: () => Promise<Uint8Array<ArrayBuffer>>,
+): Promise<void> {
+  const drawn = performance.now();
+  timing.draw += drawn - drawStart;
+  const bytes = await encodeToken();
+  const encoded = performance.now();
+  timing.encode += encoded - drawn;
+  const image: RenderedImage = { index: batch.first + k, bytes: bytes.buffer, crc32: crc32(bytes), sha256: await sha256HexOf(bytes) };
+  timing.hash += performance.now() - encoded;
+  deliver(batch, image, images);
 }
 
 function deliver(batch: RenderBatch, image: RenderedImage, replies: RenderedImage[]): void {

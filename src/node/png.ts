@@ -7,6 +7,7 @@
  * deflateSync, so the time goes almost all to zlib. `npx tsx bench/png.ts` measures it.
  */
 import { constants as zlibConstants, crc32, deflateSync } from "node:zlib";
+import { pngContainer } from "../render/pngContainer.js";
 
 /**
  * How each row is filtered before deflate (PNG spec, section 9).
@@ -63,12 +64,6 @@ export const PNG_PRESETS = {
 } as const satisfies Record<string, PngEncodeSettings>;
 
 export type PngPresetName = keyof typeof PNG_PRESETS;
-
-const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-
-/** PNG colour types (spec 11.2.2) for 8-bit truecolour. */
-const COLOR_TYPE_RGB = 2;
-const COLOR_TYPE_RGBA = 6;
 
 /** PNG filter type bytes (spec 9.2). */
 const FILTER_NONE = 0;
@@ -134,23 +129,10 @@ export function encodePng(
   return pngFile(idat, width, height, channels);
 }
 
-/** Wraps a zlib stream of filtered scanlines as a PNG file: signature, IHDR, one IDAT, IEND. */
+/** Wraps a zlib stream of filtered scanlines as a PNG file (src/render/pngContainer.ts), as a Buffer. */
 export function pngFile(idat: Uint8Array, width: number, height: number, channels: 3 | 4): Buffer {
-  const ihdr = new Uint8Array(13);
-  const ihdrView = new DataView(ihdr.buffer);
-  ihdrView.setUint32(0, width);
-  ihdrView.setUint32(4, height);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = channels === 4 ? COLOR_TYPE_RGBA : COLOR_TYPE_RGB;
-  // ihdr[10..12] stay 0: deflate compression, adaptive filter method, no interlace.
-
-  const out = Buffer.allocUnsafe(PNG_SIGNATURE.length + 3 * 12 + ihdr.length + idat.length);
-  out.set(PNG_SIGNATURE, 0);
-  let offset = PNG_SIGNATURE.length;
-  offset = writeChunk(out, offset, "IHDR", ihdr);
-  offset = writeChunk(out, offset, "IDAT", idat);
-  writeChunk(out, offset, "IEND", new Uint8Array(0));
-  return out;
+  const png = pngContainer(idat, width, height, channels, crc32);
+  return Buffer.from(png.buffer, png.byteOffset, png.length);
 }
 
 /**
@@ -279,17 +261,6 @@ function checkDimension(name: "width" | "height", value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > MAX_DIMENSION_PX) {
     throw new Error(`encodePng: ${name}: expected an integer 1-${MAX_DIMENSION_PX}, received ${String(value)}`);
   }
-}
-
-function writeChunk(out: Buffer, offset: number, type: string, data: Uint8Array): number {
-  out.writeUInt32BE(data.length, offset);
-  const typeStart = offset + 4;
-  out.write(type, typeStart, "latin1");
-  out.set(data, typeStart + 4);
-  const dataEnd = typeStart + 4 + data.length;
-  // The CRC covers the chunk type and data, not the length (spec 5.3).
-  out.writeUInt32BE(crc32(out.subarray(typeStart, dataEnd)), dataEnd);
-  return dataEnd + 4;
 }
 
 /**
