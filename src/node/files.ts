@@ -35,44 +35,52 @@ export function writeFailure(e: unknown, path: string, what: string): unknown {
 
 let tmpCounter = 0;
 /** A temp name beside `path` (same folder, so a rename is atomic), hidden and unique to this process. */
-export function tmpPathFor(path: string): string {
+function tmpPathFor(path: string): string {
   tmpCounter++;
   return join(dirname(path), `.${basename(path)}.${process.pid}.${tmpCounter}.tmp`);
 }
 
-/** Writes a file whole or not at all: a crash or Ctrl-C leaves the old file or none, never half of one. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/**
+ * Makes `path` whole or not at all: `fill` writes a temp file beside it, renamed into place once complete, so a
+ * crash or Ctrl-C leaves the old file or none, never half of one. A refused write is a one-line WRITE_FAILED
+ * error naming `path` and `what` was being written.
+ */
+export async function replaceAtomically(path: string, what: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = tmpPathFor(path);
   try {
-    await writeFile(tmp, data);
+    await fill(tmp);
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw writeFailure(e, path, "the file");
+    throw writeFailure(e, path, what);
   }
+}
+
+/** Writes a file whole or not at all (replaceAtomically). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await replaceAtomically(path, "the file", (tmp) => writeFile(tmp, data));
 }
 
 /** Streams string chunks to a file atomically, so a 100,000-token JSON never exists as one string. */
 export async function writeChunksAtomic(path: string, chunks: Iterable<string>): Promise<void> {
-  const tmp = tmpPathFor(path);
-  const out = createWriteStream(tmp);
-  try {
-    let buffered = "";
-    for (const chunk of chunks) {
-      buffered += chunk;
-      if (buffered.length >= 1 << 16) {
-        if (!out.write(buffered)) await once(out, "drain");
-        buffered = "";
+  await replaceAtomically(path, "the file", async (tmp) => {
+    const out = createWriteStream(tmp);
+    try {
+      let buffered = "";
+      for (const chunk of chunks) {
+        buffered += chunk;
+        if (buffered.length >= 1 << 16) {
+          if (!out.write(buffered)) await once(out, "drain");
+          buffered = "";
+        }
       }
+      out.end(buffered);
+      await once(out, "finish");
+    } catch (e) {
+      out.destroy();
+      throw e;
     }
-    out.end(buffered);
-    await once(out, "finish");
-    await rename(tmp, path);
-  } catch (e) {
-    out.destroy();
-    await rm(tmp, { force: true });
-    throw writeFailure(e, path, "the file");
-  }
+  });
 }
 
 /** Names of the temp files of writeFileAtomic and the render workers: ".<name>.<pid>[.<n>].tmp". */

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { copyFile, readFile, rename, rm, stat } from "node:fs/promises";
+import { copyFile, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TraitloomError } from "../core/errors.js";
 import type { ManifestEntry, ManifestHeader, ShardInfo } from "../core/output.js";
 import { manifestChunks } from "../core/output.js";
 import { imageExtensionOf } from "../core/settings.js";
-import { ensureDir, tmpPathFor, writeChunksAtomic, writeFailure } from "./files.js";
+import { ensureDir, replaceAtomically, writeChunksAtomic } from "./files.js";
 
 interface ShardManifest extends ManifestHeader {
   tool: string;
@@ -28,14 +28,7 @@ async function sha256File(path: string): Promise<string | undefined> {
 }
 
 async function copyAtomic(from: string, to: string): Promise<void> {
-  const tmp = tmpPathFor(to);
-  try {
-    await copyFile(from, tmp);
-    await rename(tmp, to);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw writeFailure(e, to, `a copy of ${from}`);
-  }
+  await replaceAtomically(to, `a copy of ${from}`, (tmp) => copyFile(from, tmp));
 }
 
 export interface MergeResult {
