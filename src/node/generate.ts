@@ -157,7 +157,10 @@ class ImageHashes {
     return this.has(i) ? this.bytes.toString("hex", i * 32, i * 32 + 32) : undefined;
   }
   *known(): Generator<[number, string]> {
-    for (let i = 0; i < this.present.length; i++) if (this.present[i] === 1) yield [i, this.bytes.toString("hex", i * 32, i * 32 + 32)];
+    for (let i = 0; i < this.present.length; i++) {
+      const hash = this.get(i);
+      if (hash) yield [i, hash];
+    }
   }
 }
 
