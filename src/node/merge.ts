@@ -1,34 +1,29 @@
 import { createHash } from "node:crypto";
-import { copyFile, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { TraitloomError } from "../core/errors.js";
 import type { ManifestEntry, ManifestHeader, ShardInfo } from "../core/output.js";
 import { manifestChunks } from "../core/output.js";
 import { imageExtensionOf } from "../core/settings.js";
-import { ensureDir, replaceAtomically, writeChunksAtomic } from "./files.js";
-
-interface ShardManifest extends ManifestHeader {
-  tool: string;
-  version: string;
-  shard?: ShardInfo;
-  tokens: ManifestEntry[];
-}
+import type { StoredManifest } from "../core/stored.js";
+import { parseManifest } from "../core/stored.js";
+import { ensureDir, writeChunksAtomic, writeFailure } from "./files.js";
 
 /** The files every shard writes whole (they depend on the plan, not on images): identical across shards. */
 const COLLECTION_FILES = ["_metadata.json", "rarity.json", "rarity.csv"] as const;
-/** Files checked and copied at once. */
+/** What a Traitloom output folder holds: --overwrite replaces a folder of only these, never one with other files. */
+const COLLECTION_ENTRIES = new Set<string>(["manifest.json", ...COLLECTION_FILES, "images", "metadata", ".traitloom"]);
+/** Tokens verified and copied at once. */
 const COPY_BATCH = 32;
+/** The temp folders beside the output: ".<name>.merge-<pid>.tmp" (being filled) and ".<name>.merge-old-<pid>.tmp" (the replaced folder). */
+const MERGE_TEMP_RE = /^\.(.+)\.merge-(?:old-)?(\d+)\.tmp$/;
 
-async function sha256File(path: string): Promise<string | undefined> {
-  try {
-    return createHash("sha256").update(await readFile(path)).digest("hex");
-  } catch {
-    return undefined;
-  }
-}
-
-async function copyAtomic(from: string, to: string): Promise<void> {
-  await replaceAtomically(to, `a copy of ${from}`, (tmp) => copyFile(from, tmp));
+interface Shard {
+  dir: string;
+  path: string;
+  manifest: StoredManifest;
+  /** The manifest's shard field; a whole run's manifest counts as shard 1 of 1. */
+  info: ShardInfo;
 }
 
 export interface MergeResult {
@@ -38,100 +33,288 @@ export interface MergeResult {
   provenance: string;
 }
 
-/**
- * Joins the outputs of `traitloom generate --shard i/n` runs into one collection folder equal, byte for byte,
- * to a single run's: checks that the shards come from one plan and cover every token once, verifies every
- * image against its shard's manifest, copies images and metadata, and writes the whole manifest.
- */
-export async function mergeShards(dirs: readonly string[], outDir: string, options: { overwrite?: boolean | undefined } = {}): Promise<MergeResult> {
-  if (dirs.length === 0) throw new TraitloomError("BAD_ARGUMENT", "merge: expected one or more shard folders, found none");
-  const manifests: Array<{ dir: string; manifest: ShardManifest }> = [];
-  for (const dir of dirs) {
-    const path = join(dir, "manifest.json");
-    let manifest: ShardManifest;
-    try {
-      manifest = JSON.parse(await readFile(path, "utf8")) as ShardManifest;
-    } catch {
-      throw new TraitloomError("BAD_ARGUMENT", `${path}: expected the manifest of a finished generate run, found none or unreadable JSON`);
-    }
-    if (manifest.tool !== "traitloom" || !Array.isArray(manifest.tokens)) {
-      throw new TraitloomError("BAD_ARGUMENT", `${path}: expected a Traitloom manifest, found another file`);
-    }
-    manifests.push({ dir, manifest });
+const sha256 = (bytes: Uint8Array | string): string => createHash("sha256").update(bytes).digest("hex");
+
+async function readShard(dir: string): Promise<Shard> {
+  const path = join(dir, "manifest.json");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new TraitloomError("BAD_ARGUMENT", `${path}: expected the manifest of a finished generate run, found none`);
   }
-  const firstShard = manifests[0];
-  if (!firstShard) throw new Error("unreachable");
-  const ref = firstShard.manifest;
-  for (const { dir, manifest } of manifests) {
-    if (manifest.inputHash !== ref.inputHash || manifest.configHash !== ref.configHash || manifest.count !== ref.count || manifest.seed !== ref.seed) {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new TraitloomError("BAD_ARGUMENT", `${path}: expected the JSON of a manifest, received a syntax error (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const manifest = parseManifest(raw, path);
+  // Provenance as manifestChunks writes it: sha256 over the tokens' image hashes in order. A mismatch is an edited token list.
+  const provenance = createHash("sha256");
+  for (const t of manifest.tokens) provenance.update(t.image);
+  const have = provenance.digest("hex");
+  if (have !== manifest.provenance) {
+    throw new TraitloomError("BAD_ARGUMENT", `${path}: provenance: expected ${have.slice(0, 16)}… (the sha256 of its tokens' image hashes), received ${manifest.provenance.slice(0, 16)}…`);
+  }
+  const info = manifest.shard ?? { index: 1, of: 1, firstId: manifest.startId, lastId: manifest.startId + manifest.count - 1 };
+  return { dir, path, manifest, info };
+}
+
+/** Refuses shards of different collections, tokens given twice or not at all, and shard fields that do not add up. */
+function checkShards(shards: readonly Shard[]): Map<number, { shard: Shard; entry: ManifestEntry }> {
+  const first = shards[0];
+  if (!first) throw new Error("unreachable");
+  const ref = first.manifest;
+  for (const { path, manifest: m } of shards) {
+    const same =
+      m.inputHash === ref.inputHash &&
+      m.configHash === ref.configHash &&
+      m.count === ref.count &&
+      m.seed === ref.seed &&
+      m.startId === ref.startId &&
+      m.width === ref.width &&
+      m.height === ref.height &&
+      m.format === ref.format;
+    if (!same) {
       throw new TraitloomError(
         "BAD_ARGUMENT",
-        `${join(dir, "manifest.json")}: expected a shard of the same collection as ${firstShard.dir} (seed "${ref.seed}", ${ref.count} tokens, input ${ref.inputHash.slice(0, 12)}), found seed "${manifest.seed}", ${manifest.count} tokens, input ${manifest.inputHash.slice(0, 12)}`,
+        `${path}: expected a shard of the same collection as ${first.dir} (seed "${ref.seed}", ${ref.count} tokens from ${ref.startId}, ${ref.width}x${ref.height} ${ref.format}, input ${ref.inputHash.slice(0, 12)}, config ${ref.configHash.slice(0, 12)}), found seed "${m.seed}", ${m.count} tokens from ${m.startId}, ${m.width}x${m.height} ${m.format}, input ${m.inputHash.slice(0, 12)}, config ${m.configHash.slice(0, 12)}`,
       );
     }
   }
-  const byId = new Map<number, { dir: string; entry: ManifestEntry }>();
-  for (const { dir, manifest } of manifests) {
-    for (const entry of manifest.tokens) {
+  const lastId = ref.startId + ref.count - 1;
+  const byId = new Map<number, { shard: Shard; entry: ManifestEntry }>();
+  for (const shard of shards) {
+    shard.manifest.tokens.forEach((entry, i) => {
+      if (entry.id < shard.info.firstId || entry.id > shard.info.lastId) {
+        throw new TraitloomError(
+          "BAD_ARGUMENT",
+          `${shard.path}: tokens[${i}].id: expected an id from ${shard.info.firstId} to ${shard.info.lastId} (shard ${shard.info.index}/${shard.info.of}), received ${entry.id}`,
+        );
+      }
       const other = byId.get(entry.id);
-      if (other) throw new TraitloomError("BAD_ARGUMENT", `${dir}: token ${entry.id} is also in ${other.dir}; expected each shard once`);
-      byId.set(entry.id, { dir, entry });
-    }
+      if (other) throw new TraitloomError("BAD_ARGUMENT", `${shard.dir}: token ${entry.id} is also in ${other.shard.dir}; expected each shard once`);
+      byId.set(entry.id, { shard, entry });
+    });
   }
   const missing: number[] = [];
-  for (let id = ref.startId; id < ref.startId + ref.count && missing.length < 5; id++) if (!byId.has(id)) missing.push(id);
+  for (let id = ref.startId; id <= lastId && missing.length < 5; id++) if (!byId.has(id)) missing.push(id);
   if (missing.length > 0) {
-    throw new TraitloomError("BAD_ARGUMENT", `merge: expected tokens ${ref.startId}..${ref.startId + ref.count - 1} from all shards, found none for id ${missing.join(", ")}${missing.length === 5 ? ", …" : ""}; is a shard missing or unfinished?`);
-  }
-  for (const file of COLLECTION_FILES) {
-    const hashes = await Promise.all(manifests.map(({ dir }) => sha256File(join(dir, file))));
-    const odd = hashes.findIndex((h) => h === undefined || h !== hashes[0]);
-    if (odd >= 0) throw new TraitloomError("BAD_ARGUMENT", `${join(manifests[odd]?.dir ?? "", file)}: expected the same file in every shard, found ${hashes[odd] ? "a different one" : "none"}`);
-  }
-
-  const outStat = await stat(join(outDir, "manifest.json")).catch(() => undefined);
-  if (outStat && !options.overwrite) {
-    throw new TraitloomError("OUTPUT_CONFLICT", `${outDir}: expected an empty folder, found a collection; choose another -o folder or pass --overwrite`);
-  }
-  const ext = imageExtensionOf(ref.format);
-  await Promise.all([ensureDir(join(outDir, "images")), ensureDir(join(outDir, "metadata"))]);
-  const ids = [...byId.keys()].sort((a, b) => a - b);
-  for (let i = 0; i < ids.length; i += COPY_BATCH) {
-    await Promise.all(
-      ids.slice(i, i + COPY_BATCH).map(async (id) => {
-        const { dir, entry } = byId.get(id) as { dir: string; entry: ManifestEntry };
-        const image = join(dir, "images", `${id}.${ext}`);
-        const have = await sha256File(image);
-        if (have !== entry.image) {
-          throw new TraitloomError(
-            "BAD_IMAGE",
-            `${image}: expected sha256 ${entry.image.slice(0, 16)}… from ${join(dir, "manifest.json")}, found ${have ? `${have.slice(0, 16)}…` : "no file"}`,
-          );
-        }
-        await copyAtomic(image, join(outDir, "images", `${id}.${ext}`));
-        await copyAtomic(join(dir, "metadata", `${id}.json`), join(outDir, "metadata", `${id}.json`));
-      }),
+    const of = first.info.of;
+    const given = new Set(shards.map((s) => s.info.index));
+    const notGiven = shards.every((s) => s.info.of === of) ? Array.from({ length: of }, (_, i) => i + 1).filter((i) => !given.has(i)) : [];
+    const which = notGiven.length > 0 ? ` (not given: shard ${notGiven.map((i) => `${i}/${of}`).join(", ")})` : "";
+    throw new TraitloomError(
+      "BAD_ARGUMENT",
+      `merge: expected tokens ${ref.startId}..${lastId} from all shards, found none for id ${missing.join(", ")}${missing.length === 5 ? ", …" : ""}; is a shard missing or unfinished?${which}`,
     );
   }
-  for (const file of COLLECTION_FILES) await copyAtomic(join(firstShard.dir, file), join(outDir, file));
-  const header: ManifestHeader = {
-    seed: ref.seed,
-    count: ref.count,
-    startId: ref.startId,
-    width: ref.width,
-    height: ref.height,
-    format: ref.format,
-    configHash: ref.configHash,
-    inputHash: ref.inputHash,
-  };
+  // Every token is there once; the shard fields must describe that: 1..n of n, contiguous blocks, each block whole.
+  const ordered = [...shards].sort((a, b) => a.info.index - b.info.index);
+  let nextId = ref.startId;
+  ordered.forEach((s, k) => {
+    const expected = `shard ${k + 1}/${shards.length} from id ${nextId}`;
+    if (s.info.of !== shards.length || s.info.index !== k + 1 || s.info.firstId !== nextId) {
+      throw new TraitloomError("BAD_ARGUMENT", `${s.path}: shard: expected ${expected}, received shard ${s.info.index}/${s.info.of} from id ${s.info.firstId}`);
+    }
+    const size = s.info.lastId - s.info.firstId + 1;
+    if (s.manifest.tokens.length !== size) {
+      throw new TraitloomError("BAD_ARGUMENT", `${s.path}: tokens: expected ${size} tokens (ids ${s.info.firstId}..${s.info.lastId}), received ${s.manifest.tokens.length}`);
+    }
+    nextId = s.info.lastId + 1;
+  });
+  return byId;
+}
+
+/** Whether `pid` is a process that still runs (a temp folder of a live merge is not ours to remove). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: unknown }).code === "EPERM";
+  }
+}
+
+/** Removes the temp folders a killed merge into the same output left beside it. */
+async function removeStaleTemps(parent: string, name: string): Promise<void> {
+  for (const entry of await readdir(parent).catch(() => [])) {
+    const m = MERGE_TEMP_RE.exec(entry);
+    if (m?.[1] === name && !isRunning(Number(m[2]))) await rm(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+/**
+ * What outDir holds now: nothing, an empty folder, or a collection that --overwrite may replace. Anything else
+ * (a file, a folder with other files in it) is refused even with --overwrite: merge replaces the folder whole.
+ */
+async function checkOutput(outDir: string, overwrite: boolean): Promise<"absent" | "empty" | "replace"> {
+  const s = await stat(outDir).catch(() => undefined);
+  if (!s) return "absent";
+  if (!s.isDirectory()) throw new TraitloomError("OUTPUT_CONFLICT", `${outDir}: expected an output folder, found a file; choose another -o folder`);
+  const entries = await readdir(outDir);
+  if (entries.length === 0) return "empty";
+  const other = entries.filter((e) => !COLLECTION_ENTRIES.has(e) && !/^\..+\.tmp$/.test(e));
+  if (other.length > 0) {
+    throw new TraitloomError(
+      "OUTPUT_CONFLICT",
+      `${outDir}: expected an empty folder or a collection, found other files (${other.slice(0, 3).join(", ")}${other.length > 3 ? ", …" : ""}); choose another -o folder`,
+    );
+  }
+  if (!overwrite) {
+    const what = entries.includes("manifest.json") ? "a collection" : "part of a collection (no manifest.json)";
+    throw new TraitloomError("OUTPUT_CONFLICT", `${outDir}: expected an empty folder, found ${what}; choose another -o folder or pass --overwrite`);
+  }
+  return "replace";
+}
+
+/**
+ * Joins the outputs of `traitloom generate --shard i/n` runs into one collection folder equal, byte for byte,
+ * to a single run's. Every shard manifest is validated (src/core/stored.ts) and checked against the others (one
+ * collection, every shard present, contiguous, every token once) before anything is written; then every image
+ * is checked against its manifest's sha256 and every metadata file against its token while the collection is
+ * assembled in a temp folder beside outDir, which is renamed into place only when whole. So a refused or
+ * interrupted merge leaves outDir as it was: absent, empty, or its earlier collection.
+ */
+export async function mergeShards(
+  dirs: readonly string[],
+  outDir: string,
+  options: { overwrite?: boolean | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<MergeResult> {
+  if (dirs.length === 0) throw new TraitloomError("BAD_ARGUMENT", "merge: expected one or more shard folders, found none");
+  const shards: Shard[] = [];
+  for (const dir of dirs) shards.push(await readShard(dir));
+  const byId = checkShards(shards);
+  const first = shards[0];
+  if (!first) throw new Error("unreachable");
+  const ref = first.manifest;
+  for (const file of COLLECTION_FILES) {
+    const hashes = await Promise.all(shards.map(({ dir }) => readFile(join(dir, file)).then(sha256, () => undefined)));
+    const odd = hashes.findIndex((h) => h === undefined || h !== hashes[0]);
+    if (odd >= 0) throw new TraitloomError("BAD_ARGUMENT", `${join(shards[odd]?.dir ?? "", file)}: expected the same file in every shard, found ${hashes[odd] ? "a different one" : "none"}`);
+  }
+  const mode = await checkOutput(outDir, options.overwrite === true);
+
+  const target = resolve(outDir);
+  const parent = dirname(target);
+  const name = basename(target);
+  await ensureDir(parent);
+  await removeStaleTemps(parent, name);
+  const tmp = join(parent, `.${name}.merge-${process.pid}.tmp`);
+  const ext = imageExtensionOf(ref.format);
+  const ids = [...byId.keys()].sort((a, b) => a - b);
   let provenance = "";
-  await writeChunksAtomic(
-    join(outDir, "manifest.json"),
-    manifestChunks(
-      header,
-      ids.map((id) => (byId.get(id) as { entry: ManifestEntry }).entry),
-      (p) => (provenance = p),
-    ),
-  );
-  return { outDir, count: ref.count, shards: manifests.length, provenance };
+  let placed = false;
+  try {
+    await rm(tmp, { recursive: true, force: true });
+    await Promise.all([ensureDir(join(tmp, "images")), ensureDir(join(tmp, "metadata"))]);
+    for (let i = 0; i < ids.length; i += COPY_BATCH) {
+      if (options.signal?.aborted) throw new TraitloomError("ABORTED", `stopped: merge interrupted; ${outDir} is as it was`);
+      // Every copy of the batch settles before a failure is thrown: none may still write into tmp as it is removed.
+      const results = await Promise.allSettled(ids.slice(i, i + COPY_BATCH).map((id) => copyToken(byId.get(id) as { shard: Shard; entry: ManifestEntry }, ext, tmp)));
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+    }
+    for (const file of COLLECTION_FILES) {
+      await copyFile(join(first.dir, file), join(tmp, file)).catch((e: unknown) => {
+        throw writeFailure(e, join(tmp, file), `a copy of ${join(first.dir, file)}`);
+      });
+    }
+    const header: ManifestHeader = {
+      seed: ref.seed,
+      count: ref.count,
+      startId: ref.startId,
+      width: ref.width,
+      height: ref.height,
+      format: ref.format,
+      configHash: ref.configHash,
+      inputHash: ref.inputHash,
+    };
+    await writeChunksAtomic(
+      join(tmp, "manifest.json"),
+      manifestChunks(
+        header,
+        ids.map((id) => (byId.get(id) as { entry: ManifestEntry }).entry),
+        (p) => (provenance = p),
+      ),
+    );
+    if (options.signal?.aborted) throw new TraitloomError("ABORTED", `stopped: merge interrupted; ${outDir} is as it was`);
+    await placeInto(tmp, target, mode, `.${name}.merge-old-${process.pid}.tmp`);
+    placed = true;
+  } finally {
+    if (!placed) await rm(tmp, { recursive: true, force: true });
+  }
+  return { outDir, count: ref.count, shards: shards.length, provenance };
+}
+
+/** Verifies one token's image (sha256 from its manifest) and metadata (its edition and dna) and copies both into tmp. */
+async function copyToken({ shard, entry }: { shard: Shard; entry: ManifestEntry }, ext: string, tmp: string): Promise<void> {
+  const image = join(shard.dir, "images", `${entry.id}.${ext}`);
+  const bytes = await readFile(image).catch(() => undefined);
+  const have = bytes && sha256(bytes);
+  if (!bytes || have !== entry.image) {
+    throw new TraitloomError(
+      "BAD_IMAGE",
+      `${image}: expected sha256 ${entry.image.slice(0, 16)}… from ${shard.path}, found ${have ? `${have.slice(0, 16)}…` : "no file"}`,
+    );
+  }
+  const metaPath = join(shard.dir, "metadata", `${entry.id}.json`);
+  const meta = await readFile(metaPath, "utf8").catch(() => undefined);
+  if (meta === undefined) throw new TraitloomError("BAD_ARGUMENT", `${metaPath}: expected token ${entry.id}'s metadata, found no file`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(meta);
+  } catch {
+    parsed = undefined;
+  }
+  // tokenMetadata writes edition (the id) and dna (the dnaHash) before any extra field, which cannot replace them.
+  const fields = parsed !== null && typeof parsed === "object" ? (parsed as { edition?: unknown; dna?: unknown }) : undefined;
+  if (fields?.edition !== entry.id || fields.dna !== entry.dnaHash) {
+    const found = fields ? `edition ${JSON.stringify(fields.edition)}, dna ${typeof fields.dna === "string" ? `${fields.dna.slice(0, 16)}…` : JSON.stringify(fields.dna)}` : "a file that is not a JSON object";
+    throw new TraitloomError("BAD_ARGUMENT", `${metaPath}: expected token ${entry.id}'s metadata (edition ${entry.id}, dna ${entry.dnaHash.slice(0, 16)}… from ${shard.path}), found ${found}`);
+  }
+  const imageCopy = join(tmp, "images", `${entry.id}.${ext}`);
+  const metaCopy = join(tmp, "metadata", `${entry.id}.json`);
+  await writeFile(imageCopy, bytes).catch((e: unknown) => {
+    throw writeFailure(e, imageCopy, `a copy of ${image}`);
+  });
+  await writeFile(metaCopy, meta).catch((e: unknown) => {
+    throw writeFailure(e, metaCopy, `a copy of ${metaPath}`);
+  });
+}
+
+/**
+ * Renames the finished tmp folder to target. An earlier collection there is renamed aside first and removed
+ * only once the new one is in place (put back if the rename fails), so target is never half of either.
+ */
+async function placeInto(tmp: string, target: string, mode: "absent" | "empty" | "replace", oldName: string): Promise<void> {
+  try {
+    if (mode === "absent") {
+      await rename(tmp, target);
+      return;
+    }
+    if (mode === "empty") {
+      await rmdir(target);
+      try {
+        await rename(tmp, target);
+      } catch (e) {
+        await mkdir(target).catch(() => undefined);
+        throw e;
+      }
+      return;
+    }
+    const old = join(dirname(target), oldName);
+    await rm(old, { recursive: true, force: true });
+    await rename(target, old);
+    try {
+      await rename(tmp, target);
+    } catch (e) {
+      await rename(old, target).catch(() => undefined);
+      throw e;
+    }
+    await rm(old, { recursive: true, force: true });
+  } catch (e) {
+    throw writeFailure(e, target, "the merged collection");
+  }
 }

@@ -1,0 +1,231 @@
+/**
+ * What Traitloom reads back that it wrote itself earlier: a run's state (`.traitloom/state.json`), the
+ * manifest.json of a finished (shard) run, and the studio's saved project. Each is outside input by the time it
+ * is read (a crash, a hand edit, an older version, a damaged disk can change it), so each goes through one zod
+ * schema here, with errors of one line naming the file, the field, what was expected and what was received:
+ * `shard-2/manifest.json: tokens[3].image: expected 64 hex digits, received "zz"`.
+ */
+import { z } from "zod";
+import type { ResizeMode } from "./canvas.js";
+import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
+import { TOOL_NAME, TOOL_VERSION } from "./output.js";
+
+/** sha256 as the tool writes it: 64 lowercase hex digits. */
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 hex digits");
+const count = z.number().int().min(1);
+const tokenId = z.number().int().min(0);
+
+// ---- run state -------------------------------------------------------------------------------------------
+
+/** `.traitloom/state.json`: which collection an output folder holds, so a second run knows whether to resume. */
+export const runStateSchema = z.strictObject({
+  tool: z.literal(TOOL_NAME),
+  version: z.string().min(1),
+  inputHash: sha256Hex,
+  seed: z.string().min(1),
+  count,
+  /** "i/n" for a shard run. */
+  shard: z
+    .string()
+    .regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected "i/n" such as "2/3"')
+    .refine((s) => {
+      const [i, n] = s.split("/").map(Number);
+      return i !== undefined && n !== undefined && i <= n;
+    }, 'expected "i/n" with i <= n')
+    .optional(),
+});
+
+export type RunState = z.infer<typeof runStateSchema>;
+
+/**
+ * Validates the parsed JSON of a run's `.traitloom/state.json`. Throws a TraitloomError (code
+ * OUTPUT_CONFLICT: the folder holds a state this run cannot trust) whose message is one line naming `path`
+ * and the field, e.g. `out/.traitloom/state.json: inputHash: expected 64 hex digits, received "zz"`.
+ *
+ * @example
+ * const state = parseRunState(JSON.parse(await readFile(statePath, "utf8")), statePath);
+ */
+export function parseRunState(raw: unknown, path: string): RunState {
+  return parseOrThrow(runStateSchema, raw, path, "OUTPUT_CONFLICT");
+}
+
+// ---- manifest.json ---------------------------------------------------------------------------------------
+
+/** One token's line in manifest.json (src/core/output.ts `ManifestEntry`). */
+export const manifestEntrySchema = z.strictObject({
+  id: tokenId,
+  dna: z.string().regex(/^[0-9]+(-[0-9]+)*$/, 'expected trait indexes joined by "-" such as "0-2-1"'),
+  dnaHash: sha256Hex,
+  image: sha256Hex,
+  traits: z.record(z.string(), z.string()),
+});
+
+/** A shard run's place in the collection (src/core/output.ts `ShardInfo`). */
+export const shardInfoSchema = z
+  .strictObject({ index: count, of: count, firstId: tokenId, lastId: tokenId })
+  .refine((s) => s.index <= s.of, { message: "expected index <= of", path: ["index"] })
+  .refine((s) => s.firstId <= s.lastId, { message: "expected lastId >= firstId", path: ["lastId"] });
+
+/**
+ * manifest.json as `manifestChunks` writes it, read back by `traitloom merge`. The version must be this tool's:
+ * merge writes its own version into the joined manifest, which then equals a single run's only if they agree.
+ */
+export const manifestSchema = z.strictObject({
+  tool: z.literal(TOOL_NAME),
+  version: z.literal(TOOL_VERSION),
+  seed: z.string().min(1),
+  count,
+  startId: tokenId,
+  width: z.number().int().min(1).max(16384),
+  height: z.number().int().min(1).max(16384),
+  format: z.enum(["png", "webp", "jpeg"]),
+  configHash: sha256Hex,
+  inputHash: sha256Hex,
+  shard: shardInfoSchema.optional(),
+  tokens: z.array(manifestEntrySchema),
+  provenance: sha256Hex,
+});
+
+export type StoredManifest = z.infer<typeof manifestSchema>;
+
+/**
+ * Validates the parsed JSON of a manifest.json. Throws a BAD_ARGUMENT TraitloomError of one line naming `path`
+ * and the field, e.g. `shard-2/manifest.json: tokens[3].image: expected 64 hex digits, received "zz"`.
+ */
+export function parseManifest(raw: unknown, path: string): StoredManifest {
+  return parseOrThrow(manifestSchema, raw, path, "BAD_ARGUMENT");
+}
+
+// ---- the studio's saved project --------------------------------------------------------------------------
+
+const problemSchema = z.object({ path: z.string(), message: z.string() });
+
+const layerStateSchema = z.object({
+  folder: z.string(),
+  name: z.string(),
+  visible: z.boolean(),
+  weights: z.record(z.string(), z.number().min(0)),
+});
+
+const resizeModes = ["error", "fit", "stretch"] as const satisfies readonly ResizeMode[];
+
+/**
+ * The studio's settings (src/browser/project.ts `StudioSettings`) as IndexedDB keeps them. The bounds are the
+ * ones the settings panel lets through, so every value the UI can save also loads.
+ */
+export const studioSettingsSchema = z.object({
+  count,
+  seed: z.string(),
+  namePrefix: z.string(),
+  description: z.string(),
+  baseUri: z.string(),
+  startId: tokenId,
+  width: z.number().int().min(1).max(16384).optional(),
+  height: z.number().int().min(1).max(16384).optional(),
+  resize: z.enum(resizeModes),
+  workers: z.number().int().min(0),
+  layers: z.array(layerStateSchema),
+});
+
+export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;
+
+/**
+ * The saved project (src/web/storage.ts `SavedProject`). Core knows no DOM, so the file contents' check comes
+ * from the caller: the studio passes `(v) => v instanceof Blob`. Unknown keys are let through and dropped.
+ */
+export function savedProjectSchema<B>(isBlob: (value: unknown) => value is B) {
+  return z.object({
+    root: z.string(),
+    files: z.array(z.object({ path: z.string().min(1), blob: z.custom<B>(isBlob, "expected a Blob") })),
+    loadProblems: z.array(problemSchema),
+    settings: studioSettingsSchema,
+  });
+}
+
+export type StoredProject<B> = z.infer<ReturnType<typeof savedProjectSchema<B>>>;
+
+/**
+ * Validates what IndexedDB gave back for the saved project. Never throws: the studio drops a project that
+ * does not parse (an older shape, damage) and shows `error`, one line such as
+ * `saved project: settings.count: expected a number >= 1, received 0`.
+ */
+export function parseSavedProject<B>(
+  raw: unknown,
+  isBlob: (value: unknown) => value is B,
+  source = "saved project",
+): { ok: true; project: StoredProject<B> } | { ok: false; error: string } {
+  const result = savedProjectSchema(isBlob).safeParse(raw);
+  return result.success ? { ok: true, project: result.data } : { ok: false, error: `${source}: ${describeIssues(result.error.issues, raw)}` };
+}
+
+// ---- errors of one line ----------------------------------------------------------------------------------
+
+function parseOrThrow<T>(schema: z.ZodType<T>, raw: unknown, source: string, code: TraitloomErrorCode): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new TraitloomError(code, `${source}: ${describeIssues(result.error.issues, raw)}`);
+}
+
+/** The first issue as "path: expected …, received …", and how many more there are. */
+function describeIssues(issues: readonly z.core.$ZodIssue[], raw: unknown): string {
+  const first = issues[0];
+  if (!first) return "(top level): expected a valid value";
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
+  return `${issueLine(first, raw)}${more}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || "(top level)";
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const p of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[p];
+  }
+  return cur;
+}
+
+function describeReceived(input: unknown): string {
+  if (input === undefined) return "nothing";
+  if (input === null) return "null";
+  if (Array.isArray(input)) return `an array of ${input.length}`;
+  if (typeof input === "string") return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === "object") return "an object";
+  return String(input);
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  boolean: "a boolean",
+  object: "an object",
+  array: "an array",
+  record: "an object",
+};
+
+function issueLine(issue: z.core.$ZodIssue, raw: unknown): string {
+  const received = describeReceived(valueAt(raw, issue.path));
+  const at = formatPath(issue.path);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return `${formatPath([...issue.path, issue.keys[0] ?? ""])}: expected no such field, received ${describeReceived(valueAt(raw, [...issue.path, issue.keys[0] ?? ""]))}`;
+    case "invalid_type":
+      return `${at}: expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, received ${received}`;
+    case "invalid_value":
+      return `${at}: expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, received ${received}`;
+    case "too_small":
+      if (issue.origin === "string") return `${at}: expected a non-empty string, received ${received}`;
+      if (issue.origin === "array") return `${at}: expected at least ${String(issue.minimum)} item(s), received ${received}`;
+      return `${at}: expected a number >= ${String(issue.minimum)}, received ${received}`;
+    case "too_big":
+      return `${at}: expected ${issue.origin === "array" ? `at most ${String(issue.maximum)} item(s)` : `a number <= ${String(issue.maximum)}`}, received ${received}`;
+    default:
+      // Our own messages ("expected 64 hex digits", "expected a Blob") already say what was expected.
+      return `${at}: ${issue.message.startsWith("expected") ? issue.message : `expected ${issue.message}`}, received ${received}`;
+  }
+}
