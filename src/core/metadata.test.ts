@@ -40,10 +40,56 @@ describe("metadata", () => {
     expect(new Set(records.map((r) => r.dna)).size).toBe(6);
   });
 
-  it("metadata JSON bytes are stable", () => {
-    const r = tokenRecord(set, plan, 0, settings);
-    expect(metadataJson(tokenMetadata(r, settings))).toBe(metadataJson(tokenMetadata(r, settings)));
-    expect(metadataJson(tokenMetadata(r, settings)).endsWith("}\n")).toBe(true);
+  it("metadata JSON of a fixed token is exactly the expected bytes: key order, two-space indent, trailing newline", () => {
+    const token: Parameters<typeof tokenMetadata>[0] = {
+      id: 7,
+      dna: "1-0-1",
+      dnaHash: "ab".repeat(32),
+      traits: [
+        { layer: "Background", trait: "Night", value: "Night", file: "01-Background/Night#1.png" },
+        { layer: "Eyes", trait: "None", value: "None", file: "02-Eyes/None#2.png" },
+        { layer: "Hat", trait: "Cap", value: "Cap, rot ü", file: "03-Hat/Cap#1.png" },
+      ],
+    };
+    const s = resolveSettings(
+      {
+        namePrefix: "Loom",
+        description: 'Woven "by hand"',
+        baseUri: "ipfs://cid/",
+        externalUrl: "https://x.io/t/{id}",
+        backgroundColor: "ffeedd",
+        extraAttributes: [{ trait_type: "Gen", value: 1, display_type: "number" }],
+        extraMetadata: { artist: "Ann", edition: 99 },
+      },
+      { count: 6, seed: "m" },
+    );
+    expect(metadataJson(tokenMetadata(token, s))).toBe(`{
+  "name": "Loom #7",
+  "description": "Woven \\"by hand\\"",
+  "image": "ipfs://cid/7.png",
+  "dna": "${"ab".repeat(32)}",
+  "edition": 7,
+  "attributes": [
+    {
+      "trait_type": "Background",
+      "value": "Night"
+    },
+    {
+      "trait_type": "Hat",
+      "value": "Cap, rot ü"
+    },
+    {
+      "trait_type": "Gen",
+      "value": 1,
+      "display_type": "number"
+    }
+  ],
+  "external_url": "https://x.io/t/7",
+  "background_color": "ffeedd",
+  "artist": "Ann",
+  "compiler": "Traitloom"
+}
+`);
   });
 
   it("optional fields appear only when set", () => {
