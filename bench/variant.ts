@@ -67,8 +67,8 @@ async function baseline(): Promise<void> {
 /** The engine as users run it: the built dist/ (`npm run bench` builds it first), workers without tsx. */
 async function engine(): Promise<void> {
   const dist = new URL("../dist/node/generate.js", import.meta.url).href;
-  const { generateCollection } = (await import(dist)) as typeof GenerateModule;
-  await generateCollection({
+  const { generateWith } = (await import(dist)) as typeof GenerateModule;
+  await generateWith({
     layersDir,
     config,
     outDir,
@@ -76,8 +76,7 @@ async function engine(): Promise<void> {
     seed: "bench",
     overwrite: true,
     workers: workersText ? Number(workersText) : undefined,
-    bandCache: kind !== "engine-no-bands",
-  });
+  }, { bandCache: kind !== "engine-no-bands" });
 }
 
 const cpu0 = process.cpuUsage();

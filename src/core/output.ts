@@ -1,5 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { sha256Hex } from "./hash.js";
 import type { LayerSet } from "./layers.js";
 import type { TokenRecord } from "./metadata.js";
 import type { RarityReport } from "./rarity.js";
@@ -110,4 +111,22 @@ export function layerSetFingerprint(layerSet: LayerSet): string {
   return JSON.stringify(
     layerSet.layers.map((l) => [l.name, l.folder, l.countsForUniqueness, l.traits.map((t) => [t.name, t.value, t.weight, t.file])]),
   );
+}
+
+/**
+ * The run's two hashes: configHash over the settings that shaped the collection, inputHash over those plus the
+ * layers, traits, weights and every trait file's sha256 (`fileHashes[layer][trait]`). Same inputHash, same collection.
+ */
+export function collectionHashes(
+  settings: CollectionSettings,
+  width: number,
+  height: number,
+  layerSet: LayerSet,
+  fileHashes: readonly (readonly string[])[],
+): { configHash: string; inputHash: string } {
+  const settingsJson = JSON.stringify({ ...settings, width, height });
+  return {
+    configHash: sha256Hex(settingsJson),
+    inputHash: sha256Hex(JSON.stringify([TOOL_VERSION, settingsJson, layerSetFingerprint(layerSet), fileHashes])),
+  };
 }

@@ -1,11 +1,13 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { TraitloomError } from "../core/errors.js";
-import type { TraitloomErrorCode } from "../core/errors.js";
-import type { NodeRenderInit, NodeRenderMethods, NodeRenderTask, NodeRenderedToken, Request, Response, WorkerError } from "../render/protocol.js";
+import type { PlannedToken, RenderBackend, RenderedToken } from "../render/pipeline.js";
+import { createClient, type RpcClient } from "../render/rpc.js";
+import { nodeEndpoint, type NodeRenderInit, type NodeRenderMethods } from "./protocol.js";
 
 /** Tokens per message to a worker: enough to keep message overhead negligible, few enough for a prompt Ctrl-C. */
 const BATCH_TOKENS = 8;
+/** Batches queued per worker, so a worker never waits for the main thread between batches. */
+const BATCHES_PER_WORKER = 2;
 
 export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
@@ -29,63 +31,50 @@ function startWorker(init: NodeRenderInit): Worker {
   return new Worker(`import(${tsx}).then((api) => { api.register(); return import(${worker}); });`, { eval: true, workerData: init, resourceLimits: WORKER_HEAP });
 }
 
-/** A worker's error as thrown here: a user's (a TraitloomError code) stays one, anything else is internal. */
-function workerFailure(error: WorkerError): Error {
-  return error.code === "INTERNAL" ? new Error(error.message) : new TraitloomError(error.code as TraitloomErrorCode, error.message);
-}
-
 /**
- * Renders tokens on `workers` worker threads sharing one TraitPack. Calls onRendered for every finished
- * token (in completion order). On abort it stops handing out work, lets batches in flight finish
- * (milliseconds), and resolves; the caller reads signal.aborted.
+ * The Node render backend: `workers` worker threads sharing one TraitPack, started on the first batch. Each
+ * batch goes to the worker with the least work queued. With `init.placement` the workers write token files into
+ * the sink's folder themselves (no copy of the image through the main thread); without it images come back.
  */
-export async function renderTokens(
-  init: NodeRenderInit,
-  tasks: Iterable<NodeRenderTask>,
-  options: { workers: number; signal?: AbortSignal | undefined; onRendered: (token: NodeRenderedToken) => void },
-): Promise<void> {
-  const iterator = tasks[Symbol.iterator]();
-  let batchNo = 0;
-  const nextBatch = (): NodeRenderTask[] | undefined => {
-    if (options.signal?.aborted) return undefined;
-    const batch: NodeRenderTask[] = [];
-    while (batch.length < BATCH_TOKENS) {
-      const r = iterator.next();
-      if (r.done) break;
-      batch.push(r.value);
+export class NodeRenderBackend implements RenderBackend {
+  readonly slots: number;
+  readonly batchTokens = BATCH_TOKENS;
+  private readonly count: number;
+  private workers: Array<{ worker: Worker; client: RpcClient<NodeRenderMethods>; queued: number }> | undefined;
+
+  constructor(
+    private readonly init: NodeRenderInit,
+    workers: number,
+  ) {
+    this.count = Math.max(1, Math.floor(workers));
+    this.slots = this.count * BATCHES_PER_WORKER;
+  }
+
+  private start(): NonNullable<NodeRenderBackend["workers"]> {
+    this.workers ??= Array.from({ length: this.count }, () => {
+      const worker = startWorker(this.init);
+      const client = createClient<NodeRenderMethods>(nodeEndpoint(worker));
+      worker.on("error", (e) => client.rejectAll(e instanceof Error ? e : new Error(String(e))));
+      worker.on("exit", (code) => client.rejectAll(new Error(`render worker exited with code ${code}`)));
+      return { worker, client, queued: 0 };
+    });
+    return this.workers;
+  }
+
+  async renderBatch(tokens: PlannedToken[]): Promise<RenderedToken[]> {
+    const pool = this.start();
+    const w = pool.reduce((a, b) => (b.queued < a.queued ? b : a));
+    w.queued++;
+    try {
+      return (await w.client.call("render", { tokens })).results;
+    } finally {
+      w.queued--;
     }
-    return batch.length > 0 ? batch : undefined;
-  };
-  const workers = Array.from({ length: Math.max(1, options.workers) }, () => startWorker(init));
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = (): void => {
-              const batch = nextBatch();
-              if (!batch) return resolve();
-              const request: Request<NodeRenderMethods> = { type: "request", id: batchNo++, method: "render", params: { tokens: batch } };
-              worker.postMessage(request);
-            };
-            worker.on("message", (msg: Response<NodeRenderMethods>) => {
-              if (!msg.ok) return reject(workerFailure(msg.error));
-              try {
-                for (const r of msg.result.results) options.onRendered(r);
-              } catch (e) {
-                return reject(e);
-              }
-              send();
-            });
-            worker.on("error", reject);
-            worker.on("exit", (code) => {
-              if (code !== 0) reject(new Error(`render worker exited with code ${code}`));
-            });
-            send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  async close(): Promise<void> {
+    const pool = this.workers ?? [];
+    this.workers = undefined;
+    await Promise.all(pool.map((w) => w.worker.terminate()));
   }
 }

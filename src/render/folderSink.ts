@@ -1,0 +1,205 @@
+/**
+ * A collection in a folder, the CLI's layout: images/, metadata/, the collection files, and .traitloom/ with the
+ * run's identity (state.json) and the journal of finished tokens (done.log) that resume reads. Written once over a
+ * FileStore, so a folder on disk (src/node/fileStore.ts), a folder the studio's user picked
+ * (src/browser/directoryStore.ts) and memory (tests) behave alike, resume included.
+ */
+import { TraitloomError } from "../core/errors.js";
+import type { CollectionSink, FolderPlacement, PlannedToken, RenderedToken, RunIdentity } from "./pipeline.js";
+
+/** A journal open for appending: lines are durable once `append` returns, or at `close` where the store buffers. */
+export interface Appender {
+  append(text: string): void;
+  close(): Promise<void>;
+}
+
+/** A folder of files, by paths relative to it ("images/1.png"); every write is whole or not at all. */
+export interface FileStore {
+  /** The folder, for messages. */
+  readonly location: string;
+  /** The folder on disk, where it is one (a backend may write into it directly). */
+  readonly diskPath?: string | undefined;
+  /** Fails with a one-line OUTPUT_CONFLICT where the folder cannot hold a collection (a file is in its place). */
+  checkRoot(): Promise<void>;
+  readText(name: string): Promise<string | undefined>;
+  /** sha256 of a file, hex; undefined where there is none. */
+  sha256(name: string): Promise<string | undefined>;
+  exists(name: string): Promise<boolean>;
+  ensureDir(name: string): Promise<void>;
+  /** Removes a file or folder (recursively); nothing where there is none. */
+  remove(name: string): Promise<void>;
+  /** Removes the temp files a killed run left in folder `dir` ("" for the root). */
+  removeTempFiles(dir: string): Promise<void>;
+  write(name: string, data: string | Uint8Array): Promise<void>;
+  writeChunks(name: string, chunks: Iterable<string>): Promise<void>;
+  /** Opens a file for appending, creating it; `what` names it in errors. */
+  openAppend(name: string, what: string): Promise<Appender>;
+}
+
+/** Files in .traitloom: what the collection is (state.json) and which tokens are done (done.log). */
+export const STATE_DIR = ".traitloom";
+const STATE_FILE = `${STATE_DIR}/state.json`;
+const JOURNAL_FILE = `${STATE_DIR}/done.log`;
+const TEMP_DIR = `${STATE_DIR}/tmp`;
+const COLLECTION_FILES = ["_metadata.json", "manifest.json", "rarity.json", "rarity.csv"];
+/** Files verified at once when resuming. */
+const RESUME_VERIFY_BATCH = 32;
+
+export class FolderSink implements CollectionSink {
+  readonly location: string;
+  readonly placement: FolderPlacement | undefined;
+  private journal: Appender | undefined;
+
+  constructor(
+    private readonly store: FileStore,
+    private readonly options: { overwrite?: boolean | undefined } = {},
+  ) {
+    this.location = store.location;
+    this.placement = store.diskPath !== undefined ? { root: store.diskPath, tempRoot: joinPath(store.diskPath, TEMP_DIR) } : undefined;
+  }
+
+  async open(run: RunIdentity, range: { first: number; end: number }, token: (index: number) => PlannedToken): Promise<Array<[number, string]>> {
+    const store = this.store;
+    await store.checkRoot();
+    const stateText = await store.readText(STATE_FILE);
+    const previous = stateText === undefined ? undefined : readRunState(stateText);
+    const same = previous !== undefined && previous.inputHash === run.inputHash && previous.shard === run.shard;
+    if (!same) {
+      const occupied = previous !== undefined || (await store.exists("images")) || (await store.exists("metadata"));
+      if (occupied && !this.options.overwrite) {
+        const what = previous
+          ? `a different collection (seed "${previous.seed}", ${previous.count} tokens${previous.shard ? `, shard ${previous.shard}` : ""})`
+          : "images/ or metadata/ from another tool";
+        throw new TraitloomError(
+          "OUTPUT_CONFLICT",
+          `${store.location}: expected an empty folder or this collection's earlier run, found ${what}; choose another -o folder or pass --overwrite to replace it`,
+        );
+      }
+      if (occupied) {
+        for (const p of ["images", "metadata", STATE_DIR, ...COLLECTION_FILES]) await store.remove(p);
+      }
+    }
+    await store.ensureDir("");
+    await Promise.all(["images", "metadata", STATE_DIR].map((d) => store.ensureDir(d)));
+    // A run killed between writing a temp file and renaming it leaves the temp file behind: never part of the output.
+    await Promise.all(["", "images", "metadata", STATE_DIR].map((d) => store.removeTempFiles(d)));
+    await store.remove(TEMP_DIR);
+
+    const held: Array<[number, string]> = [];
+    if (same) {
+      const claimed = new Map<number, string>();
+      for (const line of ((await store.readText(JOURNAL_FILE)) ?? "").split("\n")) {
+        const m = /^(\d+) ([0-9a-f]{64})$/.exec(line);
+        if (m?.[1] && m[2]) claimed.set(Number(m[1]), m[2]);
+      }
+      const verify = async (i: number): Promise<[number, string] | undefined> => {
+        const t = token(i);
+        const want = claimed.get(t.id);
+        if (!want) return undefined;
+        const [have, meta] = await Promise.all([store.sha256(t.image), store.readText(t.metadataPath)]);
+        return have === want && meta === t.metadata ? [i, want] : undefined;
+      };
+      for (let i = range.first; i < range.end; i += RESUME_VERIFY_BATCH) {
+        const batch: Array<Promise<[number, string] | undefined>> = [];
+        for (let k = i; k < Math.min(range.end, i + RESUME_VERIFY_BATCH); k++) batch.push(verify(k));
+        for (const ok of await Promise.all(batch)) if (ok) held.push(ok);
+      }
+    }
+    await store.write(STATE_FILE, `${JSON.stringify(run, null, 2)}\n`);
+    // The journal is rewritten with what was verified, then appended to as tokens finish.
+    await store.writeChunks(
+      JOURNAL_FILE,
+      held.map(([i, hash]) => `${token(i).id} ${hash}\n`),
+    );
+    this.journal = await store.openAppend(JOURNAL_FILE, "the run's journal");
+    return held;
+  }
+
+  async putToken(token: PlannedToken, rendered: RenderedToken): Promise<void> {
+    if (!this.journal) throw new Error("folder sink: open first");
+    if (rendered.image) {
+      await this.store.write(token.image, rendered.image);
+      await this.store.write(token.metadataPath, token.metadata);
+    } else if (!this.placement) {
+      throw new Error(`folder sink: token ${token.id} came without its image, and ${this.location} is no disk folder a backend could write into`);
+    }
+    // The journal line only after both files are whole: a token in the journal is a token on disk.
+    this.journal.append(`${token.id} ${rendered.sha256}\n`);
+  }
+
+  async putFile(name: string, chunks: Iterable<string>): Promise<void> {
+    await this.store.writeChunks(name, chunks);
+  }
+
+  async finish(): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    const journal = this.journal;
+    this.journal = undefined;
+    await journal?.close();
+    await this.store.remove(TEMP_DIR).catch(() => undefined);
+  }
+}
+
+/** The earlier run's identity; a damaged one counts as none (the folder is then "from another tool"). */
+function readRunState(text: string): RunIdentity | undefined {
+  try {
+    return JSON.parse(text) as RunIdentity;
+  } catch {
+    return undefined;
+  }
+}
+
+function joinPath(root: string, name: string): string {
+  return `${root.replace(/[\\/]+$/, "")}/${name}`;
+}
+
+/** A FileStore in memory: the in-memory sink of tests is `new FolderSink(new MemoryFileStore())`. */
+export class MemoryFileStore implements FileStore {
+  readonly location: string;
+  readonly files = new Map<string, Uint8Array>();
+  private readonly dirs = new Set<string>();
+  constructor(location = "memory") {
+    this.location = location;
+  }
+  async checkRoot(): Promise<void> {}
+  async readText(name: string): Promise<string | undefined> {
+    const bytes = this.files.get(name);
+    return bytes ? new TextDecoder().decode(bytes) : undefined;
+  }
+  async sha256(name: string): Promise<string | undefined> {
+    const bytes = this.files.get(name);
+    if (!bytes) return undefined;
+    const { sha256Hex } = await import("../core/hash.js");
+    return sha256Hex(bytes);
+  }
+  async exists(name: string): Promise<boolean> {
+    return this.dirs.has(name) || this.files.has(name) || [...this.files.keys()].some((k) => k.startsWith(`${name}/`));
+  }
+  async ensureDir(name: string): Promise<void> {
+    this.dirs.add(name);
+  }
+  async remove(name: string): Promise<void> {
+    this.dirs.delete(name);
+    for (const k of [...this.files.keys()]) if (k === name || k.startsWith(`${name}/`)) this.files.delete(k);
+  }
+  async removeTempFiles(): Promise<void> {}
+  async write(name: string, data: string | Uint8Array): Promise<void> {
+    this.files.set(name, typeof data === "string" ? new TextEncoder().encode(data) : data.slice());
+  }
+  async writeChunks(name: string, chunks: Iterable<string>): Promise<void> {
+    await this.write(name, [...chunks].join(""));
+  }
+  async openAppend(name: string): Promise<Appender> {
+    let text = (await this.readText(name)) ?? "";
+    return {
+      append: (line) => {
+        text += line;
+        this.files.set(name, new TextEncoder().encode(text));
+      },
+      close: async () => undefined,
+    };
+  }
+}

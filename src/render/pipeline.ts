@@ -1,0 +1,293 @@
+/**
+ * The one collection pipeline of the CLI and the studio: plan → input and config hashes → resume filter →
+ * micro-batches to a RenderBackend → tokens to a CollectionSink → _metadata.json, manifest.json, rarity.json,
+ * rarity.csv. It does no I/O of its own: the backend (Node worker threads, browser Web Workers) renders, the sink
+ * (a folder on disk, a ZIP in browser storage, a folder the user picked, memory) stores. Every capability written
+ * here exists in both the CLI and the studio.
+ */
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { TraitloomError, isTraitloomError } from "../core/errors.js";
+import type { LayerSet } from "../core/layers.js";
+import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
+import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, manifestEntry, rarityJsonChunks, type ManifestHeader } from "../core/output.js";
+import { planCollection, type Deviation, type Plan } from "../core/planner.js";
+import { rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
+import { imageExtensionOf, type CollectionSettings } from "../core/settings.js";
+
+/** A token ready to render: its traits, where its files go in the collection, and its metadata file's bytes. */
+export interface PlannedToken {
+  /** 0-based position in the collection (output order). */
+  index: number;
+  id: number;
+  /** Trait index per layer. */
+  traits: number[];
+  /** Path of the image in the collection, e.g. "images/1.png". */
+  image: string;
+  /** Path of the metadata file, e.g. "metadata/1.json". */
+  metadataPath: string;
+  /** The bytes of the metadata file. */
+  metadata: string;
+}
+
+export interface RenderedToken {
+  index: number;
+  /** sha256 of the image file, hex. */
+  sha256: string;
+  /** Size of the image file. */
+  bytes: number;
+  /** The encoded image, unless the backend wrote it into the sink's folder itself (`CollectionSink.placement`). */
+  image?: Uint8Array | undefined;
+  /** CRC-32 of the image where the backend computed it (a ZIP needs it). */
+  crc32?: number | undefined;
+}
+
+/** Renders planned tokens to encoded images and their hashes. */
+export interface RenderBackend {
+  /** How many batches to keep in flight so no worker waits (e.g. two per worker). */
+  readonly slots: number;
+  /** Tokens per batch: enough to amortise messages, few enough for a prompt stop. */
+  readonly batchTokens: number;
+  renderBatch(tokens: PlannedToken[]): Promise<RenderedToken[]>;
+}
+
+/** What a run is, as a sink records it to recognise the same collection when asked to resume. */
+export interface RunIdentity {
+  tool: "traitloom";
+  version: string;
+  inputHash: string;
+  seed: string;
+  count: number;
+  /** "i/n" for a shard run. */
+  shard?: string | undefined;
+}
+
+/** A disk folder a backend may write token files into directly, skipping a copy through the pipeline. */
+export interface FolderPlacement {
+  /** The collection's folder. */
+  root: string;
+  /** A folder on the same file system for temp files, renamed into place. */
+  tempRoot: string;
+}
+
+/** Where a collection is stored. */
+export interface CollectionSink {
+  /** Where the collection goes, for messages ("out/demo"). */
+  readonly location: string;
+  /** Set where the sink is a disk folder a backend may write into directly. */
+  readonly placement?: FolderPlacement | undefined;
+  /**
+   * Prepares the sink for this run and says what it already holds of it: the verified image hash of every token
+   * of `first`..`end` kept from an earlier run of the same collection (`token(i)` gives what each must be).
+   */
+  open(run: RunIdentity, range: { first: number; end: number }, token: (index: number) => PlannedToken): Promise<Array<[number, string]>>;
+  /** Stores one token's image and metadata (or records them, where the backend placed them). */
+  putToken(token: PlannedToken, rendered: RenderedToken): void | Promise<void>;
+  /** Stores a collection file, streamed as string chunks. */
+  putFile(name: string, chunks: Iterable<string>): Promise<void>;
+  /** Completes the collection. */
+  finish(): Promise<void>;
+  /** Releases what the sink holds after a stop or failure, keeping what is done for a resume. */
+  close(): Promise<void>;
+}
+
+export interface CollectionInput {
+  layerSet: LayerSet;
+  settings: CollectionSettings;
+  width: number;
+  height: number;
+  /** sha256 of every trait file, [layer][trait]: the inputHash covers the art, not only its names. */
+  fileHashes: string[][];
+  /** The plan, where the caller made it already (to fail on capacity before decoding anything). */
+  plan?: Plan | undefined;
+  /** Render only share `index` (1-based) of `of` equal parts of the planned collection. */
+  shard?: { index: number; of: number } | undefined;
+}
+
+export interface RunProgress {
+  done: number;
+  total: number;
+  /** Tokens kept from an earlier, interrupted run of the same collection. */
+  resumed: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: RunProgress) => void) | undefined;
+  onLog?: ((line: string) => void) | undefined;
+}
+
+export interface RunResult {
+  plan: Plan;
+  rarity: RarityReport;
+  count: number;
+  rendered: number;
+  resumed: number;
+  capacity: number;
+  deviations: Deviation[];
+  provenance: string;
+  /** Bytes of the images rendered by this run. */
+  imageBytes: number;
+  configHash: string;
+  inputHash: string;
+}
+
+/** Where a token's files go in the collection. */
+export function tokenPaths(id: number, settings: Pick<CollectionSettings, "format">): { image: string; metadataPath: string } {
+  return { image: `images/${id}.${imageExtensionOf(settings.format)}`, metadataPath: `metadata/${id}.json` };
+}
+
+/** Token `index` of the plan, ready to render. */
+export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number): PlannedToken {
+  const record = tokenRecord(layerSet, plan, index, settings);
+  return {
+    index,
+    id: record.id,
+    traits: record.dna.split("-").map(Number),
+    ...tokenPaths(record.id, settings),
+    metadata: metadataJson(tokenMetadata(record, settings)),
+  };
+}
+
+/**
+ * The sha256 of every token's image, by position: 32 bytes each in one buffer (3.2 MB at 100,000 tokens)
+ * instead of 100,000 hex strings on the heap, so memory barely grows with the collection.
+ */
+class ImageHashes {
+  private readonly bytes: Uint8Array;
+  private readonly present: Uint8Array;
+  constructor(count: number) {
+    this.bytes = new Uint8Array(count * 32);
+    this.present = new Uint8Array(count);
+  }
+  set(i: number, hex: string): void {
+    this.bytes.set(hexToBytes(hex), i * 32);
+    this.present[i] = 1;
+  }
+  has(i: number): boolean {
+    return this.present[i] === 1;
+  }
+  get(i: number): string | undefined {
+    return this.has(i) ? bytesToHex(this.bytes.subarray(i * 32, i * 32 + 32)) : undefined;
+  }
+}
+
+function* mapIterable<T, R>(items: Iterable<T>, fn: (item: T) => R): Generator<R> {
+  for (const item of items) yield fn(item);
+}
+
+/** Checks `--shard i/n` before anything else is done. */
+export function checkShard(shard: { index: number; of: number } | undefined): void {
+  if (shard && (!Number.isInteger(shard.index) || !Number.isInteger(shard.of) || shard.of < 1 || shard.index < 1 || shard.index > shard.of)) {
+    throw new TraitloomError("BAD_ARGUMENT", `--shard: expected i/n with 1 <= i <= n, found ${shard.index}/${shard.of}`);
+  }
+}
+
+/**
+ * Runs a whole collection (or one shard of it) from `backend` into `sink`. Tokens the sink already holds from an
+ * earlier run of the same collection are kept. On abort it stops handing out work, lets batches in flight finish
+ * and throws an ABORTED TraitloomError saying how many tokens are done; a refused write (WRITE_FAILED) stops it
+ * the same way, with what is done kept for a resume.
+ */
+export async function runCollection(input: CollectionInput, backend: RenderBackend, sink: CollectionSink, options: RunOptions = {}): Promise<RunResult> {
+  const { layerSet, settings, shard } = input;
+  checkShard(shard);
+  const log = options.onLog ?? (() => undefined);
+  const plan = input.plan ?? planCollection(layerSet, settings.count, settings.seed);
+  const N = settings.count;
+  const { configHash, inputHash } = collectionHashes(settings, input.width, input.height, layerSet, input.fileHashes);
+  // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
+  const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
+  const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
+  const total = end - first;
+  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i);
+  const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
+
+  const hashes = new ImageHashes(N);
+  let done = 0;
+  let imageBytes = 0;
+  let rendering = false;
+  try {
+    for (const [i, hash] of await sink.open(identity, { first, end }, token)) hashes.set(i, hash);
+    const resumed = countHeld(hashes, first, end);
+    if (resumed > 0) log(`resuming: ${resumed} of ${total} tokens already done in ${sink.location}`);
+    done = resumed;
+    options.onProgress?.({ done, total, resumed });
+
+    let next = first;
+    let failure: unknown;
+    const nextBatch = (): PlannedToken[] | undefined => {
+      const batch: PlannedToken[] = [];
+      while (batch.length < backend.batchTokens && next < end && !options.signal?.aborted && failure === undefined) {
+        if (!hashes.has(next)) batch.push(token(next));
+        next++;
+      }
+      return batch.length > 0 ? batch : undefined;
+    };
+    const slot = async (): Promise<void> => {
+      for (let batch = nextBatch(); batch; batch = nextBatch()) {
+        const results = await backend.renderBatch(batch);
+        for (const r of results) {
+          const t = batch.find((b) => b.index === r.index);
+          if (!t) throw new Error(`render backend answered for token index ${r.index}, which its batch did not hold`);
+          await sink.putToken(t, r);
+          hashes.set(r.index, r.sha256);
+          imageBytes += r.bytes;
+          done++;
+          options.onProgress?.({ done, total, resumed });
+        }
+      }
+    };
+    rendering = true;
+    const slots = Array.from({ length: Math.max(1, backend.slots) }, () =>
+      slot().catch((e: unknown) => {
+        failure ??= e;
+      }),
+    );
+    await Promise.all(slots);
+    if (failure !== undefined) throw failure;
+    rendering = false;
+    if (options.signal?.aborted || done < total) {
+      throw new TraitloomError("ABORTED", `stopped: ${done} of ${total} tokens done in ${sink.location}; run the same command again to resume`);
+    }
+
+    const records = function* (from: number, to: number) {
+      for (let i = from; i < to; i++) yield tokenRecord(layerSet, plan, i, settings);
+    };
+    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => tokenMetadata(t, settings))));
+    const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
+    let provenance = "";
+    const entries = mapIterable(records(first, end), (t) => manifestEntry(t, hashes.get(t.id - settings.startId) ?? ""));
+    const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
+    await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
+    const rarity = rarityReport(layerSet, plan);
+    await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + i));
+    await sink.putFile("rarity.csv", [rarityCsv(rarity)]);
+    await sink.finish();
+    return {
+      plan,
+      rarity,
+      count: N,
+      rendered: done - resumed,
+      resumed,
+      capacity: plan.capacity,
+      deviations: plan.deviations,
+      provenance,
+      imageBytes,
+      configHash,
+      inputHash,
+    };
+  } catch (e) {
+    await sink.close();
+    // A refused write (disk full, say) stops the run like Ctrl-C: what is done stays done, the rest resumes.
+    if (rendering && isTraitloomError(e) && e.code === "WRITE_FAILED") {
+      throw new TraitloomError("WRITE_FAILED", `${e.message}; ${done} of ${total} tokens are done in ${sink.location}: fix that and run the same command again to resume`);
+    }
+    throw e;
+  }
+}
+
+function countHeld(hashes: ImageHashes, first: number, end: number): number {
+  let n = 0;
+  for (let i = first; i < end; i++) if (hashes.has(i)) n++;
+  return n;
+}
