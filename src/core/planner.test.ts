@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "./hash.js";
 import type { LayerSet } from "./layers.js";
 import { buildLayerSet } from "./layers.js";
 import type { Plan } from "./planner.js";
@@ -191,5 +192,90 @@ describe("planCollection", () => {
   it("rejects a count that is not a whole number >= 1", () => {
     expect(() => planCollection(HASHLIPS_LIKE, 0, "s")).toThrow(/count: expected a whole number >= 1, found 0/);
     expect(() => planCollection(HASHLIPS_LIKE, 1.5, "s")).toThrow(/found 1.5/);
+  });
+});
+
+/** sha256 of the traits array (token order included) with capacity, counts, expected shares and deviations. */
+function fingerprint(plan: Plan): string {
+  const traits = sha256Hex(new Uint8Array(plan.traits.buffer, plan.traits.byteOffset, plan.traits.byteLength));
+  return sha256Hex(`${traits}\n${JSON.stringify({ capacity: plan.capacity, counts: plan.counts, expected: plan.expected, deviations: plan.deviations })}`);
+}
+
+const dominant = (n: number): number[] => Array.from({ length: n }, (_, t) => (t === 0 ? 1000 : 1));
+
+// Fingerprints recorded from the planner as it was before it was split into collisions.ts and placement.ts
+// (scripts/planner-fingerprints.ts checks ~200 more): any change to any plan, token order included, fails here.
+// Each case names the path of the planner it reaches.
+describe("planCollection gives the same plans as before", () => {
+  it.each([
+    ["every combination, moved rarity (free list)", HASHLIPS_LIKE, 324, "s", "04349ac2d4f66fd56980e87b1953141fcf8d1f7f5c0a2d02e0c5ea98c753d362"],
+    ["most combinations (free list)", HASHLIPS_LIKE, 200, "same", "b7078063610be37dfdb1e9796eb9eb4cd3f7199a75da5bfe0d43360bec6c06f6"],
+    ["one token", HASHLIPS_LIKE, 1, "one", "d49c7baef7eadf65026b1194b669e8c95e16a2052f5fa4aba81ad6af10a67fb2"],
+    [
+      "crowded corner, exact (ejection chains)",
+      layerSet([
+        { name: "Background", weights: [30, 25, 20, 15, 8, 2] },
+        { name: "Body", weights: [35, 28, 20, 14, 3] },
+        { name: "Pattern", weights: [40, 30, 20, 10] },
+        { name: "Eyes", weights: [30, 20, 18, 15, 12, 5] },
+        { name: "Mouth", weights: [35, 25, 20, 15, 5] },
+        { name: "Headwear", weights: [35, 25, 18, 12, 8, 2] },
+        { name: "Accessory", weights: [50, 22, 18, 10] },
+      ]),
+      10000,
+      "crowded",
+      "f73852185d8fcbac457ee50618859f6122237a323061268ca2f43104f58dd373",
+    ],
+    [
+      "480 of 500 (free list)",
+      layerSet([
+        { name: "A", weights: [50, 30, 10, 5, 5] },
+        { name: "B", weights: [60, 20, 10, 5, 5] },
+        { name: "C", weights: [1, 2, 3, 4, 90] },
+        { name: "D", weights: [70, 10, 10, 10] },
+      ]),
+      480,
+      "full",
+      "0aa9a3b9d88c37b5dbafbcbc833b8c16fff07dc6468be0935ab6ba0a6ffb5c67",
+    ],
+    [
+      "a layer that does not count, a weight 0",
+      layerSet([
+        { name: "A", weights: [3, 1, 1, 2] },
+        { name: "Sparkle", weights: [2, 1], unique: false },
+        { name: "B", weights: [1, 0, 5] },
+      ]),
+      8,
+      "u",
+      "5cb93b5814ab63dc28412db6d5b75c5917e035bf9732c8b08130089031789f9f",
+    ],
+    [
+      "2^23 combinations, too many to list (single changes, random combinations)",
+      layerSet(Array.from({ length: 23 }, (_, l) => ({ name: `L${l}`, weights: dominant(2) }))),
+      600,
+      "no-free-list",
+      "e9d94df49874bdea73bf9830f62603abec556384beb5ec5fec2830eda9e769e6",
+    ],
+    [
+      "2^53 combinations (string keys)",
+      layerSet(Array.from({ length: 53 }, (_, l) => ({ name: `L${l}`, weights: dominant(2) }))),
+      120,
+      "string-keys",
+      "84f43fbf48c8d3f28e25295b96bb28f9bce25925a59d041004a3c708d108a0f8",
+    ],
+    [
+      "500^6 traits with 3^6 chooseable, all of them (string keys down to the scan)",
+      layerSet(
+        Array.from({ length: 6 }, (_, l) => ({
+          name: `L${l}`,
+          weights: Array.from({ length: 500 }, (_, t) => (t < 3 ? (t === 0 ? 60 : t === 1 ? 30 : 10) + (l === 5 && t === 0 ? 100 : 0) : 0)),
+        })),
+      ),
+      729,
+      "scan",
+      "dfb9976fd8b4536bdf3d40f0a9b91a7062e8f3b78c315eea791606d821a01638",
+    ],
+  ] as Array<[string, LayerSet, number, string, string]>)("%s", (_name, set, count, seed, expected) => {
+    expect(fingerprint(planCollection(set, count, seed))).toBe(expected);
   });
 });
