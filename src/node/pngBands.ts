@@ -2,8 +2,9 @@ import { constants as zlibConstants, deflateRawSync } from "node:zlib";
 import type { PreparedTrait } from "../render/composite.js";
 import { adler32, adler32Combine } from "../render/adler32.js";
 import { compositeRows, topCoveringLayer } from "../render/composite.js";
+import { filterRows, rgbaToRgb } from "../render/png/filters.js";
 import type { PngEncodeSettings } from "./png.js";
-import { filterRows, pngFile, rgbaToRgb } from "./png.js";
+import { pngFile, ZLIB_STRATEGY } from "./png.js";
 
 /**
  * PNG encoding that reuses work across tokens, band by band.
@@ -134,7 +135,7 @@ export class BandedPngEncoder {
     const filtered = filterRows(rgb, width, y1 - y0, 3, this.settings.filter, y0 > 0);
     const deflated = deflateRawSync(filtered, {
       level: this.settings.level,
-      strategy: STRATEGY[this.settings.strategy],
+      strategy: ZLIB_STRATEGY[this.settings.strategy],
       memLevel: this.settings.memLevel,
       // Ends on a byte boundary with the dictionary emptied: the next band may start a fresh stream.
       finishFlush: zlibConstants.Z_FULL_FLUSH,
@@ -169,10 +170,3 @@ export class BandedPngEncoder {
     }
   }
 }
-
-const STRATEGY: Record<PngEncodeSettings["strategy"], number> = {
-  default: zlibConstants.Z_DEFAULT_STRATEGY,
-  filtered: zlibConstants.Z_FILTERED,
-  rle: zlibConstants.Z_RLE,
-  huffman: zlibConstants.Z_HUFFMAN_ONLY,
-};
