@@ -54,7 +54,8 @@ Examples:
   traitloom generate ./layers -n 1000 -o out --seed launch-1
   traitloom generate -c traitloom.json -n 10000 -o out --workers 2
 
-Exit codes: 0 done, 1 user error (one line on stderr), 2 internal error, 130 stopped by Ctrl-C (run again to resume).
+Exit codes: 0 done, 1 user error (one line on stderr; several problems with the layers: a summary line, then
+one line each), 2 internal error, 130 stopped by Ctrl-C (run again to resume).
 Layer folders: one per layer, bottom first by config "layers", else numeric prefixes (01-Background), else
 alphabetical. Weights in file names: Name#12.png, Name#0.5.png, Name#Rare.png, nftool 12-Name.png.`;
 
@@ -203,7 +204,10 @@ const defaultIo: CliIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** Runs the CLI and returns its exit code; user mistakes are one line on stderr, never a stack trace. */
+/**
+ * Runs the CLI and returns its exit code; a user mistake is one line on stderr (several problems with the layer
+ * files: the summary line, then one line each, as the error's message lists them), never a stack trace.
+ */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -229,7 +233,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     }
   } catch (e) {
     if (isTraitloomError(e)) {
-      io.err(`${e.code === "ABORTED" ? "" : "error: "}${e.message}`);
+      // Several problems found in one pass (every bad layer file) come as a summary line and one line each under it.
+      const [summary = "", ...list] = e.message.split("\n");
+      io.err(`${e.code === "ABORTED" ? "" : "error: "}${summary}`);
+      for (const line of list) io.err(line);
       return e.code === "ABORTED" ? EXIT_INTERRUPTED : EXIT_USER_ERROR;
     }
     if (e instanceof TypeError && "code" in e && typeof e.code === "string" && e.code.startsWith("ERR_PARSE_ARGS")) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { isTraitloomError, PROBLEMS_IN_MESSAGE, type TraitloomError } from "./errors.js";
 import type { LayersListing, ListedFolder } from "./layers.js";
-import { buildLayerSet } from "./layers.js";
+import { analyzeLayers, buildLayerSet, orderLayerFolders } from "./layers.js";
 
 const folder = (name: string, files: string[], subfolders: string[] = []): ListedFolder => ({
   folder: name,
@@ -94,5 +95,130 @@ describe("partly prefixed folders", () => {
     const set = buildLayerSet(listing([folder("Hat", ["a.png"]), folder("02-Eyes", ["b.png"]), folder("01-Background", ["c.png"]), folder("Aura", ["d.png"])]));
     expect(set.layers.map((l) => l.name)).toEqual(["Background", "Eyes", "Aura", "Hat"]);
     expect(set.warnings[0]).toMatch(/alphabetical for folders without a numeric prefix \(Aura, Hat\)/);
+  });
+});
+
+function thrown(f: () => unknown): TraitloomError {
+  try {
+    f();
+  } catch (e) {
+    if (isTraitloomError(e)) return e;
+    throw e;
+  }
+  throw new Error("expected a TraitloomError, none was thrown");
+}
+
+describe("every problem in one pass", () => {
+  const bad = listing([
+    folder("01-A", ["Red#1.png", "notes.txt", "empty.png", "Blue#x.png"]),
+    folder("02-B", ["Cap#2.png", "Cap#3.png", "Hat.png"], ["Variant", ".git"]),
+    folder("03-C", [".DS_Store"]),
+    folder("04-D", ["Zero#0.png"]),
+  ]);
+  const config = { layers: ["A", { name: "B", traits: { Capp: 2 } }, "C", "Gone", "D"] };
+
+  it("lists each file, folder and config problem with its path, in layer and file order", () => {
+    const a = analyzeLayers(bad, config);
+    expect(a.layerSet).toBeUndefined();
+    expect(a.problems.map((p) => [p.code, p.file, p.message])).toEqual([
+      ["LAYER_MISSING", undefined, 'traitloom.json: layers[3]: expected a folder "Gone" in layers, found none (folders: 01-A, 02-B, 03-C, 04-D)'],
+      ["BAD_WEIGHT", "01-A/Blue#x.png", 'layers/01-A/Blue#x.png: weight after "#" must be a number >= 0 (like #12, #0.5, #0,5) or a named weight (Common, Uncommon, Rare, Epic, Legendary, Mythic), found "x"'],
+      ["BAD_IMAGE", "01-A/empty.png", "layers/01-A/empty.png: expected an image, found an empty file (0 bytes)"],
+      ["NOT_AN_IMAGE", "01-A/notes.txt", "layers/01-A/notes.txt: expected a .png, .jpg, .jpeg or .webp image, found another file"],
+      [
+        "LAYER_NESTED",
+        "02-B/Variant",
+        "layers/02-B/Variant: sub-folders inside a layer (nftchef/datlips multi-part traits and variants) are not supported yet; expected only image files in layers/02-B",
+      ],
+      ["DUPLICATE_TRAIT", "02-B/Cap#3.png", 'layers/02-B/Cap#3.png: trait "Cap" is already given by 02-B/Cap#2.png; expected one file per trait name'],
+      ["BAD_CONFIG", undefined, 'traitloom.json: layers[1].traits.Capp: expected a trait of layer "B", found none (did you mean "Cap"?)'],
+      ["LAYER_EMPTY", undefined, "layers/03-C: expected at least one trait image, found none"],
+      ["BAD_WEIGHT", undefined, "layers/04-D: expected at least one trait with a weight > 0, found all weights 0"],
+    ]);
+    for (const p of a.problems) expect(p.message).toBe(`${p.path}: ${p.detail}`);
+  });
+
+  it("still reads every file without a problem, numbering traits among those", () => {
+    const a = analyzeLayers(bad, config);
+    expect(a.layers.map((l) => [l.index, l.name, l.traits.map((t) => `${t.index}:${t.name}:${t.weight}`)])).toEqual([
+      [0, "A", ["0:Red:1"]],
+      [1, "B", ["0:Cap:2", "1:Hat:1"]],
+      [2, "C", []],
+      [4, "D", ["0:Zero:0"]],
+    ]);
+    expect(a.skipped).toEqual(["03-C/.DS_Store"]);
+  });
+
+  it("buildLayerSet throws them all as one error: a summary line, then one line each; all in `problems`", () => {
+    const e = thrown(() => buildLayerSet(bad, config));
+    expect(e.code).toBe("PROBLEMS");
+    expect(e.problems).toHaveLength(9);
+    expect(e.message.split("\n")).toEqual(["layers: 9 problems:", ...analyzeLayers(bad, config).problems.map((p) => `  ${p.message}`)]);
+  });
+
+  it(`past ${PROBLEMS_IN_MESSAGE}, the message lists the first ${PROBLEMS_IN_MESSAGE} and how many more; \`problems\` keeps them all`, () => {
+    const files = Array.from({ length: PROBLEMS_IN_MESSAGE + 5 }, (_, i) => `n${String(i).padStart(2, "0")}.txt`);
+    const e = thrown(() => buildLayerSet(listing([folder("A", ["ok.png", ...files])])));
+    const lines = e.message.split("\n");
+    expect(lines[0]).toBe(`layers: ${PROBLEMS_IN_MESSAGE + 5} problems, the first ${PROBLEMS_IN_MESSAGE} below:`);
+    expect(lines).toHaveLength(PROBLEMS_IN_MESSAGE + 2);
+    expect(lines[1]).toBe("  layers/A/n00.txt: expected a .png, .jpg, .jpeg or .webp image, found another file");
+    expect(lines.at(-1)).toBe("  … and 5 more");
+    expect(e.problems.map((p) => p.path)).toEqual(files.map((f) => `layers/A/${f}`));
+  });
+
+  it("a single problem is today's one-line error with its own code", () => {
+    const e = thrown(() => buildLayerSet(listing([folder("A", ["x.png", "notes.txt"])])));
+    expect(e.code).toBe("NOT_AN_IMAGE");
+    expect(e.message).toBe("layers/A/notes.txt: expected a .png, .jpg, .jpeg or .webp image, found another file");
+    expect(e.problems).toEqual([expect.objectContaining({ code: "NOT_AN_IMAGE", path: "layers/A/notes.txt", file: "A/notes.txt" })]);
+  });
+
+  it("a layer whose only image has a bad name: that file's problem, and no layer set", () => {
+    const a = analyzeLayers(listing([folder("A", ["Blue#x.png"]), folder("B", ["b.png"])]), { layers: ["A", "B"] });
+    expect(a.problems.map((p) => p.file)).toEqual(["A/Blue#x.png"]);
+    expect(a.layerSet).toBeUndefined();
+  });
+
+  it("two layers of one name are a problem naming both folders", () => {
+    const a = analyzeLayers(listing([folder("01-Eyes", ["a.png"]), folder("02-Eyes", ["b.png"])]));
+    expect(a.problems.map((p) => p.message)).toEqual(['layers/02-Eyes: layer name "Eyes" is used twice (also layers/01-Eyes); give each layer its own name']);
+  });
+
+  it("a valid folder gives the same layer set from analyzeLayers as from buildLayerSet, with no problems", () => {
+    const good = listing([folder("01-Background", ["Sky#5.png", "Sea#Rare.png", ".DS_Store"]), folder("Hat", ["Cap.png"])]);
+    const a = analyzeLayers(good);
+    expect(a.problems).toEqual([]);
+    expect(a.layerSet).toEqual(buildLayerSet(good));
+    expect(a.layerSet?.layers).toBe(a.layers);
+  });
+});
+
+describe("the config's weight syntax and named weights", () => {
+  it("a custom named weight replaces the default, and a new name is read", () => {
+    const set = buildLayerSet(listing([folder("A", ["Red#Rare.png", "Blue#Shiny.png", "Green#Common.png"])]), { namedWeights: { Rare: 7, Shiny: 4 } });
+    expect(set.layers[0]?.traits.map((t) => [t.name, t.weight])).toEqual([
+      ["Blue", 4],
+      ["Green", 100],
+      ["Red", 7],
+    ]);
+    expect(thrown(() => buildLayerSet(listing([folder("A", ["Blue#Shiny.png"])]))).message).toMatch(/^layers\/A\/Blue#Shiny\.png: weight after "#".*found "Shiny"$/);
+  });
+
+  it('weightSyntax "hashlips" reads 12-Name.png as a name, "nftool" requires it', () => {
+    const files = [folder("A", ["1-Red.png", "3-Green.png"])];
+    expect(buildLayerSet(listing(files)).layers[0]?.traits.map((t) => [t.name, t.weight])).toEqual([["Red", 1], ["Green", 3]]);
+    expect(buildLayerSet(listing(files), { weightSyntax: "hashlips" }).layers[0]?.traits.map((t) => [t.name, t.weight])).toEqual([["1-Red", 1], ["3-Green", 1]]);
+    const a = analyzeLayers(listing([folder("A", ["1-Red.png", "Blue.png"])]), { weightSyntax: "nftool" });
+    expect(a.problems.map((p) => p.message)).toEqual(['layers/A/Blue.png: expected an nftool name "<weight>-<Name>", found "Blue.png"']);
+  });
+});
+
+describe("orderLayerFolders", () => {
+  it("is the order and the names buildLayerSet gives without a config", () => {
+    const folders = [folder("Hat", ["a.png"]), folder("02-Eyes", ["b.png"]), folder("01-Background", ["c.png"])];
+    const order = orderLayerFolders(folders);
+    expect(order.layers.map((l) => [l.folder.folder, l.name])).toEqual(buildLayerSet(listing(folders)).layers.map((l) => [l.folder, l.name]));
+    expect(order.warning).toBe(buildLayerSet(listing(folders)).warnings[0]);
   });
 });

@@ -1,14 +1,7 @@
 import type { TraitloomConfig } from "./config.js";
 import { nearestKey } from "./config.js";
-import { TraitloomError } from "./errors.js";
-import {
-  DEFAULT_NAMED_WEIGHTS,
-  imageExtension,
-  isJunkFile,
-  looksNftool,
-  parseLayerFolderName,
-  parseTraitFileName,
-} from "./weights.js";
+import { problem, problemsError, type TraitloomErrorCode, type TraitloomProblem } from "./errors.js";
+import { DEFAULT_NAMED_WEIGHTS, imageExtension, isJunkFile, isJunkFolder, looksNftool, parseLayerFolderName, readTraitFileName } from "./weights.js";
 
 /** A file as listed in a layer folder, by Node's fs or by the browser's File API. */
 export interface ListedFile {
@@ -62,13 +55,40 @@ export interface LayerSet {
   warnings: string[];
 }
 
-const JUNK_FOLDERS = new Set(["__macosx", ".git", "node_modules"]);
-
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A problem with the layer files or the config's layers, as buildLayerSet's error lists it. */
+export interface LayerProblem extends TraitloomProblem {
+  /**
+   * Where the problem is one file of a layer, or a folder inside one: its path relative to the layers folder
+   * ("02-Body/notes.txt"), and the layer's traits are read without it. Undefined where the problem is a whole
+   * layer's, the layers folder's or the config's.
+   */
+  file: string | undefined;
+}
+
+/** What analyzeLayers makes of a listing and a config: the layer set where nothing is wrong, and every problem. */
+export interface LayerAnalysis {
+  /** The layer set, where `problems` is empty; undefined otherwise. */
+  layerSet: LayerSet | undefined;
+  /** Every problem, in layer order and, within a layer, in file order. */
+  problems: LayerProblem[];
+  /**
+   * Every layer of the config (or every folder, without one) that was found, with the traits of its files
+   * that have no problem: what a panel can show while problems stand in the way of the layer set.
+   */
+  layers: Layer[];
+  /** As in LayerSet. */
+  skipped: string[];
+  unusedFolders: string[];
+  warnings: string[];
+}
+
 interface LayerChoice {
+  /** Position in the config's `layers` (or in the folder order): the layer's index. */
+  index: number;
   folder: ListedFolder;
   name: string;
   countsForUniqueness: boolean;
@@ -76,10 +96,37 @@ interface LayerChoice {
   configPath: string | undefined;
 }
 
-function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: ListedFolder[], warnings: string[], configSource: string): LayerChoice[] {
+function layerProblem(code: TraitloomErrorCode, path: string, detail: string, file?: string): LayerProblem {
+  return { ...problem(code, path, detail), file };
+}
+
+/**
+ * The CLI's layer order without a config `layers`: folders with a numeric prefix first, by number, the rest
+ * alphabetically; the prefix only orders and is never part of the layer name. `warning` says so where the
+ * order is (partly) alphabetical, with how to set it.
+ *
+ * @example orderLayerFolders([hat, background]) // layers [{ folder: background, name: "Background" }, { folder: hat, name: "Hat" }], a warning
+ */
+export function orderLayerFolders(folders: readonly ListedFolder[]): { layers: Array<{ folder: ListedFolder; name: string }>; warning: string | undefined } {
+  const parsed = folders.map((folder) => ({ folder, ...parseLayerFolderName(folder.folder) }));
+  parsed.sort(
+    (a, b) =>
+      (a.order === undefined ? 1 : 0) - (b.order === undefined ? 1 : 0) || (a.order ?? 0) - (b.order ?? 0) || byName(a.folder.folder, b.folder.folder),
+  );
+  const unordered = parsed.filter((p) => p.order === undefined);
+  let warning: string | undefined;
+  if (parsed.length > 1 && unordered.length > 0) {
+    const what = unordered.length === parsed.length ? "alphabetical" : `alphabetical for folders without a numeric prefix (${unordered.map((p) => p.folder.folder).join(", ")})`;
+    warning = `layer order is ${what}: ${parsed.map((p) => p.name).join(", ")}; set it with "layers" in traitloom.json or prefix folders 01-, 02-, … (bottom first)`;
+  }
+  return { layers: parsed.map((p) => ({ folder: p.folder, name: p.name })), warning };
+}
+
+function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: ListedFolder[], out: LayerAnalysis, configSource: string): LayerChoice[] {
   const configured = config.layers;
   if (configured) {
-    return configured.map((entry, i) => {
+    const choices: LayerChoice[] = [];
+    configured.forEach((entry, i) => {
       const spec = typeof entry === "string" ? { name: entry } : entry;
       const wanted = spec.folder ?? spec.name;
       const folder =
@@ -87,139 +134,165 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
         (spec.folder === undefined ? folders.find((f) => parseLayerFolderName(f.folder).name === spec.name) : undefined);
       if (!folder) {
         const near = nearestKey(wanted, folders.map((f) => f.folder));
-        throw new TraitloomError(
-          "LAYER_MISSING",
-          `${configSource}: layers[${i}]: expected a folder "${wanted}" in ${listing.root}, found none${near ? ` (did you mean "${near}"?)` : ` (folders: ${folders.map((f) => f.folder).join(", ") || "none"})`}`,
+        out.problems.push(
+          layerProblem(
+            "LAYER_MISSING",
+            `${configSource}: layers[${i}]`,
+            `expected a folder "${wanted}" in ${listing.root}, found none${near ? ` (did you mean "${near}"?)` : ` (folders: ${folders.map((f) => f.folder).join(", ") || "none"})`}`,
+          ),
         );
+        return;
       }
-      return {
+      choices.push({
+        index: i,
         folder,
         name: spec.name,
         countsForUniqueness: (typeof entry === "string" ? undefined : entry.countsForUniqueness) ?? true,
         overrides: typeof entry === "string" ? undefined : entry.traits,
         configPath: `${configSource}: layers[${i}]`,
-      };
+      });
     });
+    return choices;
   }
-  const parsed = folders.map((folder) => ({ folder, ...parseLayerFolderName(folder.folder) }));
-  // Prefixed folders first, by number; the rest alphabetically. A prefix only orders: it is never part of the name.
-  parsed.sort(
-    (a, b) =>
-      (a.order === undefined ? 1 : 0) - (b.order === undefined ? 1 : 0) ||
-      (a.order ?? 0) - (b.order ?? 0) ||
-      byName(a.folder.folder, b.folder.folder),
-  );
-  const unordered = parsed.filter((p) => p.order === undefined);
-  if (parsed.length > 1 && unordered.length > 0) {
-    const what = unordered.length === parsed.length ? "alphabetical" : `alphabetical for folders without a numeric prefix (${unordered.map((p) => p.folder.folder).join(", ")})`;
-    warnings.push(
-      `layer order is ${what}: ${parsed.map((p) => p.name).join(", ")}; set it with "layers" in traitloom.json or prefix folders 01-, 02-, … (bottom first)`,
-    );
-  }
-  return parsed.map((p) => ({
-    folder: p.folder,
-    name: p.name,
+  const order = orderLayerFolders(folders);
+  if (order.warning !== undefined) out.warnings.push(order.warning);
+  return order.layers.map((l, index) => ({
+    index,
+    folder: l.folder,
+    name: l.name,
     countsForUniqueness: true,
     overrides: undefined,
     configPath: undefined,
   }));
 }
 
+/** One layer's traits from its folder; its problems go to `out`, file problems in file order. */
+function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, namedWeights: Readonly<Record<string, number>>, out: LayerAnalysis): Layer {
+  const { folder } = choice;
+  const where = `${root}/${folder.folder}`;
+  for (const sub of folder.subfolders.filter((s) => !isJunkFolder(s))) {
+    out.problems.push(
+      layerProblem(
+        "LAYER_NESTED",
+        `${where}/${sub}`,
+        `sub-folders inside a layer (nftchef/datlips multi-part traits and variants) are not supported yet; expected only image files in ${where}`,
+        `${folder.folder}/${sub}`,
+      ),
+    );
+  }
+  const fileProblems: LayerProblem[] = [];
+  const images: ListedFile[] = [];
+  for (const file of [...folder.files].sort((a, b) => byName(a.name, b.name))) {
+    const path = `${folder.folder}/${file.name}`;
+    if (isJunkFile(file.name)) out.skipped.push(path);
+    else if (!imageExtension(file.name)) {
+      fileProblems.push(layerProblem("NOT_AN_IMAGE", `${root}/${path}`, "expected a .png, .jpg, .jpeg or .webp image, found another file", path));
+    } else if (file.size === 0) {
+      fileProblems.push(layerProblem("BAD_IMAGE", `${root}/${path}`, "expected an image, found an empty file (0 bytes)", path));
+    } else images.push(file);
+  }
+  const layer: Layer = { index: choice.index, name: choice.name, folder: folder.folder, countsForUniqueness: choice.countsForUniqueness, traits: [] };
+  if (images.length === 0) {
+    out.problems.push(...fileProblems, layerProblem("LAYER_EMPTY", where, "expected at least one trait image, found none"));
+    return layer;
+  }
+  const syntaxSetting = config.weightSyntax ?? "auto";
+  const syntax = syntaxSetting === "auto" ? (images.every((f) => looksNftool(f.name)) ? "nftool" : "hashlips") : syntaxSetting;
+  const byTraitName = new Map<string, Trait>();
+  for (const file of images) {
+    const path = `${folder.folder}/${file.name}`;
+    const read = readTraitFileName(file.name, syntax, namedWeights);
+    if (!read.ok) {
+      fileProblems.push(layerProblem("BAD_WEIGHT", `${root}/${path}`, read.detail, path));
+      continue;
+    }
+    const clash = byTraitName.get(read.name);
+    if (clash) {
+      fileProblems.push(layerProblem("DUPLICATE_TRAIT", `${root}/${path}`, `trait "${read.name}" is already given by ${clash.file}; expected one file per trait name`, path));
+      continue;
+    }
+    const trait: Trait = { index: layer.traits.length, name: read.name, value: read.name, file: path, weight: read.weight ?? 1 };
+    byTraitName.set(read.name, trait);
+    layer.traits.push(trait);
+  }
+  out.problems.push(...fileProblems.sort((a, b) => byName(a.file ?? "", b.file ?? "")));
+  for (const [traitName, override] of Object.entries(choice.overrides ?? {})) {
+    const trait = byTraitName.get(traitName);
+    if (!trait) {
+      const near = nearestKey(traitName, [...byTraitName.keys()]);
+      out.problems.push(
+        layerProblem(
+          "BAD_CONFIG",
+          `${choice.configPath ?? "layers"}.traits.${traitName}`,
+          `expected a trait of layer "${choice.name}", found none${near ? ` (did you mean "${near}"?)` : ""}`,
+        ),
+      );
+      continue;
+    }
+    if (typeof override === "number") trait.weight = override;
+    else {
+      if (override.weight !== undefined) trait.weight = override.weight;
+      if (override.value !== undefined) trait.value = override.value;
+    }
+  }
+  if (layer.traits.length > 0 && !layer.traits.some((t) => t.weight > 0)) {
+    out.problems.push(layerProblem("BAD_WEIGHT", where, "expected at least one trait with a weight > 0, found all weights 0"));
+  }
+  return layer;
+}
+
 /**
- * Reads layers and traits from a listing of the layers folder and the config: layer order, trait names and
- * weights from file names (HashLips, named and nftool syntaxes), config overrides. Junk files are skipped and
- * listed; any other problem is one TraitloomError naming the file or config field.
- * Images are not opened here: the render backend checks that they decode and share one size.
+ * Reads layers and traits from a listing of the layers folder and the config, as buildLayerSet does, and
+ * lists every problem instead of stopping at the first: each names its file, folder or config field, what was
+ * expected and what was found. A file with a problem is left out of its layer (and named in `file`), so the
+ * other files of the layer are still read and checked; the layer set is made only where nothing is wrong.
+ * The studio calls this and adds the problems only it can know (images that do not decode in the browser).
+ *
+ * @example
+ * const { layerSet, problems } = analyzeLayers(listing, config);
+ * for (const p of problems) console.log(p.message); // "layers/02-Body/notes.txt: expected a .png, …"
  */
-export function buildLayerSet(listing: LayersListing, config: TraitloomConfig = {}, configSource = "traitloom.json"): LayerSet {
-  const warnings: string[] = [];
-  const skipped: string[] = [];
+export function analyzeLayers(listing: LayersListing, config: TraitloomConfig = {}, configSource = "traitloom.json"): LayerAnalysis {
+  const out: LayerAnalysis = { layerSet: undefined, problems: [], layers: [], skipped: [], unusedFolders: [], warnings: [] };
   const folders = listing.folders.filter((f) => {
-    if (JUNK_FOLDERS.has(f.folder.toLowerCase()) || f.folder.startsWith(".")) {
-      skipped.push(`${f.folder}/`);
+    if (isJunkFolder(f.folder)) {
+      out.skipped.push(`${f.folder}/`);
       return false;
     }
     return true;
   });
-  for (const f of listing.rootFiles) {
-    skipped.push(f);
-  }
+  out.skipped.push(...listing.rootFiles);
   if (folders.length === 0) {
-    throw new TraitloomError("LAYERS_NOT_FOUND", `${listing.root}: expected one sub-folder per layer, found no folders`);
+    out.problems.push(layerProblem("LAYERS_NOT_FOUND", listing.root, "expected one sub-folder per layer, found no folders"));
+    return out;
   }
   const namedWeights = { ...DEFAULT_NAMED_WEIGHTS, ...config.namedWeights };
-  const choices = chooseLayers(listing, config, folders, warnings, configSource);
+  const choices = chooseLayers(listing, config, folders, out, configSource);
   const used = new Set(choices.map((c) => c.folder.folder));
-  const unusedFolders = folders.filter((f) => !used.has(f.folder)).map((f) => f.folder);
+  out.unusedFolders = folders.filter((f) => !used.has(f.folder)).map((f) => f.folder);
   const seenNames = new Map<string, string>();
-
-  const layers = choices.map((choice, layerIndex): Layer => {
-    const { folder } = choice;
-    const where = `${listing.root}/${folder.folder}`;
+  for (const choice of choices) {
+    const where = `${listing.root}/${choice.folder.folder}`;
     const previous = seenNames.get(choice.name);
     if (previous !== undefined) {
-      throw new TraitloomError("BAD_CONFIG", `${where}: layer name "${choice.name}" is used twice (also ${previous}); give each layer its own name`);
-    }
-    seenNames.set(choice.name, where);
-    const nested = folder.subfolders.filter((s) => !JUNK_FOLDERS.has(s.toLowerCase()) && !s.startsWith("."));
-    if (nested.length > 0) {
-      throw new TraitloomError(
-        "LAYER_NESTED",
-        `${where}/${nested[0]}: sub-folders inside a layer (nftchef/datlips multi-part traits and variants) are not supported yet; expected only image files in ${where}`,
-      );
-    }
-    const images: ListedFile[] = [];
-    for (const file of [...folder.files].sort((a, b) => byName(a.name, b.name))) {
-      const path = `${folder.folder}/${file.name}`;
-      if (isJunkFile(file.name)) skipped.push(path);
-      else if (!imageExtension(file.name)) {
-        throw new TraitloomError("NOT_AN_IMAGE", `${listing.root}/${path}: expected a .png, .jpg, .jpeg or .webp image, found another file`);
-      } else if (file.size === 0) {
-        throw new TraitloomError("BAD_IMAGE", `${listing.root}/${path}: expected an image, found an empty file (0 bytes)`);
-      } else images.push(file);
-    }
-    if (images.length === 0) {
-      throw new TraitloomError("LAYER_EMPTY", `${where}: expected at least one trait image, found none`);
-    }
-    const syntaxSetting = config.weightSyntax ?? "auto";
-    const syntax =
-      syntaxSetting === "auto" ? (images.every((f) => looksNftool(f.name)) ? "nftool" : "hashlips") : syntaxSetting;
-    const byTraitName = new Map<string, Trait>();
-    const traits = images.map((file, index): Trait => {
-      const path = `${folder.folder}/${file.name}`;
-      const parsed = parseTraitFileName(`${listing.root}/${path}`, file.name, syntax, namedWeights);
-      const clash = byTraitName.get(parsed.name);
-      if (clash) {
-        throw new TraitloomError(
-          "DUPLICATE_TRAIT",
-          `${listing.root}/${path}: trait "${parsed.name}" is already given by ${clash.file}; expected one file per trait name`,
-        );
-      }
-      const trait: Trait = { index, name: parsed.name, value: parsed.name, file: path, weight: parsed.weight ?? 1 };
-      byTraitName.set(parsed.name, trait);
-      return trait;
-    });
-    if (choice.overrides) {
-      for (const [traitName, override] of Object.entries(choice.overrides)) {
-        const trait = byTraitName.get(traitName);
-        if (!trait) {
-          const near = nearestKey(traitName, [...byTraitName.keys()]);
-          throw new TraitloomError(
-            "BAD_CONFIG",
-            `${choice.configPath ?? "layers"}.traits.${traitName}: expected a trait of layer "${choice.name}", found none${near ? ` (did you mean "${near}"?)` : ""}`,
-          );
-        }
-        if (typeof override === "number") trait.weight = override;
-        else {
-          if (override.weight !== undefined) trait.weight = override.weight;
-          if (override.value !== undefined) trait.value = override.value;
-        }
-      }
-    }
-    if (!traits.some((t) => t.weight > 0)) {
-      throw new TraitloomError("BAD_WEIGHT", `${where}: expected at least one trait with a weight > 0, found all weights 0`);
-    }
-    return { index: layerIndex, name: choice.name, folder: folder.folder, countsForUniqueness: choice.countsForUniqueness, traits };
-  });
-  return { layers, skipped, unusedFolders, warnings };
+      out.problems.push(layerProblem("BAD_CONFIG", where, `layer name "${choice.name}" is used twice (also ${previous}); give each layer its own name`));
+    } else seenNames.set(choice.name, where);
+    out.layers.push(readLayer(listing.root, choice, config, namedWeights, out));
+  }
+  if (out.problems.length === 0) out.layerSet = { layers: out.layers, skipped: out.skipped, unusedFolders: out.unusedFolders, warnings: out.warnings };
+  return out;
+}
+
+/**
+ * Reads layers and traits from a listing of the layers folder and the config: layer order, trait names and
+ * weights from file names (HashLips, named and nftool syntaxes), config overrides. Junk files are skipped and
+ * listed. Any problem throws one TraitloomError: a single problem is its own one-line message naming the file or
+ * config field; several (code "PROBLEMS") are summed up on the first line and listed under it, all of them in
+ * the error's `problems` (analyzeLayers returns them without throwing).
+ * Images are not opened here: the render backend checks that they decode and share one size.
+ */
+export function buildLayerSet(listing: LayersListing, config: TraitloomConfig = {}, configSource = "traitloom.json"): LayerSet {
+  const analysis = analyzeLayers(listing, config, configSource);
+  if (!analysis.layerSet) throw problemsError(listing.root, analysis.problems);
+  return analysis.layerSet;
 }

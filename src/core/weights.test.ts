@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TraitloomError } from "./errors.js";
-import { imageExtension, isJunkFile, looksNftool, parseLayerFolderName, parseTraitFileName } from "./weights.js";
+import { imageExtension, isJunkFile, isJunkFolder, looksNftool, parseLayerFolderName, parseTraitFileName, readTraitFileName } from "./weights.js";
 
 const parse = (f: string, syntax: "hashlips" | "nftool" = "hashlips", named?: Record<string, number>) => parseTraitFileName(`L/${f}`, f, syntax, named);
 
@@ -42,6 +42,14 @@ describe("trait file names", () => {
     expect(() => parse("#5.png")).toThrow(/L\/#5\.png: expected a trait name/);
   });
 
+  it("readTraitFileName returns the problem parseTraitFileName throws, without the path", () => {
+    expect(readTraitFileName("Blue#3.png")).toEqual({ ok: true, name: "Blue", weight: 3 });
+    expect(readTraitFileName("Blue#abc.png")).toEqual({ ok: false, detail: expect.stringMatching(/^weight after "#" must be a number >= 0 .*found "abc"$/) });
+    const read = readTraitFileName("#5.png");
+    expect(read.ok).toBe(false);
+    expect(() => parse("#5.png")).toThrow(`L/#5.png: ${read.ok ? "" : read.detail}`);
+  });
+
   it("an nftool name without a weight is an error in nftool mode", () => {
     expect(() => parse("Left.png", "nftool")).toThrow(/expected an nftool name/);
   });
@@ -57,6 +65,17 @@ describe("folders and junk", () => {
 
   it.each([".DS_Store", "Thumbs.db", "desktop.ini", "._Blue#1.png", ".hidden.png", "thumbs.DB"])("%s is junk", (f) => {
     expect(isJunkFile(f)).toBe(true);
+  });
+
+  it.each([
+    [".git", true],
+    ["__MACOSX", true],
+    ["node_modules", true],
+    [".hidden", true],
+    ["01-Background", false],
+    ["git", false],
+  ])("folder %s is junk: %s", (name, junk) => {
+    expect(isJunkFolder(name)).toBe(junk);
   });
 
   it("images are recognised by extension only", () => {

@@ -29,6 +29,13 @@ const NUMBER_RE = /^\d+(?:[.,]\d+)?$/;
 const NFTOOL_RE = /^(\d+(?:[.,]\d+)?)-(.+)$/;
 const JUNK_NAMES = new Set([".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"]);
 
+const JUNK_FOLDERS = new Set(["__macosx", ".git", "node_modules"]);
+
+/** Folders that are never layers (macOS ZIP leftovers, version control, hidden folders): skipped, never an error. */
+export function isJunkFolder(folderName: string): boolean {
+  return folderName.startsWith(".") || JUNK_FOLDERS.has(folderName.toLowerCase());
+}
+
 /** OS and editor junk that sits in layer folders and is skipped, never an error. */
 export function isJunkFile(fileName: string): boolean {
   return fileName.startsWith(".") || fileName.startsWith("._") || JUNK_NAMES.has(fileName.toLowerCase()) || fileName.endsWith("~");
@@ -61,6 +68,47 @@ export function looksNftool(fileName: string): boolean {
   return !base.includes("#") && NFTOOL_RE.test(base);
 }
 
+/** A trait file name as read: the name and weight, or what was expected and found (the message after the path). */
+export type TraitNameReading = ({ ok: true } & ParsedTraitName) | { ok: false; detail: string };
+
+/**
+ * Reads a trait's name and weight from its file name, as parseTraitFileName does, but returns a problem
+ * instead of throwing it, so that a folder's every bad name can be listed in one pass.
+ */
+export function readTraitFileName(
+  fileName: string,
+  syntax: Exclude<WeightSyntax, "auto"> = "hashlips",
+  namedWeights: Readonly<Record<string, number>> = DEFAULT_NAMED_WEIGHTS,
+): TraitNameReading {
+  const base = stripExtension(fileName);
+  let name: string;
+  let weight: number | undefined;
+  const hash = base.lastIndexOf("#");
+  if (syntax === "nftool" && hash < 0) {
+    const m = NFTOOL_RE.exec(base);
+    if (!m?.[1] || !m[2]) return { ok: false, detail: `expected an nftool name "<weight>-<Name>", found "${fileName}"` };
+    weight = parseNumber(m[1]);
+    name = m[2].trim();
+  } else if (hash >= 0) {
+    name = base.slice(0, hash).trim();
+    const text = base.slice(hash + 1).trim();
+    if (NUMBER_RE.test(text)) weight = parseNumber(text);
+    else {
+      weight = lookupNamedWeight(text, namedWeights);
+      if (weight === undefined) {
+        const names = Object.keys(namedWeights).join(", ");
+        return { ok: false, detail: `weight after "#" must be a number >= 0 (like #12, #0.5, #0,5) or a named weight (${names}), found "${text}"` };
+      }
+    }
+  } else {
+    name = base.trim();
+    weight = undefined;
+  }
+  if (name.length === 0) return { ok: false, detail: `expected a trait name before the weight, found "${fileName}"` };
+  if (weight !== undefined && !Number.isFinite(weight)) return { ok: false, detail: `weight must be a finite number, found "${fileName}"` };
+  return { ok: true, name, weight };
+}
+
 /**
  * Reads a trait's name and weight from its file name: HashLips `Name#12.png`, decimals `Name#0.5.png` and
  * `Name#0,5.png`, named weights `Name#Rare.png`, nftool `12-Name.png` (with `syntax: "nftool"`), or no weight.
@@ -74,40 +122,9 @@ export function parseTraitFileName(
   syntax: Exclude<WeightSyntax, "auto"> = "hashlips",
   namedWeights: Readonly<Record<string, number>> = DEFAULT_NAMED_WEIGHTS,
 ): ParsedTraitName {
-  const base = stripExtension(fileName);
-  let name: string;
-  let weight: number | undefined;
-  const hash = base.lastIndexOf("#");
-  if (syntax === "nftool" && hash < 0) {
-    const m = NFTOOL_RE.exec(base);
-    if (!m?.[1] || !m[2]) {
-      throw new TraitloomError("BAD_WEIGHT", `${displayPath}: expected an nftool name "<weight>-<Name>", found "${fileName}"`);
-    }
-    weight = parseNumber(m[1]);
-    name = m[2].trim();
-  } else if (hash >= 0) {
-    name = base.slice(0, hash).trim();
-    const text = base.slice(hash + 1).trim();
-    if (NUMBER_RE.test(text)) weight = parseNumber(text);
-    else {
-      weight = lookupNamedWeight(text, namedWeights);
-      if (weight === undefined) {
-        const names = Object.keys(namedWeights).join(", ");
-        throw new TraitloomError(
-          "BAD_WEIGHT",
-          `${displayPath}: weight after "#" must be a number >= 0 (like #12, #0.5, #0,5) or a named weight (${names}), found "${text}"`,
-        );
-      }
-    }
-  } else {
-    name = base.trim();
-    weight = undefined;
-  }
-  if (name.length === 0) throw new TraitloomError("BAD_WEIGHT", `${displayPath}: expected a trait name before the weight, found "${fileName}"`);
-  if (weight !== undefined && !Number.isFinite(weight)) {
-    throw new TraitloomError("BAD_WEIGHT", `${displayPath}: weight must be a finite number, found "${fileName}"`);
-  }
-  return { name, weight };
+  const read = readTraitFileName(fileName, syntax, namedWeights);
+  if (!read.ok) throw new TraitloomError("BAD_WEIGHT", `${displayPath}: ${read.detail}`);
+  return { name: read.name, weight: read.weight };
 }
 
 /** Splits `01-Background` into order 1 and name `Background`; a folder without a numeric prefix has no order. */
