@@ -15,26 +15,10 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { buildStudio, CHROMIUM_ARGS, findChromium, launchChromium, REPO, serveStudio } from "../test/e2e/harness.js";
-import type { CompositorName, EncoderChoice, RenderMode } from "../src/render/protocol.js";
+import type { BenchCase as PageCase, BenchResult, EncoderChoice, CompositorName } from "../src/browser/benchVariant.js";
 
-interface BenchCase {
-  label: string;
-  count: number;
-  width: number;
-  height: number;
-  workers: number;
-  mode: RenderMode;
-  encoder: EncoderChoice;
-  compositor: CompositorName;
-}
-
-interface BenchResult {
-  tokensPerSecond: number;
-  elapsedMs: number;
-  zipBytes: number;
-  meanImageBytes: number;
-  perToken: { draw: number; encode: number; hash: number };
-}
+/** A case as the page runs it (its seed given here), with the table's label. */
+type BenchCase = Omit<PageCase, "seed"> & { label: string };
 
 const quick = process.argv.includes("--quick");
 const write = !process.argv.includes("--no-write");

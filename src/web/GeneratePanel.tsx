@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { generateCollection, type GeneratedCollection, type GenerateProgress } from "../browser/engine.js";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import { entryBlob, readZipIndex } from "../browser/zipIndex.js";
-import type { TraitSource } from "../render/protocol.js";
+import type { TraitSource } from "../browser/protocol.js";
 
 export type RunState =
   | { state: "idle" }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import type { PreviewRenderer } from "../browser/engine.js";
-import type { PlannedToken, TraitSource } from "../render/protocol.js";
+import type { PlannedTokenView as PlannedToken, TraitSource } from "../browser/protocol.js";
 
 /** Tokens in the preview grid. */
 export const PREVIEW_TOKENS = 12;

@@ -4,28 +4,12 @@
  */
 import { generateCollection, type GenerateRequest } from "../browser/engine.js";
 import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
-import type { CompositorName, EncoderChoice, RenderMode } from "../render/protocol.js";
+import type { BenchCase, BenchResult } from "../browser/benchVariant.js";
+
+function newBenchWorker(): Worker {
+  return new Worker(new URL("../browser/bench.worker.ts", import.meta.url), { type: "module", name: "traitloom-bench-render" });
+}
 import { decodeSize, fromDemo } from "./loaders.js";
-
-export interface BenchCase {
-  count: number;
-  width: number;
-  height: number;
-  workers: number;
-  mode: RenderMode;
-  encoder: EncoderChoice;
-  compositor: CompositorName;
-  seed: string;
-}
-
-export interface BenchResult {
-  tokensPerSecond: number;
-  elapsedMs: number;
-  zipBytes: number;
-  meanImageBytes: number;
-  /** Per token, ms: draw, encode, hash (summed over workers, divided by tokens). */
-  perToken: { draw: number; encode: number; hash: number; write: number };
-}
 
 async function runCase(c: BenchCase): Promise<BenchResult> {
   const loaded = await fromDemo();
@@ -56,9 +40,8 @@ async function runCase(c: BenchCase): Promise<BenchResult> {
     resize: analysis.config.resize ?? "error",
     sources,
     workers: c.workers,
-    encoder: c.encoder,
-    compositor: c.compositor,
-    mode: c.mode,
+    renderWorker: newBenchWorker,
+    variant: { mode: c.mode, encoder: c.encoder.name, level: c.encoder.level, compositor: c.compositor },
   };
   const result = await generateCollection(req);
   let imageBytes = 0;

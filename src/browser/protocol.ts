@@ -1,0 +1,151 @@
+/**
+ * The studio's worker protocols, in the one transport's terms (src/render/rpc.ts), with the real types of what
+ * they carry (Blob, MessagePort, FileSystemDirectoryHandle):
+ * - a render worker (render.worker.ts, or a bench-only worker speaking the same methods) renders batches for
+ *   whoever calls it: the collection worker over a MessagePort during a run, the page for the preview;
+ * - the collection worker (collection.worker.ts) hosts the pipeline: the page starts a run, cancels it, and hears
+ *   progress; the plan and the images never pass through the page.
+ */
+import type { ResizeMode } from "../core/canvas.js";
+import type { TraitloomConfig } from "../core/config.js";
+import type { LayersListing } from "../core/layers.js";
+import type { Deviation } from "../core/planner.js";
+import type { TraitRarity } from "../core/rarity.js";
+
+/** One trait image and its decoded size. */
+export interface TraitSource {
+  file: Blob;
+  width: number;
+  height: number;
+}
+
+export interface RenderInit {
+  width: number;
+  height: number;
+  resize: ResizeMode;
+  /** sources[layer][trait], in the layer set's order: index = the trait's number in the DNA. */
+  sources: TraitSource[][];
+  /** What a bench-only render worker varies (encoder, compositor…); the studio's render worker has none. */
+  variant?: Record<string, string | number> | undefined;
+}
+
+export interface RenderBatch {
+  /** Per token: its index (0-based, output order) and trait index per layer. */
+  tokens: Array<{ index: number; traits: number[] }>;
+}
+
+export interface RenderedImage {
+  index: number;
+  bytes: ArrayBuffer;
+  crc32: number;
+  sha256: string;
+}
+
+/** Milliseconds spent per stage, summed over tokens (draw includes decoding a trait on first use). */
+export interface RenderTiming {
+  draw: number;
+  encode: number;
+  hash: number;
+}
+
+export interface RenderDone {
+  images: RenderedImage[];
+  timing: RenderTiming;
+}
+
+/** Methods of a render worker. */
+export type RenderMethods = {
+  init: (params: RenderInit) => { ready: true };
+  /** Serves these same methods on `port` too (the collection worker's end of a channel). */
+  attach: (params: { port: MessagePort }) => { attached: true };
+  render: (params: RenderBatch) => RenderDone;
+};
+
+/** What the collection worker is told to plan: the same inputs as the CLI's generate. */
+export interface CollectionInput {
+  listing: LayersListing;
+  config: TraitloomConfig;
+  count: number;
+  seed: string;
+}
+
+export interface PlannedTokenView {
+  index: number;
+  id: number;
+  /** Trait index per layer. */
+  traits: number[];
+  dna: string;
+  /** metadata/<id>.json exactly as the collection holds it. */
+  metadataJson: string;
+}
+
+export interface PlanRequest extends CollectionInput {
+  /** Which tokens (output order) to return in full, for the preview. */
+  sample: { first: number; count: number };
+}
+
+export interface PlanResult {
+  count: number;
+  capacity: number;
+  deviations: Deviation[];
+  tokens: PlannedTokenView[];
+}
+
+/** Where a run's collection goes: a ZIP in the origin-private file system, or a folder (the CLI's layout, resumable). */
+export type CollectionTarget =
+  | { kind: "zip"; zipName: string; modified: number }
+  | { kind: "directory"; handle: FileSystemDirectoryHandle; overwrite?: boolean | undefined };
+
+export interface GenerateParams extends CollectionInput {
+  width: number;
+  height: number;
+  resize: ResizeMode;
+  /** sources[layer][trait]: sent to every render worker, and hashed for the manifest's inputHash as the CLI hashes files. */
+  sources: TraitSource[][];
+  /** One port per render worker (their `attach`ed end). */
+  ports: MessagePort[];
+  target: CollectionTarget;
+  variant?: Record<string, string | number> | undefined;
+  batchTokens?: number | undefined;
+}
+
+export interface FinishResult {
+  target: "zip" | "directory";
+  /** The archive's name in the origin-private file system (zip target). */
+  zipName: string;
+  /** "opfs": the archive is a file in the origin-private file system; "memory": the browser offers none. */
+  storage: "opfs" | "memory" | "directory";
+  /** The archive where storage is "memory"; with "opfs" the page opens it by name. */
+  blob?: Blob | undefined;
+  bytes: number;
+  count: number;
+  startId: number;
+  rendered: number;
+  resumed: number;
+  deviations: Deviation[];
+  /** Per token (output order): where images/<id>.png's bytes lie in the archive, for the token browser. */
+  imageOffsets: Float64Array;
+  imageSizes: Uint32Array;
+  traits: TraitRarity[];
+  /** Per token (output order): rarity rank, 1 = rarest, and score. */
+  ranks: Uint32Array;
+  scores: Float64Array;
+  provenance: string;
+  /** Milliseconds the collection worker spent storing images and per-token metadata. */
+  writeMs: number;
+  /** Render workers' time per stage, summed. */
+  timing: RenderTiming;
+}
+
+/** Methods of the collection worker. */
+export type CollectionMethods = {
+  plan: (params: PlanRequest) => PlanResult;
+  generate: (params: GenerateParams) => FinishResult;
+  /** Stops the run in progress: batches in flight finish, what is stored stays (a directory target resumes). */
+  cancel: (params: Record<string, never>) => { cancelled: boolean };
+};
+
+/** Events of the collection worker, a few times a second at most. */
+export type CollectionEvents = {
+  progress: { done: number; total: number; resumed: number; bytes: number };
+};
