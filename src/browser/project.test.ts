@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { analyzeProject, DEFAULT_SETTINGS, defaultLayers, relativeToLayersFolder, studioConfig, unsafeZipPath, type Decoded } from "./project.js";
+import { buildLayerSet, type LayersListing } from "../core/layers.js";
+import { analyzeProject, DEFAULT_SETTINGS, defaultLayers, readLayerAlone, relativeToLayersFolder, studioConfig, unsafeZipPath, type Decoded } from "./project.js";
 
 const ok: Decoded = { width: 8, height: 8 };
 
@@ -7,6 +8,18 @@ function project(paths: Record<string, Decoded | number>) {
   const files = Object.keys(paths).map((path) => ({ path, size: typeof paths[path] === "number" ? (paths[path] as number) : 10 }));
   const decoded = new Map(Object.entries(paths).filter((e): e is [string, Decoded] => typeof e[1] !== "number"));
   return { files, decoded };
+}
+
+/** The listing Node's listLayersDir gives for the same files on disk: what the CLI reads. */
+function cliListing(root: string, paths: Record<string, Decoded | number>): LayersListing {
+  const folders = new Map<string, { folder: string; files: Array<{ name: string; size: number }>; subfolders: string[] }>();
+  for (const [path, d] of Object.entries(paths)) {
+    const [folder = "", name = ""] = path.split("/");
+    const entry = folders.get(folder) ?? { folder, files: [], subfolders: [] };
+    entry.files.push({ name, size: typeof d === "number" ? d : 10 });
+    folders.set(folder, entry);
+  }
+  return { root, folders: [...folders.values()], rootFiles: [] };
 }
 
 describe("studio project", () => {
@@ -23,8 +36,8 @@ describe("studio project", () => {
     expect(unsafeZipPath("layers/01-A/x..y.png")).toBeUndefined();
   });
 
-  it("lists every bad file with its reason, skips junk, and builds the rest as the CLI would", () => {
-    const { files, decoded } = project({
+  it("lists every bad file with core's message (the CLI's line) or its decode error, skips junk, and builds the rest", () => {
+    const paths = {
       "01-Back/Sky#3.png": ok,
       "01-Back/Bad#x.png": ok,
       "01-Back/.DS_Store": 5,
@@ -34,15 +47,32 @@ describe("studio project", () => {
       "02-Hat/Empty.png": 0,
       "02-Hat/Broken.png": { error: "not a readable image" },
       "02-Hat/Big.png": { width: 16, height: 16 },
-    });
+    } satisfies Record<string, Decoded | number>;
+    const { files, decoded } = project(paths);
     const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
-    const byPath = Object.fromEntries(a.problems.map((p) => [p.path, p.message]));
-    expect(byPath["01-Back/Bad#x.png"]).toMatch(/weight after "#"/);
-    expect(byPath["02-Hat/Cap.png"] ?? byPath["02-Hat/Cap#2.png"]).toMatch(/already given/);
-    expect(byPath["02-Hat/readme.txt"]).toMatch(/not an image/);
-    expect(byPath["02-Hat/Empty.png"]).toMatch(/0 bytes/);
-    expect(byPath["02-Hat/Broken.png"]).toMatch(/not a readable image/);
-    expect(byPath["02-Hat/Big.png"]).toMatch(/16x16, expected 8x8/);
+    const byFile = Object.fromEntries(a.layerProblems.map((p) => [p.file, p]));
+    expect(Object.keys(byFile).sort()).toEqual(["01-Back/Bad#x.png", "02-Hat/Big.png", "02-Hat/Broken.png", "02-Hat/Cap.png", "02-Hat/Empty.png", "02-Hat/readme.txt"]);
+    // Core's problems are the very lines the CLI prints for the same folder.
+    const cli = (() => {
+      try {
+        buildLayerSet(cliListing("root", paths), studioConfig({ ...DEFAULT_SETTINGS, layers: defaultLayers(a.listing) }), "studio settings");
+      } catch (e) {
+        return (e as { problems: Array<{ message: string }> }).problems.map((p) => p.message);
+      }
+      return [];
+    })();
+    expect(cli).toHaveLength(4);
+    for (const line of cli) expect(a.layerProblems.map((p) => p.message)).toContain(line);
+    expect(byFile["01-Back/Bad#x.png"]?.message).toMatch(/^root\/01-Back\/Bad#x\.png: weight after "#"/);
+    expect(byFile["02-Hat/Cap.png"]?.message).toMatch(/already given by 02-Hat\/Cap#2\.png/);
+    expect(byFile["02-Hat/readme.txt"]?.message).toBe("root/02-Hat/readme.txt: expected a .png, .jpg, .jpeg or .webp image, found another file");
+    expect(byFile["02-Hat/Empty.png"]?.message).toMatch(/0 bytes/);
+    // What only the studio knows: it does not decode, or it is of another size.
+    expect(byFile["02-Hat/Broken.png"]).toMatchObject({ code: "BAD_IMAGE", path: "root/02-Hat/Broken.png", detail: "not a readable image" });
+    expect(byFile["02-Hat/Big.png"]?.detail).toMatch(/16x16, expected 8x8/);
+    // As listed: the path, then what was expected and found.
+    expect(a.problems).toContainEqual({ path: "root/02-Hat/readme.txt", message: "expected a .png, .jpg, .jpeg or .webp image, found another file" });
+    expect(a.problems).toHaveLength(6);
     expect(a.skipped).toContain("01-Back/.DS_Store");
     expect(a.error).toBeUndefined();
     expect(a.layerSet?.layers.map((l) => [l.name, l.traits.map((t) => `${t.name}:${t.weight}`)])).toEqual([
@@ -50,6 +80,67 @@ describe("studio project", () => {
       ["Hat", ["Cap:2"]],
     ]);
     expect(a.capacity).toBe(1);
+    // The workers read the listing with core's buildLayerSet: it must give the same layers, without throwing.
+    expect(buildLayerSet(a.listing, a.config)).toEqual(a.layerSet);
+  });
+
+  it("honours the settings' named weights and weight syntax exactly as core does for the CLI's traitloom.json", () => {
+    const paths = { "01-Back/Sky#Rare.png": ok, "01-Back/Sea#Shiny.png": ok, "02-Hat/1-Cap.png": ok, "02-Hat/3-Crown.png": ok };
+    const { files, decoded } = project(paths);
+    const settings = { ...DEFAULT_SETTINGS, namedWeights: { Rare: 7, Shiny: 4 } };
+    const a = analyzeProject("root", files, decoded, settings);
+    expect(a.config.namedWeights).toEqual({ Rare: 7, Shiny: 4 });
+    const weights = (layers: ReadonlyArray<{ traits: ReadonlyArray<{ name: string; weight: number }> }> | undefined) => layers?.map((l) => l.traits.map((t) => `${t.name}:${t.weight}`));
+    const cli = buildLayerSet(cliListing("root", paths), { namedWeights: { Rare: 7, Shiny: 4 } });
+    expect(weights(a.layerSet?.layers)).toEqual(weights(cli.layers));
+    expect(weights(a.layerSet?.layers)).toEqual([["Sea:4", "Sky:7"], ["Cap:1", "Crown:3"]]);
+    // Without the table, "Shiny" is a weight that does not parse: the same problem the CLI reports.
+    const plain = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
+    expect(plain.layerProblems.map((p) => p.message)).toEqual([expect.stringMatching(/^root\/01-Back\/Sea#Shiny\.png: weight after "#".*found "Shiny"$/)]);
+    expect(weights(plain.layerSet?.layers)).toEqual([["Sky:20"], ["Cap:1", "Crown:3"]]);
+    // weightSyntax "hashlips": 1-Cap.png is the trait "1-Cap", as the CLI reads it with that config.
+    const hashlips = analyzeProject("root", files, decoded, { ...settings, weightSyntax: "hashlips" });
+    expect(hashlips.config.weightSyntax).toBe("hashlips");
+    expect(weights(hashlips.layerSet?.layers)).toEqual(weights(buildLayerSet(cliListing("root", paths), { namedWeights: { Rare: 7, Shiny: 4 }, weightSyntax: "hashlips" }).layers));
+    expect(weights(hashlips.layerSet?.layers)?.[1]).toEqual(["1-Cap:1", "3-Crown:1"]);
+  });
+
+  it("reads again without a left-out file, so the layers are what the workers will read", () => {
+    // With Blue#x.png the layer reads HashLips style ("1-Red"); without it, every file is nftool.
+    const { files, decoded } = project({ "01-A/1-Red.png": ok, "01-A/3-Green.png": ok, "01-A/Blue#x.png": ok, "02-B/Hat.png": ok });
+    const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
+    expect(a.layerProblems.map((p) => p.file)).toEqual(["01-A/Blue#x.png"]);
+    expect(a.layerSet?.layers[0]?.traits.map((t) => `${t.name}:${t.weight}`)).toEqual(["Red:1", "Green:3"]);
+    expect(buildLayerSet(a.listing, a.config)).toEqual(a.layerSet);
+  });
+
+  it("a layer left with no trait, a nested folder: listed, and no layer set while a layer is empty", () => {
+    const { files, decoded } = project({ "01-A/Sky.png": { error: "not a readable image" }, "02-B/Hat.png": ok, "02-B/Variant/x.png": ok });
+    const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
+    expect(a.problems.map((p) => [p.path, p.message])).toEqual([
+      ["root/01-A", "expected at least one trait image, found none"],
+      ["root/01-A/Sky.png", "not a readable image"],
+      ["root/02-B/Variant", expect.stringMatching(/^sub-folders inside a layer .* not supported yet/)],
+    ]);
+    expect(a.layerSet).toBeUndefined();
+    expect(a.layers.map((l) => [l.folder, l.traits.length])).toEqual([
+      ["01-A", 0],
+      ["02-B", 1],
+    ]);
+  });
+
+  it("a hidden layer is left out of the problems as the CLI leaves out a folder; read alone, it shows its own", () => {
+    const { files, decoded } = project({ "01-Back/Sky.png": ok, "02-Hat/Cap.png": ok, "02-Hat/notes.txt": 3, "02-Hat/Bad.png": { error: "not a readable image" } });
+    const first = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
+    expect(first.problems).toHaveLength(2);
+    const layers = defaultLayers(first.listing).map((l) => (l.folder === "02-Hat" ? { ...l, visible: false } : l));
+    const settings = { ...DEFAULT_SETTINGS, layers };
+    const a = analyzeProject("root", files, decoded, settings);
+    expect(a.problems).toEqual([]);
+    expect(a.layerSet?.layers.map((l) => l.name)).toEqual(["Back"]);
+    const hat = readLayerAlone("root", files, decoded, settings, layers[1]!);
+    expect(hat.layer?.traits.map((t) => t.name)).toEqual(["Cap"]);
+    expect(hat.problems.map((p) => p.path)).toEqual(["root/02-Hat/Bad.png", "root/02-Hat/notes.txt"]);
   });
 
   it("turns layer order, visibility and changed weights into the traitloom.json the CLI reads", () => {

@@ -1,14 +1,16 @@
 /**
  * The studio's project model, pure: the files a user gave (folder, drop or ZIP), what each decoded to, and the
  * studio settings; from them the layers listing and traitloom config that core reads, exactly as the CLI would
- * read a folder and a traitloom.json. Files that cannot be used are listed, each with a reason, and left out.
+ * read a folder and a traitloom.json. Core's analyzeLayers finds the problems (the CLI's rules, one copy); the
+ * studio adds only what it alone knows: images that do not decode in the browser, and sizes. Files with a problem
+ * are listed, each with its reason, and left out, so the rest still makes a collection.
  */
 import { chooseCanvasSize, type ImageSize, type ResizeMode } from "../core/canvas.js";
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
-import { isTraitloomError } from "../core/errors.js";
-import { buildLayerSet, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
+import { isTraitloomError, problem } from "../core/errors.js";
+import { analyzeLayers, orderLayerFolders, type Layer, type LayerAnalysis, type LayerProblem, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
 import { capacityOf } from "../core/planner.js";
-import { DEFAULT_NAMED_WEIGHTS, imageExtension, isJunkFile, looksNftool, parseLayerFolderName, parseTraitFileName } from "../core/weights.js";
+import { isJunkFolder, type WeightSyntax } from "../core/weights.js";
 
 /** A file of the project, by its path under the layers folder ("01-Background/Sky#30.png"). */
 export interface ProjectFile {
@@ -18,6 +20,7 @@ export interface ProjectFile {
 
 export type Decoded = { width: number; height: number } | { error: string };
 
+/** A problem as the studio lists it: what it is about, and what was expected and found. */
 export interface Problem {
   path: string;
   message: string;
@@ -46,6 +49,10 @@ export interface StudioSettings {
   /** Render workers; 0: one per core (navigator.hardwareConcurrency). */
   workers: number;
   layers: LayerState[];
+  /** As traitloom.json's `weightSyntax`: how file names carry weights; undefined: "auto". */
+  weightSyntax?: WeightSyntax;
+  /** As traitloom.json's `namedWeights`: named weights (#Rare) replacing entries of the default table. */
+  namedWeights?: Record<string, number>;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -82,15 +89,10 @@ export function relativeToLayersFolder(paths: readonly string[]): { root: string
   return { root: common ? first : undefined, paths: parts.map((s) => (common ? s.slice(1) : s).join("/")) };
 }
 
-/** The layer folders in the CLI's default order: numeric prefixes where every folder has one, else by name. */
+/** The layer folders in the CLI's default order and with its names (core's orderLayerFolders), all shown. */
 export function defaultLayers(listing: LayersListing): LayerState[] {
-  const folders = listing.folders.filter((f) => !f.folder.startsWith(".") && !["__macosx", ".git", "node_modules"].includes(f.folder.toLowerCase()));
-  const parsed = folders.map((f) => ({ folder: f.folder, ...parseLayerFolderName(f.folder) }));
-  const allPrefixed = parsed.length > 0 && parsed.every((p) => p.order !== undefined);
-  const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  if (allPrefixed) parsed.sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || byName(a.folder, b.folder));
-  else parsed.sort((a, b) => byName(a.folder, b.folder));
-  return parsed.map((p) => ({ folder: p.folder, name: allPrefixed ? p.name : p.folder, visible: true, weights: {} }));
+  const { layers } = orderLayerFolders(listing.folders.filter((f) => !isJunkFolder(f.folder)));
+  return layers.map((l) => ({ folder: l.folder.folder, name: l.name, visible: true, weights: {} }));
 }
 
 /** Keeps the user's layer choices for folders that still exist, and adds new folders at the end. */
@@ -112,6 +114,8 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   if (settings.width !== undefined) config.width = settings.width;
   if (settings.height !== undefined) config.height = settings.height;
   if (settings.resize !== "error") config.resize = settings.resize;
+  if (settings.weightSyntax !== undefined && settings.weightSyntax !== "auto") config.weightSyntax = settings.weightSyntax;
+  if (settings.namedWeights !== undefined && Object.keys(settings.namedWeights).length > 0) config.namedWeights = { ...settings.namedWeights };
   config.layers = settings.layers
     .filter((l) => l.visible)
     .map((l) => (Object.keys(l.weights).length > 0 ? { name: l.name, folder: l.folder, traits: { ...l.weights } } : { name: l.name, folder: l.folder }));
@@ -119,138 +123,167 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
 }
 
 export interface Analysis {
+  /** The listing core reads (and the workers get): every file but those left out for a problem. */
   listing: LayersListing;
   config: TraitloomConfig;
-  /** Files left out, each with why. */
+  /** Every problem, as the studio lists it: core's, then images that do not decode and sizes. */
   problems: Problem[];
+  /** The same problems in core's shape (code, path, detail, message, the file left out). */
+  layerProblems: LayerProblem[];
+  /** The shown layers as far as they could be read, also where problems stand in the way of the layer set. */
+  layers: Layer[];
   skipped: string[];
   warnings: string[];
   /** Where the layers and settings make a collection: the layer set, canvas and capacity. */
   layerSet: LayerSet | undefined;
   canvas: { width: number; height: number } | undefined;
   capacity: number;
-  /** The one error that stops generation (a layer left empty, a bad setting), if any. */
+  /** The one error that stops generation and is no problem of the layers (every layer hidden, a bad setting). */
   error: string | undefined;
 }
+
+/** How problems with the studio's settings name them, as parseConfig does. */
+const SETTINGS_SOURCE = "studio settings";
 
 function describe(e: unknown): string {
   return isTraitloomError(e) || e instanceof Error ? e.message : String(e);
 }
 
-/**
- * Reads the project as the CLI reads a folder: junk skipped, every other unusable file listed with its reason
- * (not an image, empty, a weight that does not parse, a duplicate trait, an image that does not decode, a size
- * other than the canvas) and left out; then core's buildLayerSet and chooseCanvasSize on what remains.
- */
-export function analyzeProject(root: string, files: readonly ProjectFile[], decoded: ReadonlyMap<string, Decoded>, settings: StudioSettings): Analysis {
-  const problems: Problem[] = [];
-  const skipped: string[] = [];
+function byPath(a: LayerProblem, b: LayerProblem): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The listing of the project's files as Node's listLayersDir would give it, without the files left out. */
+function listingOf(root: string, files: readonly ProjectFile[], leftOut: ReadonlyMap<string, LayerProblem>): LayersListing {
   const folders = new Map<string, ListedFolder>();
   const rootFiles: string[] = [];
-  const usable: ProjectFile[] = [];
   for (const f of files) {
     const parts = f.path.split("/");
+    const [folder = "", name = ""] = parts;
     if (parts.length === 1) {
       rootFiles.push(f.path);
       continue;
     }
-    const folder = parts[0] ?? "";
     let entry = folders.get(folder);
     if (!entry) {
       entry = { folder, files: [], subfolders: [] };
       folders.set(folder, entry);
     }
     if (parts.length > 2) {
-      const sub = parts[1] ?? "";
-      if (!entry.subfolders.includes(sub)) entry.subfolders.push(sub);
-      continue;
-    }
-    usable.push(f);
+      if (!leftOut.has(`${folder}/${name}`) && !entry.subfolders.includes(name)) entry.subfolders.push(name);
+    } else if (!leftOut.has(f.path)) entry.files.push({ name, size: f.size });
   }
-  const namedWeights = { ...DEFAULT_NAMED_WEIGHTS };
-  // Per folder: the CLI's checks, file by file, so every bad file is listed rather than the first.
-  const kept: ProjectFile[] = [];
-  const byFolder = new Map<string, ProjectFile[]>();
-  for (const f of usable) {
-    const folder = f.path.slice(0, f.path.indexOf("/"));
-    const list = byFolder.get(folder) ?? [];
-    list.push(f);
-    byFolder.set(folder, list);
-  }
-  for (const [folder, list] of byFolder) {
-    const images: ProjectFile[] = [];
-    for (const f of list) {
-      const name = f.path.slice(folder.length + 1);
-      if (isJunkFile(name)) skipped.push(f.path);
-      else if (!imageExtension(name)) problems.push({ path: f.path, message: "not an image: expected a .png, .jpg, .jpeg or .webp file" });
-      else if (f.size === 0) problems.push({ path: f.path, message: "empty file (0 bytes): expected an image" });
-      else images.push(f);
-    }
-    const syntax = images.every((f) => looksNftool(f.path.slice(folder.length + 1))) ? "nftool" : "hashlips";
-    const seen = new Map<string, string>();
-    for (const f of images.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-      const name = f.path.slice(folder.length + 1);
-      let traitName: string;
-      try {
-        traitName = parseTraitFileName(`${root}/${f.path}`, name, syntax, namedWeights).name;
-      } catch (e) {
-        problems.push({ path: f.path, message: describe(e).replace(`${root}/${f.path}: `, "") });
-        continue;
-      }
-      const clash = seen.get(traitName);
-      if (clash) {
-        problems.push({ path: f.path, message: `trait "${traitName}" is already given by ${clash}` });
-        continue;
-      }
-      const d = decoded.get(f.path);
+  return { root, folders: [...folders.values()], rootFiles };
+}
+
+interface Reading {
+  listing: LayersListing;
+  /** Core's analysis of the listing: no file problems left, only those of whole layers or the config. */
+  core: LayerAnalysis;
+  /** Every problem, by path: the files left out, then those of whole layers and the config. */
+  problems: LayerProblem[];
+  /** Sizes of the traits read, all of one size where sizes are checked. */
+  sizes: ImageSize[];
+}
+
+/**
+ * Core's analyzeLayers on the project, again without each file it or the studio finds a problem with, until
+ * none is left: a file left out can change how the rest reads (an nftool layer, a duplicate name gone), and what
+ * remains is exactly what the workers' buildLayerSet will read. The studio's own problems are for the files
+ * core reads as traits: one that does not decode, and with `checkSizes`, one of another size than most.
+ */
+function readLayers(root: string, files: readonly ProjectFile[], decoded: ReadonlyMap<string, Decoded>, config: TraitloomConfig, checkSizes: boolean): Reading {
+  const leftOut = new Map<string, LayerProblem>();
+  const leave = (p: LayerProblem & { file: string }): boolean => {
+    if (leftOut.has(p.file)) return false;
+    leftOut.set(p.file, p);
+    return true;
+  };
+  for (;;) {
+    const listing = listingOf(root, files, leftOut);
+    const core = analyzeLayers(listing, config, SETTINGS_SOURCE);
+    let changed = false;
+    for (const p of core.problems) if (p.file !== undefined && leave({ ...p, file: p.file })) changed = true;
+    const traitFiles = core.layers.flatMap((l) => l.traits.map((t) => t.file));
+    const sizes: ImageSize[] = [];
+    for (const file of traitFiles) {
+      const d = decoded.get(file);
       if (d && "error" in d) {
-        problems.push({ path: f.path, message: d.error });
-        continue;
-      }
-      seen.set(traitName, f.path);
-      kept.push(f);
+        if (leave({ ...problem("BAD_IMAGE", `${root}/${file}`, d.error), file })) changed = true;
+      } else if (d) sizes.push({ file, width: d.width, height: d.height });
     }
-  }
-  const layers = settings.layers.length > 0 ? settings.layers : defaultLayers({ root, folders: [...folders.values()], rootFiles });
-  const visible = new Set(layers.filter((l) => l.visible).map((l) => l.folder));
-  // Canvas size over the traits of visible layers; with resize "error", every trait of another size is listed.
-  const sizes: ImageSize[] = [];
-  for (const f of kept) {
-    const d = decoded.get(f.path);
-    if (d && !("error" in d) && visible.has(f.path.slice(0, f.path.indexOf("/")))) sizes.push({ file: f.path, width: d.width, height: d.height });
-  }
-  let canvas: { width: number; height: number } | undefined;
-  let error: string | undefined;
-  const sizeConfig = { width: settings.width, height: settings.height, resize: settings.resize };
-  const wrongSize = new Set<string>();
-  if (sizes.length > 0) {
-    canvas = chooseCanvasSize(sizes, { ...sizeConfig, resize: "fit" });
-    const natural = chooseCanvasSize(sizes, { resize: "fit" });
-    if (settings.resize === "error") {
+    if (changed) continue;
+    if (checkSizes && sizes.length > 0) {
+      const natural = chooseCanvasSize(sizes, { resize: "fit" });
       for (const s of sizes) {
-        if (s.width !== natural.width || s.height !== natural.height) {
-          wrongSize.add(s.file);
-          problems.push({ path: s.file, message: `size ${s.width}x${s.height}, expected ${natural.width}x${natural.height} like the other traits; choose "fit" or "stretch" to scale it` });
-        }
+        if (s.width === natural.width && s.height === natural.height) continue;
+        const detail = `size ${s.width}x${s.height}, expected ${natural.width}x${natural.height} like the other traits; choose "fit" or "stretch" to scale it`;
+        if (leave({ ...problem("SIZE_MISMATCH", `${root}/${s.file}`, detail), file: s.file })) changed = true;
       }
+      if (changed) continue;
     }
+    return { listing, core, problems: [...leftOut.values(), ...core.problems].sort(byPath), sizes };
   }
-  for (const f of kept) if (!wrongSize.has(f.path)) folders.get(f.path.slice(0, f.path.indexOf("/")))?.files.push({ name: f.path.slice(f.path.indexOf("/") + 1), size: f.size });
-  const listing: LayersListing = { root, folders: [...folders.values()], rootFiles };
-  const config = studioConfig({ ...settings, layers, ...(settings.resize === "error" && canvas && (settings.width !== undefined || settings.height !== undefined) ? { resize: "fit" as const } : {}) });
+}
+
+function shown(problems: readonly LayerProblem[]): Problem[] {
+  return problems.map((p) => ({ path: p.path, message: p.detail }));
+}
+
+/**
+ * Reads the project as the CLI reads a folder and the traitloom.json the settings amount to: core's
+ * analyzeLayers lists every problem (not an image, empty, a weight that does not parse under the settings'
+ * weight syntax and named weights, a duplicate trait, an empty layer, …); the studio adds images that do not
+ * decode and, with resize "error", sizes other than the canvas. Files with a problem are left out and the rest
+ * is read again, so the layer set (where no problem of a whole layer stands in the way) is what generation gets.
+ */
+export function analyzeProject(root: string, files: readonly ProjectFile[], decoded: ReadonlyMap<string, Decoded>, settings: StudioSettings): Analysis {
+  const layers = settings.layers.length > 0 ? settings.layers : defaultLayers(listingOf(root, files, new Map()));
+  const reading = readLayers(root, files, decoded, studioConfig({ ...settings, layers }), settings.resize === "error");
+  const sizeConfig = { width: settings.width, height: settings.height, resize: "fit" as const };
+  const canvas = reading.sizes.length > 0 ? chooseCanvasSize(reading.sizes, sizeConfig) : undefined;
+  // Traits all of one size, an output size asked for: the studio scales them ("list as problems" is about traits).
+  const scaled = settings.resize === "error" && canvas !== undefined && (settings.width !== undefined || settings.height !== undefined);
+  const config = studioConfig({ ...settings, layers, ...(scaled ? { resize: "fit" as const } : {}) });
   let layerSet: LayerSet | undefined;
   let capacity = 0;
-  const warnings: string[] = [];
+  let error: string | undefined;
   try {
     if ((config.layers ?? []).length === 0) throw new Error("every layer is hidden: show at least one layer");
-    parseConfig(config, "studio settings");
+    parseConfig(config, SETTINGS_SOURCE);
     if (!canvas) throw new Error(`${root}: no trait images could be read`);
-    layerSet = buildLayerSet(listing, config);
-    capacity = capacityOf(layerSet.layers);
-    skipped.push(...layerSet.skipped.filter((s) => !skipped.includes(s)));
+    layerSet = reading.core.layerSet;
+    if (layerSet) capacity = capacityOf(layerSet.layers);
   } catch (e) {
     error = describe(e);
     layerSet = undefined;
   }
-  return { listing, config, problems, skipped, warnings, layerSet, canvas, capacity, error };
+  return {
+    listing: reading.listing,
+    config,
+    problems: shown(reading.problems),
+    layerProblems: reading.problems,
+    layers: reading.core.layers,
+    skipped: reading.core.skipped,
+    warnings: reading.core.warnings,
+    layerSet,
+    canvas,
+    capacity,
+    error,
+  };
+}
+
+/**
+ * One layer read on its own, as it would be if shown: for a hidden layer, which analyzeProject leaves out as
+ * the CLI leaves out a folder the config does not name. `layer` is undefined where its folder is gone.
+ */
+export function readLayerAlone(
+  root: string,
+  files: readonly ProjectFile[],
+  decoded: ReadonlyMap<string, Decoded>,
+  settings: StudioSettings,
+  layer: LayerState,
+): { layer: Layer | undefined; problems: Problem[] } {
+  const reading = readLayers(root, files, decoded, studioConfig({ ...settings, layers: [{ ...layer, visible: true }] }), false);
+  return { layer: reading.core.layers[0], problems: shown(reading.problems) };
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type DragEvent } from "react";
-import { buildLayerSet, type Layer } from "../core/layers.js";
-import type { Analysis, LayerState, StudioSettings } from "../browser/project.js";
+import type { Layer } from "../core/layers.js";
+import { readLayerAlone, type Analysis, type LayerState, type Problem, type StudioSettings } from "../browser/project.js";
 import type { Project } from "./useProject.js";
 
 interface Props {
@@ -18,12 +18,15 @@ function useThumbnails(project: Project): Map<string, string> {
   return urls;
 }
 
-function layerTraits(analysis: Analysis, layer: LayerState): Layer | undefined {
-  try {
-    return buildLayerSet(analysis.listing, { layers: [{ name: layer.name, folder: layer.folder, traits: { ...layer.weights } }] }).layers[0];
-  } catch {
-    return undefined;
-  }
+/**
+ * Hidden layers read on their own (the analysis reads only the shown ones, as the CLI reads only the folders a
+ * config names), with the settings' weight syntax and named weights: their traits and problems, by folder.
+ */
+function useHiddenLayers(project: Project, settings: StudioSettings): Map<string, { layer: Layer | undefined; problems: Problem[] }> {
+  return useMemo(() => {
+    const files = [...project.files].map(([path, blob]) => ({ path, size: blob.size }));
+    return new Map(settings.layers.filter((l) => !l.visible).map((l) => [l.folder, readLayerAlone(project.root, files, project.decoded, settings, l)]));
+  }, [project, settings]);
 }
 
 function WeightInput({ value, label, onChange, disabled, layer, trait }: { value: number; label: string; onChange: (w: number) => void; disabled: boolean; layer: string; trait: string }) {
@@ -71,7 +74,9 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
     setLayers(next);
   };
   const patch = (i: number, p: Partial<LayerState>) => setLayers(layers.map((l, k) => (k === i ? { ...l, ...p } : l)));
-  const active = new Map((analysis.layerSet?.layers ?? []).map((l) => [l.folder, l]));
+  // Shown layers as far as they could be read, also while a problem elsewhere stops the layer set.
+  const active = new Map(analysis.layers.map((l) => [l.folder, l]));
+  const hidden = useHiddenLayers(project, settings);
 
   return (
     <section className="panel layers" aria-labelledby="layers-title">
@@ -79,8 +84,9 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
       <p className="hint">Bottom layer first. Drag a layer or use the arrows to reorder.</p>
       <ol className="layer-list">
         {layers.map((layer, i) => {
-          const built = active.get(layer.folder);
-          const shown = built ?? layerTraits(analysis, layer);
+          const alone = layer.visible ? undefined : hidden.get(layer.folder);
+          const read = layer.visible ? active.get(layer.folder) : alone?.layer;
+          const shown = read && read.traits.length > 0 ? read : undefined;
           const total = shown ? shown.traits.reduce((a, t) => a + t.weight, 0) : 0;
           return (
             <li
@@ -158,8 +164,18 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                   </tbody>
                 </table>
               ) : (
-                <p className="muted">This layer cannot be read; see the problems above.</p>
+                <p className="muted">{layer.visible ? "This layer cannot be read; see the problems above." : "This layer cannot be read:"}</p>
               )}
+              {alone && alone.problems.length > 0 ? (
+                // A hidden layer's problems are not in the list above: they stop nothing until it is shown.
+                <ul className="muted" data-testid="hidden-layer-problems">
+                  {alone.problems.map((p, k) => (
+                    <li key={k} data-testid="hidden-layer-problem">
+                      <code className="path">{p.path}</code> <span>{p.message}</span>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </li>
           );
         })}
