@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
+import type { WeightSyntax } from "./weights.js";
 
 /** sha256 as the tool writes it: 64 lowercase hex digits. */
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 hex digits");
@@ -27,7 +28,7 @@ export const runStateSchema = z.strictObject({
   /** "i/n" for a shard run. */
   shard: z
     .string()
-    .regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, 'expected "i/n" such as "2/3"')
+    .regex(/^[1-9][0-9]*\/[1-9][0-9]*$/, { message: 'expected "i/n" such as "2/3"', abort: true })
     .refine((s) => {
       const [i, n] = s.split("/").map(Number);
       return i !== undefined && n !== undefined && i <= n;
@@ -108,6 +109,7 @@ const layerStateSchema = z.object({
 });
 
 const resizeModes = ["error", "fit", "stretch"] as const satisfies readonly ResizeMode[];
+const weightSyntaxes = ["auto", "hashlips", "nftool"] as const satisfies readonly WeightSyntax[];
 
 /**
  * The studio's settings (src/browser/project.ts `StudioSettings`) as IndexedDB keeps them. The bounds are the
@@ -125,6 +127,8 @@ export const studioSettingsSchema = z.object({
   resize: z.enum(resizeModes),
   workers: z.number().int().min(0),
   layers: z.array(layerStateSchema),
+  weightSyntax: z.enum(weightSyntaxes).optional(),
+  namedWeights: z.record(z.string(), z.number().min(0)).optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

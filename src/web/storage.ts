@@ -3,6 +3,7 @@
  * the browser keeps them on disk, not in the page's memory.
  */
 import type { Problem, StudioSettings } from "../browser/project.js";
+import { parseSavedProject, type StoredProject, type StoredStudioSettings } from "../core/stored.js";
 
 const DB_NAME = "traitloom-studio";
 const STORE = "project";
@@ -39,13 +40,56 @@ async function run<T>(mode: IDBTransactionMode, body: (store: IDBObjectStore) =>
   }
 }
 
-export async function loadProject(): Promise<SavedProject | undefined> {
+// The stored schema (src/core/stored.ts) checks every StudioSettings field: a setting added to StudioSettings
+// and not to the schema fails to compile here (else it would be dropped from every project on reload).
+const _everySettingChecked: [keyof StudioSettings] extends [keyof StoredStudioSettings] ? true : never = true;
+
+const isBlob = (value: unknown): value is Blob => value instanceof Blob;
+
+function toSavedProject(p: StoredProject<Blob>): SavedProject {
+  // StudioSettings always has width and height (undefined: the traits' size) and has the optional ones only when set.
+  const { width, height, weightSyntax, namedWeights, ...rest } = p.settings;
+  const settings: StudioSettings = {
+    ...rest,
+    width,
+    height,
+    ...(weightSyntax !== undefined ? { weightSyntax } : {}),
+    ...(namedWeights !== undefined ? { namedWeights } : {}),
+  };
+  return { root: p.root, files: p.files, loadProblems: p.loadProblems, settings };
+}
+
+/** What a reload finds: the saved project, or none; `dropped` says why a stored one was thrown away. */
+export interface RestoredProject {
+  project: SavedProject | undefined;
+  /** One line for the UI, e.g. "saved project: settings.count: expected a number >= 1, received 0; it was dropped". */
+  dropped: string | undefined;
+}
+
+/**
+ * Reads the saved project and validates it (src/core/stored.ts). One that does not parse (an older shape, a
+ * damaged store) is deleted and reported in `dropped`, so the studio starts empty instead of crashing on it,
+ * and not again on the next reload. IndexedDB itself failing (private mode, quota) reads as no project.
+ */
+export async function restoreProject(): Promise<RestoredProject> {
+  let value: unknown;
   try {
-    const value = (await run("readonly", (s) => s.get(KEY))) as SavedProject | undefined;
-    return value && Array.isArray(value.files) ? value : undefined;
+    value = await run("readonly", (s) => s.get(KEY));
   } catch {
-    return undefined;
+    return { project: undefined, dropped: undefined };
   }
+  if (value === undefined) return { project: undefined, dropped: undefined };
+  const parsed = parseSavedProject(value, isBlob);
+  if (parsed.ok) return { project: toSavedProject(parsed.project), dropped: undefined };
+  await clearProject().catch(() => undefined);
+  return { project: undefined, dropped: `${parsed.error}; it was dropped, load the layers again` };
+}
+
+/** The saved project, validated; undefined when there is none or it did not parse (see restoreProject for why). */
+export async function loadProject(): Promise<SavedProject | undefined> {
+  const { project, dropped } = await restoreProject();
+  if (dropped) console.warn(`traitloom studio: ${dropped}`);
+  return project;
 }
 
 export async function saveProject(project: SavedProject): Promise<void> {
