@@ -94,8 +94,10 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
     params.batchTokens,
   );
   const target = params.target;
-  const zip = target.kind === "zip" ? new ZipCollectionSink(await openArchive(target.zipName), new Date(target.modified), plan.count) : undefined;
-  const sink: CollectionSink = zip ?? new FolderSink(new DirectoryStore((target as { handle: FileSystemDirectoryHandle }).handle), { overwrite: target.kind === "directory" && target.overwrite });
+  let zip: ZipCollectionSink | undefined;
+  let sink: CollectionSink;
+  if (target.kind === "zip") sink = zip = new ZipCollectionSink(await openArchive(target.zipName), new Date(target.modified), plan.count);
+  else sink = new FolderSink(new DirectoryStore(target.handle), { overwrite: target.overwrite });
 
   let last = -Infinity;
   const result = await runCollection({ layerSet, settings, width: params.width, height: params.height, fileHashes, plan }, backend, sink, {
