@@ -91,7 +91,7 @@ function randomCases(howMany: number): Case[] {
             return Math.round(rng.next() * 1000) / 100 + 0.01;
         }
       });
-      if (weights.every((w) => w === 0)) weights[0] = 1;
+      if (!weights.some((w) => w > 0)) weights[0] = 1;
       return { weights, unique: rng.next() > 0.15 };
     });
     const set = syntheticSet(layers);
