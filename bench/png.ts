@@ -4,12 +4,18 @@
  *
  *   npx tsx bench/png.ts            presets, the candidates they were picked from, and sharp
  *   npx tsx bench/png.ts --sweep    every filter with every zlib setting as well
+ *   npx tsx bench/png.ts --studio   the studio's fast encoder (src/browser/pngEncoder.ts) with each
+ *                                   shared filter, against its Up-only encoder from before them
  *
  * Tokens are the HashLips example layers (shared/datasets/hashlips/layers, or the folder in
  * TRAITLOOM_HASHLIPS_LAYERS) composited with sharp in the HashLips order, at 512x512 and
  * upscaled to 1024x1024. Timings are medians over every image in interleaved rounds, on one
  * thread, so other work on the machine spreads over all rows alike; "RGB" rows include the
  * isOpaque check and the alpha drop. Sizes are means over the tokens.
+ *
+ * --studio uses the project's demo layers instead (assets/demo-layers, the studio's "Load demo"),
+ * planned by core with the browser bench's seed and composited by the span compositor as the
+ * studio's workers do (at 1024x1024 the traits are stretched once at decode, as the studio does).
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +24,16 @@ import { versions } from "node:process";
 import { availableParallelism } from "node:os";
 import sharp, { type PngOptions as SharpPngOptions } from "sharp";
 import { encodePng, isOpaque, PNG_PRESETS, rgbaToRgb, type PngOptions } from "../src/node/png.js";
+import { buildLayerSet } from "../src/core/layers.js";
+import { planCollection, traitOf } from "../src/core/planner.js";
+import { listLayersDir } from "../src/node/files.js";
+import { loadTraits } from "../src/node/traits.js";
+import { compositeTraits } from "../src/render/composite.js";
+import { hasSimdFilters, type PngFilterMode } from "../src/render/png/filters.js";
+import { pngContainer } from "../src/render/pngContainer.js";
+import { crc32 } from "../src/browser/crc32.js";
+import { DeflateScratch, zlibRuns } from "../src/browser/fastDeflate.js";
+import { FAST_PNG_FILTER, FastPngEncoder } from "../src/browser/pngEncoder.js";
 
 const LAYERS_DIR =
   process.env["TRAITLOOM_HASHLIPS_LAYERS"] ??
@@ -210,7 +226,154 @@ function printTable(size: number, rows: Row[]): void {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// --studio: the studio's fast encoder, all of it pure code that runs here as in its workers.
+
+const DEMO_LAYERS_DIR = fileURLToPath(new URL("../assets/demo-layers", import.meta.url));
+/** bench/browser.ts's seed, so the tokens are the ones the browser bench renders first. */
+const STUDIO_SEED = "bench";
+const STUDIO_TOKENS: Record<(typeof SIZES_PX)[number], number> = { 512: 96, 1024: 32 };
+const STUDIO_ROUNDS = 7;
+
+interface StudioToken {
+  readonly rgba: Uint8Array;
+  readonly opaque: boolean;
+  readonly size: number;
+}
+
+interface StudioEncoder {
+  readonly name: string;
+  readonly encode: (t: StudioToken) => Uint8Array;
+}
+
+/**
+ * The studio's fast encoder as it was before it used the shared filters (src/browser/pngEncoder.ts as of
+ * commit 233ca60), kept here only as the reference the shared filters are measured against: Up on every
+ * row (None on the first), read straight from RGBA a pixel (one 32-bit word) at a time, then deflateRuns.
+ */
+class UpOnlyPngEncoder {
+  private filtered = new Uint8Array(0);
+  private readonly scratch = new DeflateScratch();
+
+  encode(rgba: Uint8Array, width: number, height: number, opaque: boolean): Uint8Array {
+    const px = new Uint32Array(rgba.buffer, rgba.byteOffset, width * height);
+    const bpp = opaque ? 3 : 4;
+    const stride = width * bpp;
+    const size = (stride + 1) * height;
+    if (this.filtered.length < size) this.filtered = new Uint8Array(size);
+    const filtered = this.filtered.subarray(0, size);
+    if (opaque) {
+      filtered[0] = 0;
+      for (let x = 0, o = 1; x < width; x++, o += 3) {
+        const v = px[x]!;
+        filtered[o] = v;
+        filtered[o + 1] = v >>> 8;
+        filtered[o + 2] = v >>> 16;
+      }
+      for (let y = 1; y < height; y++) {
+        let o = y * (stride + 1);
+        filtered[o++] = 2;
+        for (let p = y * width, end = p + width; p < end; p++, o += 3) {
+          const v = px[p]!;
+          const u = px[p - width]!;
+          filtered[o] = v - u;
+          filtered[o + 1] = (v >>> 8) - (u >>> 8);
+          filtered[o + 2] = (v >>> 16) - (u >>> 16);
+        }
+      }
+    } else {
+      const rowBytes = width * 4;
+      filtered[0] = 0;
+      filtered.set(rgba.subarray(0, rowBytes), 1);
+      for (let y = 1; y < height; y++) {
+        const row = y * rowBytes;
+        let o = y * (stride + 1);
+        filtered[o++] = 2;
+        for (let x = row, end = row + rowBytes; x < end; x++, o++) filtered[o] = rgba[x]! - rgba[x - rowBytes]!;
+      }
+    }
+    return pngContainer(zlibRuns(filtered, bpp, this.scratch), width, height, bpp, crc32);
+  }
+}
+
+/** The demo layers planned with core and composited with the span compositor, as the studio's workers do. */
+async function studioTokens(size: (typeof SIZES_PX)[number]): Promise<StudioToken[]> {
+  const layerSet = buildLayerSet(await listLayersDir(DEMO_LAYERS_DIR));
+  const loaded = await loadTraits(DEMO_LAYERS_DIR, layerSet, size === 512 ? {} : { width: size, height: size, resize: "stretch" });
+  if (loaded.width !== size || loaded.height !== size) throw new Error(`bench: the demo layers are ${loaded.width}x${loaded.height}, not ${size}x${size}`);
+  const count = STUDIO_TOKENS[size];
+  const plan = planCollection(layerSet, count, STUDIO_SEED);
+  const canvas = new Uint8Array(size * size * 4);
+  const tokens: StudioToken[] = [];
+  for (let k = 0; k < count; k++) {
+    const traits = loaded.prepared.map((layer, l) => layer[traitOf(plan, k, l)]!);
+    const opaque = compositeTraits(canvas, traits);
+    tokens.push({ rgba: canvas.slice(), opaque, size });
+  }
+  return tokens;
+}
+
+function studioEncoders(): StudioEncoder[] {
+  const before = new UpOnlyPngEncoder();
+  const list: StudioEncoder[] = [{ name: "before: Up only, fused JS (the studio's encoder until now)", encode: (t) => before.encode(t.rgba, t.size, t.size, t.opaque) }];
+  const shared = (filter: PngFilterMode, simd: boolean): StudioEncoder => {
+    const encoder = new FastPngEncoder({ filter, simd });
+    const name = `shared ${filter}, ${simd ? "SIMD" : "JS"}${filter === FAST_PNG_FILTER && simd ? " (FastPngEncoder's default)" : ""}`;
+    return { name, encode: (t) => encoder.encode(t.rgba, t.size, t.size, t.opaque) };
+  };
+  for (const filter of ["up", "sub", "average", "paeth", "sampled", "adaptive"] as const) list.push(shared(filter, true));
+  for (const filter of ["up", "paeth", "sampled", "adaptive"] as const) list.push(shared(filter, false));
+  return list;
+}
+
+/** Every encoder's file, decoded by sharp, must give the token's pixels (RGB where the token is opaque). */
+async function checkPixels(list: StudioEncoder[], token: StudioToken): Promise<void> {
+  const expected = token.opaque ? rgbaToRgb(token.rgba) : token.rgba;
+  for (const e of list) {
+    const { data } = await sharp(e.encode(token)).raw().toBuffer({ resolveWithObject: true });
+    if (Buffer.compare(data, expected) !== 0) throw new Error(`bench: ${e.name} does not give the token's pixels back`);
+  }
+}
+
+async function measureStudio(): Promise<void> {
+  console.log(`node ${versions.node}, ${availableParallelism()} cores, shared filters with SIMD: ${hasSimdFilters()}`);
+  const list = studioEncoders();
+  for (const size of SIZES_PX) {
+    const tokens = await studioTokens(size);
+    await checkPixels(list, tokens[0]!);
+    const times = list.map(() => [] as number[]);
+    const bytes = list.map(() => 0);
+    // Round -1 warms the JIT and records the sizes; then the encoders take turns, token by token.
+    for (let round = -1; round < STUDIO_ROUNDS; round++) {
+      for (const token of tokens) {
+        for (const [e, encoder] of list.entries()) {
+          const start = performance.now();
+          const length = encoder.encode(token).length;
+          const ms = performance.now() - start;
+          if (round < 0) bytes[e] = bytes[e]! + length;
+          else times[e]!.push(ms);
+        }
+      }
+    }
+    const opaqueCount = tokens.filter((t) => t.opaque).length;
+    const reference = { ms: median(times[0]!), bytes: bytes[0]! / tokens.length };
+    console.log(`\n### ${size}x${size}, ${tokens.length} demo tokens (${opaqueCount} opaque), seed "${STUDIO_SEED}", ${STUDIO_ROUNDS} rounds`);
+    console.log("| encoder (all deflate with fastDeflate) | ms/token | vs before | KB/token | vs before |");
+    console.log("| --- | ---: | ---: | ---: | ---: |");
+    for (const [e, encoder] of list.entries()) {
+      const ms = median(times[e]!);
+      const kb = bytes[e]! / tokens.length;
+      const cells = [encoder.name, ms.toFixed(2), (ms / reference.ms).toFixed(2), (kb / 1000).toFixed(1), (kb / reference.bytes).toFixed(3)];
+      console.log(`| ${cells.join(" | ")} |`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--studio")) {
+    await measureStudio();
+    return;
+  }
   const sweep = process.argv.includes("--sweep");
   // One libvips thread, so sharp is timed on one core like encodePng (each worker runs one encode).
   sharp.concurrency(1);

@@ -1,7 +1,10 @@
 import { unzlibSync, inflateSync } from "fflate";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { adler32 } from "../render/adler32.js";
+import { rgbaToRgb } from "../render/png/filters.js";
 import { DeflateScratch, deflateRuns, huffmanLengths, zlibRuns } from "./fastDeflate.js";
+import { encodePng, FAST_PNG_FILTER, FastPngEncoder } from "./pngEncoder.js";
 
 /** A small seeded generator, so failures repeat. */
 function lcg(seed: number): () => number {
@@ -68,5 +71,95 @@ describe("deflateRuns", () => {
     let kraft = 0;
     for (const l of lengths) kraft += 2 ** -l;
     expect(kraft).toBeCloseTo(1, 12);
+  });
+});
+
+/** A token-like straight-alpha RGBA image: gradients, flat areas, noise rows and, unless opaque, translucent pixels. */
+function tokenRgba(width: number, height: number, opaque: boolean, seed: number): Uint8Array {
+  const r = lcg(seed);
+  const px = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const flat = x > width / 3 && y > height / 2;
+      const rough = y % 6 === 2;
+      px[i] = rough ? Math.floor(r() * 256) : flat ? 40 : (x * 255) / width;
+      px[i + 1] = flat ? 200 : (y * 255) / height;
+      px[i + 2] = flat ? 90 : ((x + y) * 127) / (width + height) + Math.floor(r() * 4);
+      px[i + 3] = opaque || (x + y) % 5 !== 0 ? 255 : 100;
+    }
+  }
+  return px;
+}
+
+/** The filter-type byte of each row of a PNG with one IDAT. */
+function rowFilterTypes(png: Uint8Array, width: number, height: number, bpp: number): number[] {
+  const view = new DataView(png.buffer, png.byteOffset, png.length);
+  const idatLength = view.getUint32(33);
+  const raw = unzlibSync(png.subarray(41, 41 + idatLength));
+  expect(raw.length).toBe(height * (width * bpp + 1));
+  return Array.from({ length: height }, (_, y) => raw[y * (width * bpp + 1)]!);
+}
+
+describe("FastPngEncoder (the shared filters, then deflateRuns)", () => {
+  const sizes: [number, number][] = [[1, 1], [7, 5], [40, 9], [123, 31]];
+
+  it("gives the token's pixels back through an independent decoder, as RGB where opaque and RGBA where not", async () => {
+    const encoder = new FastPngEncoder();
+    for (const [width, height] of sizes) {
+      for (const opaque of [true, false]) {
+        const rgba = tokenRgba(width, height, opaque, width + height);
+        for (const given of [opaque, undefined]) {
+          const { data, info } = await sharp(encoder.encode(rgba, width, height, given)).raw().toBuffer({ resolveWithObject: true });
+          expect([info.width, info.height, info.channels], `${width}x${height} opaque=${opaque}`).toEqual([width, height, opaque ? 3 : 4]);
+          expect(same(data, opaque ? rgbaToRgb(rgba) : rgba), `${width}x${height} opaque=${opaque} given=${given}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("reads getImageData's Uint8ClampedArray, and RGBA that is not 4-byte aligned, as their bytes", () => {
+    const rgba = tokenRgba(40, 9, true, 3);
+    const expected = new FastPngEncoder().encode(rgba, 40, 9);
+    const clamped = new Uint8ClampedArray(rgba);
+    const unaligned = new Uint8Array(rgba.length + 1).subarray(1);
+    unaligned.set(rgba);
+    expect(same(new FastPngEncoder().encode(clamped, 40, 9), expected)).toBe(true);
+    expect(same(new FastPngEncoder().encode(unaligned, 40, 9), expected)).toBe(true);
+  });
+
+  it("writes the same bytes with the WebAssembly SIMD filters and the JavaScript ones, for every filter", () => {
+    for (const filter of ["up", "paeth", "adaptive", "sampled"] as const) {
+      for (const opaque of [true, false]) {
+        const rgba = tokenRgba(123, 31, opaque, 11);
+        const simd = new FastPngEncoder({ filter }).encode(rgba, 123, 31);
+        const js = new FastPngEncoder({ filter, simd: false }).encode(rgba, 123, 31);
+        expect(same(simd, js), `${filter} opaque=${opaque}`).toBe(true);
+      }
+    }
+  });
+
+  it("filters every row with FAST_PNG_FILTER (Paeth) by default, and with the filter it is given", () => {
+    expect(FAST_PNG_FILTER).toBe("paeth");
+    const rgba = tokenRgba(40, 9, true, 5);
+    expect(new Set(rowFilterTypes(new FastPngEncoder().encode(rgba, 40, 9), 40, 9, 3))).toEqual(new Set([4]));
+    expect(new Set(rowFilterTypes(new FastPngEncoder({ filter: "up" }).encode(rgba, 40, 9), 40, 9, 3))).toEqual(new Set([2]));
+  });
+
+  it("throws naming the expected and received length", () => {
+    expect(() => new FastPngEncoder().encode(new Uint8Array(10), 2, 2)).toThrowError("encodePng: expected 16 bytes for 2x2 RGBA, received 10");
+  });
+});
+
+describe("encodePng (the studio's fflate encoder)", () => {
+  it("gives the token's pixels back at deflateRuns (0) and fflate levels", async () => {
+    for (const opaque of [true, false]) {
+      const rgba = tokenRgba(64, 17, opaque, 9);
+      for (const level of [0, 1, 6] as const) {
+        const { data, info } = await sharp(encodePng(rgba, 64, 17, { level })).raw().toBuffer({ resolveWithObject: true });
+        expect(info.channels).toBe(opaque ? 3 : 4);
+        expect(same(data, opaque ? rgbaToRgb(rgba) : rgba), `level ${level} opaque=${opaque}`).toBe(true);
+      }
+    }
   });
 });
