@@ -4,6 +4,7 @@
  * file is written with createWritable, which the browser commits whole on close (a swap file until then), so an
  * interrupted run leaves whole files or none.
  */
+import { TraitloomError } from "../core/errors.js";
 import type { Appender, FileStore } from "../render/folderSink.js";
 import { sha256HexOf } from "./hash.js";
 
@@ -82,6 +83,28 @@ export class DirectoryStore implements FileStore {
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
+  }
+
+  /**
+   * One run per folder name at a time across the browser's tabs (Web Locks): a picked folder has no path to
+   * compare, so two folders of one name wait for each other, which is safe.
+   */
+  async lock(): Promise<{ release(): Promise<void> }> {
+    const locks: LockManager | undefined = globalThis.navigator?.locks;
+    if (!locks) return { release: async () => undefined };
+    let release: () => void = () => undefined;
+    const taken = await new Promise<boolean>((resolve) => {
+      void locks.request(`traitloom-folder:${this.root.name}`, { ifAvailable: true }, (lock: Lock | null) => {
+        if (!lock) {
+          resolve(false);
+          return undefined;
+        }
+        resolve(true);
+        return new Promise<void>((r) => (release = r));
+      });
+    });
+    if (!taken) throw new TraitloomError("OUTPUT_CONFLICT", `${this.location}: expected no other run writing this folder, found one in another tab; wait for it to finish or cancel it`);
+    return { release: async () => release() };
   }
 
   /** createWritable keeps its swap file to itself and drops it when a write is abandoned: nothing to clean. */

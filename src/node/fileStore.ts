@@ -1,10 +1,30 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
 import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TraitloomError } from "../core/errors.js";
 import type { Appender, FileStore } from "../render/folderSink.js";
 import { ensureDir, removeTempFiles, writeChunksAtomic, writeFailure, writeFileAtomic } from "./files.js";
+
+/** The lock file of a run, beside (not inside) .traitloom/, which --overwrite replaces. */
+const LOCK_FILE = ".traitloom.lock";
+
+interface LockHolder {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+/** Whether process `pid` of this machine still runs (EPERM: it does, as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: unknown }).code === "EPERM";
+  }
+}
 
 /** A folder on disk as the folder sink's FileStore: atomic writes, refused writes as one-line WRITE_FAILED errors. */
 export class NodeFileStore implements FileStore {
@@ -54,6 +74,38 @@ export class NodeFileStore implements FileStore {
   async writeChunks(name: string, chunks: Iterable<string>): Promise<void> {
     await writeChunksAtomic(this.path(name), chunks);
   }
+  /**
+   * Creates the lock file exclusively (O_EXCL), holding this process's pid. One left by a process that no longer
+   * runs on this machine (a kill -9, a crash) is stale: it is replaced. One of another machine (a shared disk) is
+   * respected, since its process cannot be checked from here.
+   */
+  async lock(): Promise<{ release(): Promise<void> }> {
+    const path = this.path(LOCK_FILE);
+    const mine: LockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        writeFileSync(path, `${JSON.stringify(mine)}\n`, { flag: "wx" });
+        return { release: async () => rmSync(path, { force: true }) };
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== "EEXIST") throw writeFailure(e, path, "the run's lock file");
+      }
+      let holder: Partial<LockHolder> = {};
+      try {
+        holder = JSON.parse(readFileSync(path, "utf8")) as Partial<LockHolder>;
+      } catch {
+        // A lock file cut short by a crash while it was written: its process is gone too.
+      }
+      const here = holder.host === undefined || holder.host === mine.host;
+      const alive = typeof holder.pid === "number" && (here ? isRunning(holder.pid) : true);
+      if (alive || attempt > 0) {
+        const who = typeof holder.pid === "number" ? `process ${holder.pid}${here ? "" : ` on ${holder.host}`} (started ${holder.started ?? "at an unknown time"})` : "another run";
+        const fix = here ? "wait for it to finish or stop it, then run again" : `if that run is over, delete ${path}`;
+        throw new TraitloomError("OUTPUT_CONFLICT", `${this.location}: expected no other run writing this folder, found ${who} writing it; ${fix}`);
+      }
+      rmSync(path, { force: true });
+    }
+  }
+
   /** Appends are synchronous writes: a line is in the file once append returns, whatever kills the process next. */
   async openAppend(name: string, what: string): Promise<Appender> {
     const path = this.path(name);

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { readFile, realpath } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
 import type { TraitloomConfig } from "../core/config.js";
 import { parseConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
@@ -114,6 +114,25 @@ export async function prepareCollection(
   return { config, layersDir, layerSet, settings, seedWasGenerated, plan };
 }
 
+/** A path with symlinks resolved as far as it exists (the rest as given), to compare folders that may not exist yet. */
+async function realPathOf(path: string): Promise<string> {
+  const full = resolve(path);
+  const real = await realpath(full).catch(() => undefined);
+  if (real) return real;
+  const parent = dirname(full);
+  return parent === full ? full : join(await realPathOf(parent), basename(full));
+}
+
+/** The collection must not land in the layers folder: the next run would read it as layers (or trip over it). */
+async function checkOutsideLayers(outDir: string, layersDir: string): Promise<void> {
+  const [out, layers] = await Promise.all([realPathOf(outDir), realPathOf(layersDir)]);
+  const rel = relative(layers, out);
+  if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) {
+    const where = rel === "" ? "the layers folder itself" : `inside the layers folder ${layersDir}`;
+    throw new TraitloomError("BAD_ARGUMENT", `-o ${outDir}: expected an output folder outside the layers folder, found ${where}; choose another -o folder`);
+  }
+}
+
 /**
  * Generates a whole collection into outDir: images/<id>.<ext>, metadata/<id>.json, _metadata.json,
  * manifest.json, rarity.json, rarity.csv. Running it again on the same outDir resumes: tokens whose image
@@ -131,6 +150,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
 export async function generateWith(options: GenerateOptions, internal: { bandCache?: boolean } = {}): Promise<GenerateResult> {
   checkShard(options.shard);
   const { config, layersDir, layerSet, settings, seedWasGenerated, plan } = await prepareCollection(options);
+  await checkOutsideLayers(options.outDir, layersDir);
   const loaded = await loadTraits(layersDir, layerSet, config, options.signal).catch((e: unknown) => {
     // Ctrl-C while traits decode is a stop like any other, not an internal error with a stack trace.
     if (options.signal?.aborted) throw new TraitloomError("ABORTED", `stopped: 0 of ${settings.count} tokens done; nothing was written to ${options.outDir}`);

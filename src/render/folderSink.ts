@@ -4,7 +4,8 @@
  * FileStore, so a folder on disk (src/node/fileStore.ts), a folder the studio's user picked
  * (src/browser/directoryStore.ts) and memory (tests) behave alike, resume included.
  */
-import { TraitloomError } from "../core/errors.js";
+import { TraitloomError, isTraitloomError } from "../core/errors.js";
+import { parseManifest, parseRunState } from "../core/stored.js";
 import type { CollectionSink, FolderPlacement, PlannedToken, RenderedToken, RunIdentity } from "./pipeline.js";
 
 /** A journal open for appending: lines are durable once `append` returns, or at `close` where the store buffers. */
@@ -34,6 +35,11 @@ export interface FileStore {
   writeChunks(name: string, chunks: Iterable<string>): Promise<void>;
   /** Opens a file for appending, creating it; `what` names it in errors. */
   openAppend(name: string, what: string): Promise<Appender>;
+  /**
+   * Takes the folder for one run, so two runs never write one folder at once: fails with a one-line
+   * OUTPUT_CONFLICT naming who holds it; a holder that is gone (killed) does not count.
+   */
+  lock(): Promise<{ release(): Promise<void> }>;
 }
 
 /** Files in .traitloom: what the collection is (state.json) and which tokens are done (done.log). */
@@ -49,6 +55,7 @@ export class FolderSink implements CollectionSink {
   readonly location: string;
   readonly placement: FolderPlacement | undefined;
   private journal: Appender | undefined;
+  private held: { release(): Promise<void> } | undefined;
 
   constructor(
     private readonly store: FileStore,
@@ -61,14 +68,15 @@ export class FolderSink implements CollectionSink {
   async open(run: RunIdentity, range: { first: number; end: number }, token: (index: number) => PlannedToken): Promise<Array<[number, string]>> {
     const store = this.store;
     await store.checkRoot();
-    const stateText = await store.readText(STATE_FILE);
-    const previous = stateText === undefined ? undefined : readRunState(stateText);
-    const same = previous !== undefined && previous.inputHash === run.inputHash && previous.shard === run.shard;
+    await store.ensureDir("");
+    this.held = await store.lock();
+    const previous = await this.previousRun(run);
+    const same = previous !== undefined && previous.state.inputHash === run.inputHash && previous.state.shard === run.shard;
     if (!same) {
       const occupied = previous !== undefined || (await store.exists("images")) || (await store.exists("metadata"));
       if (occupied && !this.options.overwrite) {
         const what = previous
-          ? `a different collection (seed "${previous.seed}", ${previous.count} tokens${previous.shard ? `, shard ${previous.shard}` : ""})`
+          ? `a different collection (seed "${previous.state.seed}", ${previous.state.count} tokens${previous.state.shard ? `, shard ${previous.state.shard}` : ""})`
           : "images/ or metadata/ from another tool";
         throw new TraitloomError(
           "OUTPUT_CONFLICT",
@@ -87,11 +95,7 @@ export class FolderSink implements CollectionSink {
 
     const held: Array<[number, string]> = [];
     if (same) {
-      const claimed = new Map<number, string>();
-      for (const line of ((await store.readText(JOURNAL_FILE)) ?? "").split("\n")) {
-        const m = /^(\d+) ([0-9a-f]{64})$/.exec(line);
-        if (m?.[1] && m[2]) claimed.set(Number(m[1]), m[2]);
-      }
+      const claimed = previous.claimed;
       const verify = async (i: number): Promise<[number, string] | undefined> => {
         const t = token(i);
         const want = claimed.get(t.id);
@@ -113,6 +117,49 @@ export class FolderSink implements CollectionSink {
     );
     this.journal = await store.openAppend(JOURNAL_FILE, "the run's journal");
     return held;
+  }
+
+  /**
+   * What the folder holds of an earlier run: its identity and the image hash it claims per token id, from
+   * .traitloom/ (state.json + done.log); where .traitloom/ is gone (a copy without hidden files) but manifest.json
+   * is whole, from the manifest, whose image hashes are then checked file by file like the journal's.
+   */
+  private async previousRun(run: RunIdentity): Promise<{ state: RunIdentity; claimed: Map<number, string> } | undefined> {
+    const store = this.store;
+    const claimed = new Map<number, string>();
+    const stateText = await store.readText(STATE_FILE);
+    if (stateText !== undefined) {
+      const state = this.readState(stateText);
+      if (!state) return undefined;
+      for (const line of ((await store.readText(JOURNAL_FILE)) ?? "").split("\n")) {
+        const m = /^(\d+) ([0-9a-f]{64})$/.exec(line);
+        if (m?.[1] && m[2]) claimed.set(Number(m[1]), m[2]);
+      }
+      return { state, claimed };
+    }
+    const manifestText = await store.readText("manifest.json");
+    if (manifestText === undefined) return undefined;
+    try {
+      const manifest = parseManifest(JSON.parse(manifestText), `${store.location}/manifest.json`);
+      const shard = manifest.shard ? `${manifest.shard.index}/${manifest.shard.of}` : undefined;
+      if (manifest.inputHash !== run.inputHash || shard !== run.shard) return undefined;
+      for (const t of manifest.tokens) claimed.set(t.id, t.image);
+      return { state: { ...run }, claimed };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The earlier run's identity; a damaged state.json is refused by name unless --overwrite replaces it. */
+  private readState(text: string): RunIdentity | undefined {
+    const path = `${this.store.location}/${STATE_FILE}`;
+    try {
+      return parseRunState(JSON.parse(text), path);
+    } catch (e) {
+      if (this.options.overwrite) return undefined;
+      const found = isTraitloomError(e) ? e.message : `${path}: expected the run's state as JSON, found a syntax error`;
+      throw new TraitloomError("OUTPUT_CONFLICT", `${found}; the folder's run state is damaged: pass --overwrite to replace the collection, or choose another -o folder`);
+    }
   }
 
   async putToken(token: PlannedToken, rendered: RenderedToken): Promise<void> {
@@ -138,17 +185,14 @@ export class FolderSink implements CollectionSink {
   async close(): Promise<void> {
     const journal = this.journal;
     this.journal = undefined;
-    await journal?.close();
-    await this.store.remove(TEMP_DIR).catch(() => undefined);
-  }
-}
-
-/** The earlier run's identity; a damaged one counts as none (the folder is then "from another tool"). */
-function readRunState(text: string): RunIdentity | undefined {
-  try {
-    return JSON.parse(text) as RunIdentity;
-  } catch {
-    return undefined;
+    const held = this.held;
+    this.held = undefined;
+    try {
+      await journal?.close();
+      if (held) await this.store.remove(TEMP_DIR).catch(() => undefined);
+    } finally {
+      await held?.release();
+    }
   }
 }
 
@@ -191,6 +235,12 @@ export class MemoryFileStore implements FileStore {
   }
   async writeChunks(name: string, chunks: Iterable<string>): Promise<void> {
     await this.write(name, [...chunks].join(""));
+  }
+  private locked = false;
+  async lock(): Promise<{ release(): Promise<void> }> {
+    if (this.locked) throw new TraitloomError("OUTPUT_CONFLICT", `${this.location}: expected no other run writing this collection, found one`);
+    this.locked = true;
+    return { release: async () => void (this.locked = false) };
   }
   async openAppend(name: string): Promise<Appender> {
     let text = (await this.readText(name)) ?? "";

@@ -6,9 +6,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { seedFromEntropy } from "../core/rng.js";
 import { imageExtension } from "../core/weights.js";
 import { analyzeProject, DEFAULT_SETTINGS, mergeLayers, type Analysis, type Decoded, type Problem, type StudioSettings } from "../browser/project.js";
-import type { TraitSource } from "../render/protocol.js";
+import type { TraitSource } from "../browser/protocol.js";
 import { decodeSize, type LoadedFiles } from "./loaders.js";
-import { clearProject, loadProject, saveProject, saveSettings } from "./storage.js";
+import { clearProject, restoreProject, saveProject, saveSettings } from "./storage.js";
 
 export interface Project {
   root: string;
@@ -56,8 +56,10 @@ export function useProject(): ProjectApi {
   useEffect(() => {
     let live = true;
     void (async () => {
-      const saved = await loadProject();
+      const { project: saved, dropped } = await restoreProject();
       if (!live) return;
+      // A stored project that no longer parses (damage, an older shape) is dropped, and the user is told so.
+      if (dropped) setLoadError(dropped);
       if (saved) {
         const files = new Map(saved.files.map((f) => [f.path, f.blob]));
         const decoded = await decodeAll(files);

@@ -187,7 +187,7 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     expect(text).toContain("04-Eyes/Broken#3.png");
     expect(text).toMatch(/not a readable image/);
     expect(text).toContain("05-Mouth/notes.txt");
-    expect(text).toMatch(/not an image/);
+    expect(text).toMatch(/expected a \.png, \.jpg, \.jpeg or \.webp image, found another file/);
     // The trait named with HTML is a trait like any other, shown as text, never run.
     await expect.poll(() => page.locator('[data-testid=trait][data-trait="<img src=x onerror=window.__xss=1>"] .trait-name').innerText()).toBe("<img src=x onerror=window.__xss=1>");
     expect(await page.evaluate("window.__xss")).toBeUndefined();
