@@ -64,6 +64,7 @@ export default defineConfig({
       input: {
         index: resolve(import.meta.dirname, "src/web/index.html"),
         bench: resolve(import.meta.dirname, "src/web/bench.html"),
+        contract: resolve(import.meta.dirname, "src/web/contract.html"),
       },
     },
   },
