@@ -21,8 +21,8 @@ export interface PngEncodeOptions {
 
 /**
  * The fast encoder's row filter: Paeth, through the SIMD kernels, made the demo layers' tokens 6% (512x512) and
- * 12% (1024x1024) smaller than the Up-only filter the studio had, and encoded them no slower (0.82-0.85x the
- * time, deflate included): `npx tsx bench/png.ts --studio`, docs/benchmarks.md "One PNG toolkit (shared
+ * 12% (1024x1024) smaller than the Up-only filter the studio had, and encoded them no slower (0.81-0.85x the
+ * time in Node, 0.9x in a Chromium worker, deflate included): `npx tsx bench/png.ts --studio`, docs/benchmarks.md "One PNG toolkit (shared
  * filters)". "adaptive" was 1-2% smaller again but up to 1.06x the time. Engines without WebAssembly SIMD run
  * the same filter in JavaScript (about 2x the time of the old Up-only encoder), so every engine writes the
  * same bytes.

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { filterRows, hasSimdFilters, isOpaque, PNG_FILTER_MODES, rgbaToRgb, type PngFilterMode } from "./filters.js";
 
@@ -115,6 +117,27 @@ describe("filterRows", () => {
       });
     }
   }
+
+  it("falls back to JavaScript in a runtime without WebAssembly (node --jitless), with the same bytes", () => {
+    const [width, height] = [64, 33];
+    const pixels = tokenLike(width, height, 4, 12);
+    const script = [
+      "const { filterRows, hasSimdFilters } = await import(process.argv[1]);",
+      "const pixels = Uint8Array.from(Buffer.from(process.argv[2], 'base64'));",
+      `const out = ${JSON.stringify(PNG_FILTER_MODES)}.map((m) => Buffer.from(filterRows(pixels, ${width}, ${height}, 4, m, false)).toString('base64'));`,
+      "console.log(JSON.stringify({ simd: hasSimdFilters(), out }));",
+    ].join("\n");
+    const modulePath = fileURLToPath(new URL("./filters.ts", import.meta.url));
+    const stdout = execFileSync(
+      process.execPath,
+      ["--jitless", "--import", "tsx", "--input-type=module", "-e", script, modulePath, Buffer.from(pixels).toString("base64")],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
+    const result = JSON.parse(stdout) as { simd: boolean; out: string[] };
+    expect(result.simd).toBe(false);
+    const here = PNG_FILTER_MODES.map((m) => Buffer.from(filterRows(pixels, width, height, 4, m, false, true)).toString("base64"));
+    expect(result.out).toEqual(here);
+  });
 
   it("writes the asked-for filter type on every row, first row included, on both paths", () => {
     const fixed: [PngFilterMode, number][] = [["none", 0], ["sub", 1], ["up", 2], ["average", 3], ["paeth", 4]];
