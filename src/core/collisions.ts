@@ -146,6 +146,7 @@ export class CollisionIndex {
 
   /** Exchanges two tokens' traits on counting layer `u`, and their combinations' counts with them. */
   swap(u: number, i: number, j: number): void {
+    if (i === j) return;
     const col = this.columns[u] as Uint16Array;
     const ti = col[i] ?? 0;
     const tj = col[j] ?? 0;
