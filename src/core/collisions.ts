@@ -11,8 +11,12 @@
  */
 export type ComboKey = number | string;
 
-/** Up to this many possible keys, holder counts are one flat Int32Array (16 MB at most) instead of a Map. */
+// Holder counts are one flat Int32Array indexed by key (a Map otherwise) where the possible keys are at most
+// DENSE_MAX_KEYS (16 MB of counts) and at most DENSE_KEYS_PER_TOKEN per token or DENSE_ALWAYS_KEYS, so a small
+// collection in a large space does not pay for a large array.
 const DENSE_MAX_KEYS = 2 ** 22;
+const DENSE_KEYS_PER_TOKEN = 64;
+const DENSE_ALWAYS_KEYS = 2 ** 16;
 const NUMERIC_MAX_KEYS = 2 ** 52;
 
 /**
@@ -54,7 +58,8 @@ export class CollisionIndex {
     const keySpace = radix.reduce((a, b) => a * b, 1);
     this.numeric = keySpace <= NUMERIC_MAX_KEYS;
     this.place = radix.map((_, u) => radix.slice(u + 1).reduce((a, b) => a * b, 1));
-    this.dense = this.numeric && keySpace <= DENSE_MAX_KEYS ? new Int32Array(keySpace) : undefined;
+    const dense = keySpace <= DENSE_MAX_KEYS && keySpace <= Math.max(DENSE_ALWAYS_KEYS, DENSE_KEYS_PER_TOKEN * tokenCount);
+    this.dense = this.numeric && dense ? new Int32Array(keySpace) : undefined;
     if (this.numeric) {
       const keys = new Float64Array(tokenCount);
       for (let u = 0; u < columns.length; u++) {
