@@ -29,6 +29,7 @@ export interface CountingLayers {
   active: number[][];
 }
 
+/** The layers that count for uniqueness, with their trait counts and chooseable traits. */
 export function countingLayersOf(layers: readonly Layer[]): CountingLayers {
   const counting = layers.filter((l) => l.countsForUniqueness).map((l) => l.index);
   return {
