@@ -106,6 +106,52 @@ async function expectSameCollection(node: CollectionFiles, browser: CollectionFi
   }
 }
 
+interface CaseOutcome {
+  /** The Node backend's folder (generateCollection). */
+  node: CollectionFiles;
+  /** The browser's uninterrupted ZIP, unzipped. */
+  zip: CollectionFiles;
+  zipRun: ZipOutcome;
+  /** The browser's folder, cut off half-way and resumed. */
+  folder: FolderOutcome;
+}
+
+/** Every check of a case: the ZIP against Node, the cut-off run, the resumed folder against the ZIP and against Node. */
+async function expectContract(c: ContractCase, { node, zip, zipRun, folder }: CaseOutcome): Promise<void> {
+  expect(imageNames(node)).toHaveLength(c.count);
+  expect(zipRun.rendered).toBe(c.count);
+  expect(zipRun.resumed).toBe(0);
+  await expectSameCollection(node, zip, `${c.name} ZIP`);
+  expect(JSON.parse(text(zip, "manifest.json")).provenance).toBe(zipRun.provenance);
+
+  // Cut off half-way: stopped through the signal, what it finished is in the folder and its journal, not more.
+  expect(folder.cut.code, folder.cut.message).toBe("ABORTED");
+  expect(folder.cut.doneAtAbort).toBeGreaterThanOrEqual(Math.ceil(c.count / 2));
+  const partial = fromBase64(folder.afterCut);
+  const kept = journalLines(partial.get(JOURNAL));
+  expect(kept.length).toBeGreaterThanOrEqual(folder.cut.doneAtAbort);
+  expect(kept.length).toBeLessThan(c.count);
+  expect(imageNames(partial)).toHaveLength(kept.length);
+  for (const name of COLLECTION_FILES) expect(partial.has(name), name).toBe(false);
+
+  // Resumed: kept what the first run finished, rendered the rest.
+  expect(folder.resumed).toBe(kept.length);
+  expect(folder.rendered).toBe(c.count - kept.length);
+
+  // The resumed folder is the uninterrupted ZIP, byte for byte (images from the same backend), plus .traitloom/.
+  const files = fromBase64(folder.files);
+  expect(differences(zip, files, { only: (n) => !isState(n) }), `${c.name}: resumed folder against the ZIP`).toEqual([]);
+  expect(folder.provenance).toBe(zipRun.provenance);
+  await expectSameCollection(node, files, `${c.name} folder`);
+
+  // .traitloom/ as the CLI writes it: the same run identity, and a journal of every token with its image's hash.
+  expect([...files.keys()].filter(isState).sort()).toEqual([JOURNAL, STATE]);
+  expect(differences(node, files, { only: (n) => n === STATE })).toEqual([]);
+  const journal = journalLines(files.get(JOURNAL));
+  const ids = imageNames(files).map((n) => Number(/\d+/.exec(n)?.[0]));
+  expect(journal).toEqual(ids.map((id) => `${id} ${sha256Hex(files.get(`images/${id}.png`) ?? new Uint8Array())}`).sort());
+}
+
 describe.skipIf(!executable)("render contract: the browser backend (headless Chromium) against the Node backend", () => {
   let browser: Browser;
   let page: Page;
@@ -132,7 +178,7 @@ describe.skipIf(!executable)("render contract: the browser backend (headless Chr
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  async function runCase(c: ContractCase): Promise<{ node: CollectionFiles; zip: CollectionFiles; zipRun: ZipOutcome; folder: FolderOutcome }> {
+  async function runCase(c: ContractCase): Promise<CaseOutcome> {
     const outDir = join(root, c.name);
     await generateCollection({ ...caseOptions(c), outDir });
     const run: Run = { seed: c.seed, count: c.count, workers: c.workers, config: await caseConfig(c) };
@@ -143,39 +189,7 @@ describe.skipIf(!executable)("render contract: the browser backend (headless Chr
 
   for (const c of CONTRACT_CASES) {
     it(`${c.name}: the ZIP and the resumed folder hold the Node backend's collection`, async () => {
-      const { node, zip, zipRun, folder } = await runCase(c);
-      expect(imageNames(node)).toHaveLength(c.count);
-      expect(zipRun.rendered).toBe(c.count);
-      expect(zipRun.resumed).toBe(0);
-      await expectSameCollection(node, zip, `${c.name} ZIP`);
-      expect(JSON.parse(text(zip, "manifest.json")).provenance).toBe(zipRun.provenance);
-
-      // Cut off half-way: stopped through the signal, what it finished is in the folder and its journal, not more.
-      expect(folder.cut.code, folder.cut.message).toBe("ABORTED");
-      expect(folder.cut.doneAtAbort).toBeGreaterThanOrEqual(Math.ceil(c.count / 2));
-      const partial = fromBase64(folder.afterCut);
-      const kept = journalLines(partial.get(JOURNAL));
-      expect(kept.length).toBeGreaterThanOrEqual(folder.cut.doneAtAbort);
-      expect(kept.length).toBeLessThan(c.count);
-      expect(imageNames(partial)).toHaveLength(kept.length);
-      for (const name of COLLECTION_FILES) expect(partial.has(name), name).toBe(false);
-
-      // Resumed: kept what the first run finished, rendered the rest.
-      expect(folder.resumed).toBe(kept.length);
-      expect(folder.rendered).toBe(c.count - kept.length);
-
-      // The resumed folder is the uninterrupted ZIP, byte for byte (images from the same backend), plus .traitloom/.
-      const files = fromBase64(folder.files);
-      expect(differences(zip, files, { only: (n) => !isState(n) }), `${c.name}: resumed folder against the ZIP`).toEqual([]);
-      expect(folder.provenance).toBe(zipRun.provenance);
-      await expectSameCollection(node, files, `${c.name} folder`);
-
-      // .traitloom/ as the CLI writes it: the same run identity, and a journal of every token with its image's hash.
-      expect([...files.keys()].filter(isState).sort()).toEqual([JOURNAL, STATE]);
-      expect(differences(node, files, { only: (n) => n === STATE })).toEqual([]);
-      const journal = journalLines(files.get(JOURNAL));
-      const ids = imageNames(files).map((n) => Number(/\d+/.exec(n)?.[0]));
-      expect(journal).toEqual(ids.map((id) => `${id} ${sha256Hex(files.get(`images/${id}.png`) ?? new Uint8Array())}`).sort());
+      await expectContract(c, await runCase(c));
       expect(pageErrors).toEqual([]);
     });
   }
