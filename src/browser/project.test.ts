@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildLayerSet, type LayersListing } from "../core/layers.js";
+import { analyzeLayers, buildLayerSet, type LayersListing } from "../core/layers.js";
 import { analyzeProject, DEFAULT_SETTINGS, defaultLayers, readLayerAlone, relativeToLayersFolder, studioConfig, unsafeZipPath, type Decoded } from "./project.js";
 
 const ok: Decoded = { width: 8, height: 8 };
@@ -152,6 +152,23 @@ describe("studio project", () => {
     expect(studioConfig(settings)).toEqual({ namePrefix: "Loom", layers: [{ name: "Back", folder: "01-Back", traits: { Sea: 5 } }] });
     const a = analyzeProject("root", files, decoded, settings);
     expect(a.layerSet?.layers.map((l) => l.traits.map((t) => t.weight))).toEqual([[1 * 5, 3]]);
+  });
+
+  it("reads names as the CLI does: several # (HashLips), NFC twins as one duplicate, spaces at the ends, with the same warnings", () => {
+    const paths = { "01-Back/Sky.png": ok, "02-Hat/Cap#1#5.png": ok, "02-Hat/Caf\u00e9#1.png": ok, "02-Hat/Cafe\u0301#2.png": ok, "02-Hat/Bow .png": ok } satisfies Record<string, Decoded | number>;
+    const { files, decoded } = project(paths);
+    const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
+    expect(a.layerProblems.map((p) => p.message)).toEqual([
+      'root/02-Hat/Caf\u00e9#1.png: trait "Caf\u00e9" is already given by 02-Hat/Cafe\u0301#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this); expected one file per trait name',
+    ]);
+    expect(a.layerSet?.layers[1]?.traits.map((t) => `${t.name}:${t.weight}`)).toEqual(["Bow:1", "Caf\u00e9:2", "Cap:5"]);
+    expect(a.warnings).toEqual([
+      '"root/02-Hat/Bow .png": expected a trait name without spaces at its ends, found "Bow "; read as "Bow" (HashLips keeps the spaces)',
+      'root/02-Hat/Cap#1#5.png: expected one "#" before the weight, found 2; read as HashLips reads it: trait "Cap" (up to the first "#"), weight 5 (after the last "#")',
+    ]);
+    const cli = analyzeLayers(cliListing("root", paths), studioConfig({ ...DEFAULT_SETTINGS, layers: defaultLayers(a.listing) }), "studio settings");
+    expect(cli.problems.map((p) => p.message)).toEqual(a.layerProblems.map((p) => p.message));
+    expect(cli.warnings).toEqual(a.warnings);
   });
 
   it("says so when every layer is hidden, without throwing", () => {

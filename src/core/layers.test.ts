@@ -222,3 +222,85 @@ describe("orderLayerFolders", () => {
     expect(order.warning).toBe(buildLayerSet(listing(folders)).warnings[0]);
   });
 });
+
+describe("names that print alike, read as HashLips reads them", () => {
+  const NFC = "Caf\u00e9";
+  const NFD = "Cafe\u0301";
+
+  it("several # in a name: HashLips' reading, and a warning naming the file and what was read", () => {
+    const a = analyzeLayers(listing([folder("01-Hat", ["Cap#1#5.png", "Crown#2.png"])]));
+    expect(a.problems).toEqual([]);
+    expect(a.layers[0]?.traits.map((t) => [t.name, t.weight])).toEqual([
+      ["Cap", 5],
+      ["Crown", 2],
+    ]);
+    expect(a.warnings).toEqual(['layers/01-Hat/Cap#1#5.png: expected one "#" before the weight, found 2; read as HashLips reads it: trait "Cap" (up to the first "#"), weight 5 (after the last "#")']);
+  });
+
+  it("the same name composed and decomposed in one layer is a duplicate naming both files, and says why they look alike", () => {
+    const a = analyzeLayers(listing([folder("01-Hat", [`${NFC}#1.png`, `${NFD}#2.png`])]));
+    expect(a.problems.map((p) => [p.code, p.file, p.message])).toEqual([
+      [
+        "DUPLICATE_TRAIT",
+        // Files are read in code-unit order: "e" + accent (NFD) before "é" (NFC).
+        `01-Hat/${NFC}#1.png`,
+        `layers/01-Hat/${NFC}#1.png: trait "${NFC}" is already given by 01-Hat/${NFD}#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this); expected one file per trait name`,
+      ],
+    ]);
+  });
+
+  it("trait and layer names are NFC, and the config names them in either form", () => {
+    const decomposed = listing([folder(`01-${NFD}`, [`${NFD} Noir#1.png`, "Plain.png"])]);
+    const set = buildLayerSet(decomposed);
+    expect(set.layers[0]?.name).toBe(NFC);
+    expect(set.layers[0]?.folder).toBe(`01-${NFD}`);
+    expect(set.layers[0]?.traits.map((t) => [t.name, t.value, t.file])).toEqual([
+      [`${NFC} Noir`, `${NFC} Noir`, `01-${NFD}/${NFD} Noir#1.png`],
+      ["Plain", "Plain", `01-${NFD}/Plain.png`],
+    ]);
+    const configured = buildLayerSet(decomposed, { layers: [{ name: NFC, traits: { [`${NFC} Noir`]: 4 } }] });
+    expect(configured.layers[0]?.traits.map((t) => t.weight)).toEqual([4, 1]);
+    const byFolder = buildLayerSet(decomposed, { layers: [{ name: "Top", folder: `01-${NFC}` }] });
+    expect(byFolder.layers[0]?.folder).toBe(`01-${NFD}`);
+  });
+
+  it("two layer folders that differ only in Unicode form are one name used twice", () => {
+    const a = analyzeLayers(listing([folder(`01-${NFC}`, ["a.png"]), folder(`02-${NFD}`, ["b.png"])]));
+    expect(a.problems.map((p) => p.message)).toEqual([`layers/02-${NFD}: layer name "${NFC}" is used twice (also layers/01-${NFC}); give each layer its own name`]);
+  });
+
+  it("spaces at the ends of a trait name: a warning with the path in quotes, so the space shows", () => {
+    const a = analyzeLayers(listing([folder("01-Hat", ["Cap .png", "Crown.png"])]));
+    expect(a.problems).toEqual([]);
+    expect(a.layers[0]?.traits.map((t) => t.name)).toEqual(["Cap", "Crown"]);
+    expect(a.warnings).toEqual(['"layers/01-Hat/Cap .png": expected a trait name without spaces at its ends, found "Cap "; read as "Cap" (HashLips keeps the spaces)']);
+  });
+});
+
+describe("what the lister could not read", () => {
+  it("a file listed as unreadable is a problem of its layer naming it; the rest is read", () => {
+    const hat: ListedFolder = { folder: "01-Hat", files: [{ name: "Cap.png", size: 0, unreadable: "expected a readable trait image, found a symlink to a missing file ../art/Cap.png" }, { name: "Crown.png", size: 9 }], subfolders: [] };
+    const a = analyzeLayers(listing([hat]));
+    expect(a.problems.map((p) => [p.code, p.file, p.message])).toEqual([
+      ["BAD_IMAGE", "01-Hat/Cap.png", "layers/01-Hat/Cap.png: expected a readable trait image, found a symlink to a missing file ../art/Cap.png"],
+    ]);
+    expect(a.layers[0]?.traits.map((t) => t.name)).toEqual(["Crown"]);
+  });
+
+  it("a junk file listed as unreadable is still only skipped", () => {
+    const hat: ListedFolder = { folder: "01-Hat", files: [{ name: ".DS_Store", size: 0, unreadable: "x" }, { name: "Crown.png", size: 9 }], subfolders: [] };
+    expect(analyzeLayers(listing([hat])).problems).toEqual([]);
+  });
+
+  it("a folder listed as unreadable is one problem naming it, not also an empty layer", () => {
+    const locked: ListedFolder = { folder: "02-Eyes", files: [], subfolders: [], unreadable: "expected a layer folder, found no permission to read it (EACCES)" };
+    const a = analyzeLayers(listing([folder("01-Hat", ["Cap.png"]), locked]));
+    expect(a.problems.map((p) => p.message)).toEqual(["layers/02-Eyes: expected a layer folder, found no permission to read it (EACCES)"]);
+  });
+
+  it("the lister's warnings are the analysis' warnings", () => {
+    const a = analyzeLayers({ ...listing([folder("01-Hat", ["Cap.png"])]), warnings: ["layers/01-Hat/Cap.png: a symlink to /art/Cap.png, outside the layers folder; read from there"] });
+    expect(a.warnings).toEqual(["layers/01-Hat/Cap.png: a symlink to /art/Cap.png, outside the layers folder; read from there"]);
+    expect(a.layerSet?.warnings).toEqual(a.warnings);
+  });
+});

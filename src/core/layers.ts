@@ -1,12 +1,17 @@
 import type { TraitloomConfig } from "./config.js";
 import { nearestKey } from "./config.js";
 import { problem, problemsError, type TraitloomErrorCode, type TraitloomProblem } from "./errors.js";
-import { DEFAULT_NAMED_WEIGHTS, imageExtension, isJunkFile, isJunkFolder, looksNftool, parseLayerFolderName, readTraitFileName } from "./weights.js";
+import { canonicalName, DEFAULT_NAMED_WEIGHTS, imageExtension, isJunkFile, isJunkFolder, looksNftool, parseLayerFolderName, readTraitFileName } from "./weights.js";
 
 /** A file as listed in a layer folder, by Node's fs or by the browser's File API. */
 export interface ListedFile {
   name: string;
   size: number;
+  /**
+   * Where the lister found the file cannot be read (a symlink to a missing file, no permission): what was
+   * expected and found, the message after its path. The file is then a problem of its layer.
+   */
+  unreadable?: string | undefined;
 }
 
 export interface ListedFolder {
@@ -14,6 +19,8 @@ export interface ListedFolder {
   folder: string;
   files: ListedFile[];
   subfolders: string[];
+  /** Where the folder could not be listed (no permission): what was expected and found; `files` is then empty. */
+  unreadable?: string | undefined;
 }
 
 /** What the layers folder holds: the input of buildLayerSet, the same from disk and from a dropped folder. */
@@ -23,6 +30,8 @@ export interface LayersListing {
   folders: ListedFolder[];
   /** Files lying directly in the layers folder, not in a layer folder. */
   rootFiles: string[];
+  /** What the lister found worth a warning (symlinks out of the folder, say), each one line naming its file. */
+  warnings?: string[] | undefined;
 }
 
 export interface Trait {
@@ -100,6 +109,16 @@ function layerProblem(code: TraitloomErrorCode, path: string, detail: string, fi
   return { ...problem(code, path, detail), file };
 }
 
+/** A path as a warning about names shows it: in quotes where a part of it starts or ends with white space, so it shows. */
+function shownPath(path: string): string {
+  return /(^|[/#])\s|\s($|[/#.])/.test(path) ? JSON.stringify(path) : path;
+}
+
+/** True where the name is written another way than Unicode NFC (macOS writes NFD into ZIPs and some disks). */
+function notNfc(name: string): boolean {
+  return canonicalName(name) !== name;
+}
+
 /**
  * The CLI's layer order without a config `layers`: folders with a numeric prefix first, by number, the rest
  * alphabetically; the prefix only orders and is never part of the layer name. `warning` says so where the
@@ -129,9 +148,12 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
     configured.forEach((entry, i) => {
       const spec = typeof entry === "string" ? { name: entry } : entry;
       const wanted = spec.folder ?? spec.name;
+      // By NFC, as names are read: a config typed on one system names the folder unpacked on another.
+      const wantedName = canonicalName(wanted);
       const folder =
         folders.find((f) => f.folder === wanted) ??
-        (spec.folder === undefined ? folders.find((f) => parseLayerFolderName(f.folder).name === spec.name) : undefined);
+        folders.find((f) => canonicalName(f.folder) === wantedName) ??
+        (spec.folder === undefined ? folders.find((f) => parseLayerFolderName(f.folder).name === canonicalName(spec.name)) : undefined);
       if (!folder) {
         const near = nearestKey(wanted, folders.map((f) => f.folder));
         out.problems.push(
@@ -146,7 +168,7 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
       choices.push({
         index: i,
         folder,
-        name: spec.name,
+        name: canonicalName(spec.name),
         countsForUniqueness: (typeof entry === "string" ? undefined : entry.countsForUniqueness) ?? true,
         overrides: typeof entry === "string" ? undefined : entry.traits,
         configPath: `${configSource}: layers[${i}]`,
@@ -170,6 +192,11 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
 function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, namedWeights: Readonly<Record<string, number>>, out: LayerAnalysis): Layer {
   const { folder } = choice;
   const where = `${root}/${folder.folder}`;
+  const layer: Layer = { index: choice.index, name: choice.name, folder: folder.folder, countsForUniqueness: choice.countsForUniqueness, traits: [] };
+  if (folder.unreadable !== undefined) {
+    out.problems.push(layerProblem("LAYERS_NOT_FOUND", where, folder.unreadable));
+    return layer;
+  }
   for (const sub of folder.subfolders.filter((s) => !isJunkFolder(s))) {
     out.problems.push(
       layerProblem(
@@ -185,13 +212,13 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
   for (const file of [...folder.files].sort((a, b) => byName(a.name, b.name))) {
     const path = `${folder.folder}/${file.name}`;
     if (isJunkFile(file.name)) out.skipped.push(path);
+    else if (file.unreadable !== undefined) fileProblems.push(layerProblem("BAD_IMAGE", `${root}/${path}`, file.unreadable, path));
     else if (!imageExtension(file.name)) {
       fileProblems.push(layerProblem("NOT_AN_IMAGE", `${root}/${path}`, "expected a .png, .jpg, .jpeg or .webp image, found another file", path));
     } else if (file.size === 0) {
       fileProblems.push(layerProblem("BAD_IMAGE", `${root}/${path}`, "expected an image, found an empty file (0 bytes)", path));
     } else images.push(file);
   }
-  const layer: Layer = { index: choice.index, name: choice.name, folder: folder.folder, countsForUniqueness: choice.countsForUniqueness, traits: [] };
   if (images.length === 0) {
     out.problems.push(...fileProblems, layerProblem("LAYER_EMPTY", where, "expected at least one trait image, found none"));
     return layer;
@@ -206,9 +233,16 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
       fileProblems.push(layerProblem("BAD_WEIGHT", `${root}/${path}`, read.detail, path));
       continue;
     }
+    for (const w of read.warnings) out.warnings.push(`${shownPath(`${root}/${path}`)}: ${w}`);
     const clash = byTraitName.get(read.name);
     if (clash) {
-      fileProblems.push(layerProblem("DUPLICATE_TRAIT", `${root}/${path}`, `trait "${read.name}" is already given by ${clash.file}; expected one file per trait name`, path));
+      // Names are compared in NFC, so "Café" composed and decomposed (a macOS ZIP) clash here. That is a problem,
+      // not a warning: both would write the same attribute value, which metadata, marketplaces and rarity
+      // cannot tell apart, so there is no keeping them as two traits without a rename.
+      const twin = notNfc(file.name) || notNfc(clash.file.slice(folder.folder.length + 1)) ? ", the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this)" : "";
+      fileProblems.push(
+        layerProblem("DUPLICATE_TRAIT", `${root}/${path}`, `trait "${read.name}" is already given by ${clash.file}${twin}; expected one file per trait name`, path),
+      );
       continue;
     }
     const trait: Trait = { index: layer.traits.length, name: read.name, value: read.name, file: path, weight: read.weight ?? 1 };
@@ -217,7 +251,7 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
   }
   out.problems.push(...fileProblems.sort((a, b) => byName(a.file ?? "", b.file ?? "")));
   for (const [traitName, override] of Object.entries(choice.overrides ?? {})) {
-    const trait = byTraitName.get(traitName);
+    const trait = byTraitName.get(canonicalName(traitName));
     if (!trait) {
       const near = nearestKey(traitName, [...byTraitName.keys()]);
       out.problems.push(
@@ -262,6 +296,7 @@ export function analyzeLayers(listing: LayersListing, config: TraitloomConfig = 
     return true;
   });
   out.skipped.push(...listing.rootFiles);
+  out.warnings.push(...(listing.warnings ?? []));
   if (folders.length === 0) {
     out.problems.push(layerProblem("LAYERS_NOT_FOUND", listing.root, "expected one sub-folder per layer, found no folders"));
     return out;

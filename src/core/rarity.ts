@@ -56,15 +56,31 @@ function csvCell(v: string | number): string {
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/**
+ * What a spreadsheet runs as a formula (OWASP "CSV Injection"): a cell starting with =, +, -, @, tab or carriage
+ * return; and, where a semicolon is the separator (Excel in many locales), such a character right after one.
+ */
+const FORMULA_START_RE = /^[=+\-@\t\r]/;
+const FORMULA_AFTER_SEPARATOR_RE = /;[=+\-@\t\r]/;
+
+/**
+ * A cell of names (layer, trait: the user's words, from file and folder names), safe to open in a spreadsheet.
+ * OWASP's remedy for a cell that would start a formula: a single quote in front, the cell in double quotes (its
+ * quotes doubled), so it reads as text. A semicolon followed by a formula character is quoted, so a semicolon
+ * locale keeps it one cell. Every other cell is written as csvCell writes it.
+ */
+export function csvTextCell(text: string): string {
+  if (FORMULA_START_RE.test(text)) return `"'${text.replaceAll('"', '""')}"`;
+  if (FORMULA_AFTER_SEPARATOR_RE.test(text)) return `"${text.replaceAll('"', '""')}"`;
+  return csvCell(text);
+}
+
 /** rarity.csv: one row per trait, expected vs actual count and share. */
 export function rarityCsv(report: RarityReport): string {
   const rows = ["layer,trait,weight,expected_count,actual_count,expected_share,actual_share"];
   for (const t of report.traits) {
-    rows.push(
-      [t.layer, t.trait, t.weight, t.expectedCount.toFixed(2), t.actualCount, t.expectedShare.toFixed(6), t.actualShare.toFixed(6)]
-        .map(csvCell)
-        .join(","),
-    );
+    const numbers = [t.weight, t.expectedCount.toFixed(2), t.actualCount, t.expectedShare.toFixed(6), t.actualShare.toFixed(6)].map(csvCell);
+    rows.push([csvTextCell(t.layer), csvTextCell(t.trait), ...numbers].join(","));
   }
   return `${rows.join("\n")}\n`;
 }

@@ -13,7 +13,7 @@ describe("trait file names", () => {
     ["Light Blue #3.png", "Light Blue", 3],
     ["shirt one #3.png", "shirt one", 3],
     ["Zero#0.png", "Zero", 0],
-    ["A#B#7.jpeg", "A#B", 7],
+    ["A#B#7.jpeg", "A", 7],
     ["Eyes#Rare.webp", "Eyes", 20],
     ["Eyes#mythic.PNG", "Eyes", 1],
     ["Eyes#Common.png", "Eyes", 100],
@@ -43,11 +43,50 @@ describe("trait file names", () => {
   });
 
   it("readTraitFileName returns the problem parseTraitFileName throws, without the path", () => {
-    expect(readTraitFileName("Blue#3.png")).toEqual({ ok: true, name: "Blue", weight: 3 });
+    expect(readTraitFileName("Blue#3.png")).toEqual({ ok: true, name: "Blue", weight: 3, warnings: [] });
     expect(readTraitFileName("Blue#abc.png")).toEqual({ ok: false, detail: expect.stringMatching(/^weight after "#" must be a number >= 0 .*found "abc"$/) });
     const read = readTraitFileName("#5.png");
     expect(read.ok).toBe(false);
     expect(() => parse("#5.png")).toThrow(`L/#5.png: ${read.ok ? "" : read.detail}`);
+  });
+
+  it.each([
+    ["Cap#1#5.png", "Cap", 5, 'expected one "#" before the weight, found 2; read as HashLips reads it: trait "Cap" (up to the first "#"), weight 5 (after the last "#")'],
+    ["C#Minor#10.png", "C", 10, 'expected one "#" before the weight, found 2; read as HashLips reads it: trait "C" (up to the first "#"), weight 10 (after the last "#")'],
+    ["Cap#a#b#Rare.png", "Cap", 20, 'expected one "#" before the weight, found 3; read as HashLips reads it: trait "Cap" (up to the first "#"), weight Rare (20) (after the last "#")'],
+  ])("several # in %s: the name up to the first, the weight after the last (HashLips' cleanName and getRarityWeight), with a warning", (file, name, weight, warning) => {
+    expect(readTraitFileName(file)).toEqual({ ok: true, name, weight, warnings: [warning] });
+    expect(parse(file)).toEqual({ name, weight });
+  });
+
+  it("several # with a weight that does not parse is still the weight's error", () => {
+    expect(readTraitFileName("Cap#1#abc.png")).toEqual({ ok: false, detail: expect.stringMatching(/found "abc"$/) });
+  });
+
+  it("names are NFC: the composed and the decomposed spelling read as one name", () => {
+    const composed = "Caf\u00e9#3.png";
+    const decomposed = "Cafe\u0301#3.png";
+    expect(decomposed).not.toBe(composed);
+    expect(parse(decomposed)).toEqual(parse(composed));
+    expect(parse(decomposed).name).toBe("Caf\u00e9");
+    expect(parse("3-Cafe\u0301.png", "nftool").name).toBe("Caf\u00e9");
+    expect(parseLayerFolderName("02-Cafe\u0301").name).toBe("Caf\u00e9");
+    expect(parseLayerFolderName("Cafe\u0301").name).toBe("Caf\u00e9");
+  });
+
+  it.each([
+    ["Cap .png", "Cap ", "Cap", undefined],
+    [" Cap#5.png", " Cap", "Cap", 5],
+    ["shirt one #3.png", "shirt one ", "shirt one", 3],
+    ["7- Cap.png", " Cap", "Cap", 7],
+  ])("spaces at the ends of the name in %j are cut, with a warning quoting the name", (file, raw, name, weight) => {
+    const read = readTraitFileName(file, file.startsWith("7-") ? "nftool" : "hashlips");
+    expect(read).toEqual({ ok: true, name, weight, warnings: [`expected a trait name without spaces at its ends, found "${raw}"; read as "${name}" (HashLips keeps the spaces)`] });
+  });
+
+  it("a name without spaces at its ends and one # has no warning", () => {
+    expect(readTraitFileName("Light Blue#3.png")).toEqual({ ok: true, name: "Light Blue", weight: 3, warnings: [] });
+    expect(readTraitFileName("Plain.png")).toEqual({ ok: true, name: "Plain", weight: undefined, warnings: [] });
   });
 
   it("an nftool name without a weight is an error in nftool mode", () => {

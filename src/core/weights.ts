@@ -68,12 +68,31 @@ export function looksNftool(fileName: string): boolean {
   return !base.includes("#") && NFTOOL_RE.test(base);
 }
 
-/** A trait file name as read: the name and weight, or what was expected and found (the message after the path). */
-export type TraitNameReading = ({ ok: true } & ParsedTraitName) | { ok: false; detail: string };
+/**
+ * A trait file name as read: the name and weight, with what the user should hear about how it was read
+ * (`warnings`, each the message after the file's path), or what was expected and found (the message after the path).
+ */
+export type TraitNameReading = ({ ok: true; warnings: string[] } & ParsedTraitName) | { ok: false; detail: string };
+
+/**
+ * A name as it is compared and written: Unicode NFC, so "Café" typed on one system and unpacked from a macOS ZIP
+ * (NFD, "e" + combining accent) on another is one name, not two that print the same.
+ */
+export function canonicalName(name: string): string {
+  return name.normalize("NFC");
+}
+
+/** Where a name read from a file had white space at its ends, which is cut: a warning (the space would not show). */
+function spacesWarning(raw: string, name: string): string | undefined {
+  if (raw === name) return undefined;
+  // HashLips keeps the space ("shirt one " in nftchef's own sample), so a folder moved over reads differently.
+  return `expected a trait name without spaces at its ends, found "${raw}"; read as "${name}" (HashLips keeps the spaces)`;
+}
 
 /**
  * Reads a trait's name and weight from its file name, as parseTraitFileName does, but returns a problem
- * instead of throwing it, so that a folder's every bad name can be listed in one pass.
+ * instead of throwing it, so that a folder's every bad name can be listed in one pass, and says in `warnings`
+ * where the name was read in a way the user may not expect (several "#", spaces at its ends).
  */
 export function readTraitFileName(
   fileName: string,
@@ -81,16 +100,20 @@ export function readTraitFileName(
   namedWeights: Readonly<Record<string, number>> = DEFAULT_NAMED_WEIGHTS,
 ): TraitNameReading {
   const base = stripExtension(fileName);
-  let name: string;
+  const warnings: string[] = [];
+  let raw: string;
   let weight: number | undefined;
   const hash = base.lastIndexOf("#");
   if (syntax === "nftool" && hash < 0) {
     const m = NFTOOL_RE.exec(base);
     if (!m?.[1] || !m[2]) return { ok: false, detail: `expected an nftool name "<weight>-<Name>", found "${fileName}"` };
     weight = parseNumber(m[1]);
-    name = m[2].trim();
+    raw = m[2];
   } else if (hash >= 0) {
-    name = base.slice(0, hash).trim();
+    // HashLips v1.1.1: cleanName is `split("#").shift()` (the name ends at the first "#") and getRarityWeight
+    // `split("#").pop()` (the weight is after the last one), so "Cap#1#5.png" is trait "Cap", weight 5.
+    const first = base.indexOf("#");
+    raw = base.slice(0, first);
     const text = base.slice(hash + 1).trim();
     if (NUMBER_RE.test(text)) weight = parseNumber(text);
     else {
@@ -100,19 +123,31 @@ export function readTraitFileName(
         return { ok: false, detail: `weight after "#" must be a number >= 0 (like #12, #0.5, #0,5) or a named weight (${names}), found "${text}"` };
       }
     }
+    if (first !== hash) {
+      const count = base.split("#").length - 1;
+      const shownWeight = String(weight) === text ? text : `${text} (${weight})`;
+      warnings.push(
+        `expected one "#" before the weight, found ${count}; read as HashLips reads it: trait "${canonicalName(raw.trim())}" (up to the first "#"), weight ${shownWeight} (after the last "#")`,
+      );
+    }
   } else {
-    name = base.trim();
+    raw = base;
     weight = undefined;
   }
+  const name = canonicalName(raw.trim());
   if (name.length === 0) return { ok: false, detail: `expected a trait name before the weight, found "${fileName}"` };
   if (weight !== undefined && !Number.isFinite(weight)) return { ok: false, detail: `weight must be a finite number, found "${fileName}"` };
-  return { ok: true, name, weight };
+  const spaces = spacesWarning(canonicalName(raw), name);
+  if (spaces !== undefined) warnings.push(spaces);
+  return { ok: true, name, weight, warnings };
 }
 
 /**
  * Reads a trait's name and weight from its file name: HashLips `Name#12.png`, decimals `Name#0.5.png` and
  * `Name#0,5.png`, named weights `Name#Rare.png`, nftool `12-Name.png` (with `syntax: "nftool"`), or no weight.
- * A weight that does not parse is an error naming the file (HashLips silently reads it as 1).
+ * A weight that does not parse is an error naming the file (HashLips silently reads it as 1). With several
+ * "#" the name ends at the first and the weight follows the last, as HashLips reads them (`Cap#1#5.png`: "Cap", 5).
+ * Names are in NFC (canonicalName).
  *
  * @example parseTraitFileName("Eyes/Blue#0,5.png", "Blue#0,5.png") // { name: "Blue", weight: 0.5 }
  */
@@ -127,9 +162,12 @@ export function parseTraitFileName(
   return { name: read.name, weight: read.weight };
 }
 
-/** Splits `01-Background` into order 1 and name `Background`; a folder without a numeric prefix has no order. */
+/**
+ * Splits `01-Background` into order 1 and name `Background` (in NFC, as canonicalName); a folder without a
+ * numeric prefix has no order.
+ */
 export function parseLayerFolderName(folder: string): { name: string; order: number | undefined } {
   const m = /^(\d+)\s*[-_.]\s*(.+)$/.exec(folder);
-  if (m?.[1] && m[2]?.trim()) return { name: m[2].trim(), order: Number.parseInt(m[1], 10) };
-  return { name: folder.trim(), order: undefined };
+  if (m?.[1] && m[2]?.trim()) return { name: canonicalName(m[2].trim()), order: Number.parseInt(m[1], 10) };
+  return { name: canonicalName(folder.trim()), order: undefined };
 }
