@@ -1,9 +1,10 @@
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { mkdir, readdir, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { once } from "node:events";
 import { TraitloomError } from "../core/errors.js";
 import type { LayersListing, ListedFolder } from "../core/layers.js";
+import { isJunkFile, isJunkFolder } from "../core/weights.js";
 
 /** What the file system's refusals mean, in the words of an error line. */
 const WRITE_REFUSALS: Record<string, string> = {
@@ -100,7 +101,70 @@ export async function ensureDir(path: string): Promise<void> {
   }
 }
 
-/** Lists a layers folder from disk into the listing core's buildLayerSet reads. */
+/** Why an entry could not be read, in the words of an error line; `readRefusal` adds the code. */
+const READ_REFUSALS: Record<string, string> = {
+  EACCES: "no permission to read it",
+  EPERM: "no permission to read it",
+  ELOOP: "a symlink loop",
+  ENOENT: "nothing there (removed while reading?)",
+  EISDIR: "a folder",
+  ENOTDIR: "a file where a folder should be",
+  ENAMETOOLONG: "a path too long for the file system",
+  EMFILE: "too many files open",
+  ENFILE: "too many files open",
+  EIO: "an input/output error on the device",
+};
+
+/**
+ * What a refused read found, for the "found …" part of a one-line error: "no permission to read it (EACCES)";
+ * undefined for anything that is not a file system error (a bug, to be reported as one).
+ */
+export function readRefusal(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) return undefined;
+  return `${READ_REFUSALS[code] ?? "the file system refusing"} (${code})`;
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** One entry of a listed folder, symlinks followed: what it is, or why it cannot be read (the "found …" part). */
+type Entry = { kind: "folder" } | { kind: "file"; size: number } | { kind: "unreadable"; found: string } | { kind: "gone" };
+
+/**
+ * Stats an entry, following a symlink; a symlink whose target lies outside every folder of `within` is
+ * followed (users link shared art) with a warning naming it and its target.
+ */
+async function statEntry(full: string, shown: string, isLink: boolean, within: readonly string[], warnings: string[]): Promise<Entry> {
+  let s;
+  try {
+    s = await stat(full);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (isLink && (code === "ENOENT" || code === "ENOTDIR")) {
+      const target = await readlink(full).catch(() => "?");
+      return { kind: "unreadable", found: `a symlink to a missing file ${target}` };
+    }
+    // Gone between readdir and stat: another program's doing, not a file of the layers.
+    if (code === "ENOENT") return { kind: "gone" };
+    const found = readRefusal(e);
+    if (found === undefined) throw e;
+    return { kind: "unreadable", found };
+  }
+  if (isLink && !isJunkFile(basename(full))) {
+    const target = await realpath(full).catch(() => undefined);
+    if (target !== undefined && !within.some((dir) => isInside(dir, target))) warnings.push(`${shown}: a symlink to ${target}, outside the layers folder; read from there`);
+  }
+  return s.isDirectory() ? { kind: "folder" } : { kind: "file", size: s.size };
+}
+
+/**
+ * Lists a layers folder from disk into the listing core's buildLayerSet reads. Symlinks are followed: one to a
+ * missing file, or an entry that may not be read, is listed as `unreadable` (a problem of its layer, named by core
+ * with the others); one pointing out of the layers folder is read with a warning naming the link and its target.
+ */
 export async function listLayersDir(root: string): Promise<LayersListing> {
   let entries;
   try {
@@ -109,26 +173,50 @@ export async function listLayersDir(root: string): Promise<LayersListing> {
     entries = await readdir(root, { withFileTypes: true });
   } catch (e) {
     if (e instanceof TraitloomError) throw e;
-    throw new TraitloomError("LAYERS_NOT_FOUND", `${root}: expected a layers folder, found nothing there`);
+    const code = (e as { code?: unknown } | undefined)?.code;
+    const found = code === "ENOENT" || code === "ENOTDIR" ? undefined : readRefusal(e);
+    throw new TraitloomError("LAYERS_NOT_FOUND", `${root}: expected a layers folder, found ${found ?? "nothing there"}`);
   }
+  const realRoot = await realpath(root);
   const folders: ListedFolder[] = [];
   const rootFiles: string[] = [];
+  const warnings: string[] = [];
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const full = join(root, entry.name);
-    const s = await stat(full).catch(() => undefined);
-    if (!s) continue;
-    if (!s.isDirectory()) {
+    const shown = `${root}/${entry.name}`;
+    const s = await statEntry(full, shown, entry.isSymbolicLink(), [realRoot], warnings);
+    if (s.kind === "gone") continue;
+    if (s.kind === "unreadable") {
+      // Files beside the layer folders are never read; this one may have been meant as a layer, so it is said.
+      if (!isJunkFile(entry.name)) warnings.push(`${shown}: expected a layer folder or a file, found ${s.found}; skipped`);
+      continue;
+    }
+    if (s.kind === "file") {
       rootFiles.push(entry.name);
       continue;
     }
     const folder: ListedFolder = { folder: entry.name, files: [], subfolders: [] };
-    for (const inner of await readdir(full, { withFileTypes: true })) {
-      const innerStat = await stat(join(full, inner.name)).catch(() => undefined);
-      if (!innerStat) continue;
-      if (innerStat.isDirectory()) folder.subfolders.push(inner.name);
-      else folder.files.push({ name: inner.name, size: innerStat.size });
-    }
     folders.push(folder);
+    // Core skips these whole (.git, __MACOSX, hidden folders): nothing in them is read, or worth a word.
+    if (isJunkFolder(entry.name)) continue;
+    let inner;
+    try {
+      inner = await readdir(full, { withFileTypes: true });
+    } catch (e) {
+      const found = readRefusal(e);
+      if (found === undefined) throw e;
+      folder.unreadable = `expected a layer folder, found ${found}`;
+      continue;
+    }
+    // A linked layer folder may link on within its own target without a warning for each file.
+    const within = [realRoot, await realpath(full).catch(() => realRoot)];
+    for (const file of inner) {
+      const innerStat = await statEntry(join(full, file.name), `${shown}/${file.name}`, file.isSymbolicLink(), within, warnings);
+      if (innerStat.kind === "gone") continue;
+      if (innerStat.kind === "folder") folder.subfolders.push(file.name);
+      else if (innerStat.kind === "file") folder.files.push({ name: file.name, size: innerStat.size });
+      else folder.files.push({ name: file.name, size: 0, unreadable: `expected a readable trait image, found ${innerStat.found}` });
+    }
   }
-  return { root, folders, rootFiles };
+  return { root, folders, rootFiles, warnings };
 }

@@ -8,6 +8,7 @@ import { TraitloomError } from "../core/errors.js";
 import type { LayerSet } from "../core/layers.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { prepareTrait } from "../render/composite.js";
+import { readRefusal } from "./files.js";
 
 /** Every trait of a run decoded once: straight-alpha RGBA at canvas size, cropped to its bounding box. */
 export interface LoadedTraits {
@@ -51,7 +52,7 @@ export async function loadTraits(
   const read = await mapLimit(files, DECODE_CONCURRENCY, async (f) => {
     signal?.throwIfAborted();
     const shown = join(layersDir, f.file);
-    const bytes = await readFile(shown);
+    const bytes = await readTraitFile(shown);
     let meta;
     try {
       meta = await sharp(bytes).metadata();
@@ -94,6 +95,24 @@ export async function loadTraits(
     (fileHashes[r.layer] as string[])[r.trait] = r.hash;
   });
   return { width, height, prepared, fileHashes };
+}
+
+/** A trait file's bytes; a refused read (no permission, say) is a one-line BAD_IMAGE error naming the file. */
+async function readTraitFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw traitReadFailure(e, path);
+  }
+}
+
+/**
+ * A trait file that could not be read, as one line naming it and what the file system said ("no permission to
+ * read it (EACCES)"); anything that is not a file system error is returned unchanged, to be reported as a bug.
+ */
+export function traitReadFailure(e: unknown, path: string): unknown {
+  const found = readRefusal(e);
+  return found === undefined ? e : new TraitloomError("BAD_IMAGE", `${path}: expected a trait image, found ${found}`);
 }
 
 function firstLine(e: unknown): string {
