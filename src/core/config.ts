@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TraitloomError } from "./errors.js";
+import { countsSchema, rulesSchema } from "./rules.js";
 
 const weight = z.number().min(0);
 
@@ -58,6 +59,8 @@ export const configSchema = z.strictObject({
   weightSyntax: z.enum(["auto", "hashlips", "nftool"]).optional().describe('How file names carry weights. "auto" (default) reads nftool "12-Name.png" where every file of a layer is written so.'),
   layers: z.array(z.union([z.string().min(1), layerConfigSchema])).min(1).optional().describe("Layer order, bottom first. Default: numeric folder prefixes, else alphabetical."),
   image: imageConfigSchema.optional(),
+  rules: rulesSchema.optional(),
+  counts: countsSchema.optional(),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;
