@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { freemem } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import type { ImageSize, ResizeMode } from "../core/canvas.js";
@@ -9,12 +10,13 @@ import type { LayerSet } from "../core/layers.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { prepareTrait } from "../render/composite.js";
 import { readRefusal } from "./files.js";
+import { TraitPackBuilder, packedBytesOf } from "../render/pack.js";
 
 /** Every trait of a run decoded once: straight-alpha RGBA at canvas size, cropped to its bounding box. */
 export interface LoadedTraits {
   width: number;
   height: number;
-  /** [layer][trait] */
+  /** [layer][trait], views into shared pack buffers: packTraits references them in place, without a copy. */
   prepared: PreparedTrait[][];
   /** [layer][trait] sha256 of the file bytes, for the run's input hash. */
   fileHashes: string[][];
@@ -23,6 +25,83 @@ export interface LoadedTraits {
 const READABLE_FORMATS = new Set(["png", "jpeg", "webp"]);
 /** Files decoded at once: sharp runs each on its own libuv thread. */
 const DECODE_CONCURRENCY = 8;
+
+export interface LoadTraitsOptions {
+  /** Most bytes per shared buffer of decoded traits (src/render/pack.ts PACK_BUFFER_BYTES by default); tests lower it. */
+  maxPackBufferBytes?: number | undefined;
+  /** Memory the decoded traits may take; by default what the machine has free, less what rendering needs. */
+  memoryBudgetBytes?: number | undefined;
+}
+
+/** Raw decodes in flight at most, in bytes: eight small traits at once, but one or two 4096x4096 ones. */
+const DECODE_BYTES_IN_FLIGHT = 256 * 1024 * 1024;
+
+function decodeConcurrency(width: number, height: number): number {
+  return Math.max(1, Math.min(DECODE_CONCURRENCY, Math.floor(DECODE_BYTES_IN_FLIGHT / (width * height * 4))));
+}
+
+/**
+ * Memory kept free for everything but the decoded traits: the main thread's heap and the decodes in flight
+ * (1 GiB), and per render worker a canvas (RGBA), its RGB copy and the deflate buffers, about 8 bytes a pixel
+ * for each of two workers.
+ */
+function renderReserveBytes(width: number, height: number): number {
+  return 2 ** 30 + 16 * width * height;
+}
+
+/** What the decoded traits may take: free memory (the cgroup's limit where it is lower), less the render reserve. */
+function memoryForTraits(width: number, height: number): number {
+  const free = Math.min(freemem(), process.availableMemory?.() ?? Infinity);
+  return free - renderReserveBytes(width, height);
+}
+
+/**
+ * The decoded traits' memory: makes pack buffers while they fit in the budget (and the allocation succeeds),
+ * then counts what the rest would need, so the error names the whole size.
+ */
+class PackMemory {
+  exceeded = false;
+  private made = 0;
+  private needed = 0;
+  private count = 0;
+
+  constructor(
+    private readonly budget: number,
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
+
+  decoded(trait: PreparedTrait): void {
+    this.needed += packedBytesOf(trait);
+    this.count++;
+  }
+
+  makeBuffer(bytes: number): SharedArrayBuffer {
+    if (this.made + bytes > this.budget) {
+      this.exceeded = true;
+      throw new RangeError("decoded traits past the memory budget");
+    }
+    try {
+      const buffer = new SharedArrayBuffer(bytes);
+      this.made += bytes;
+      return buffer;
+    } catch (e) {
+      this.exceeded = true;
+      throw e;
+    }
+  }
+
+  error(): TraitloomError {
+    return new TraitloomError(
+      "CAPACITY",
+      `traits: expected decoded traits that fit in the memory free for them (${gib(Math.max(0, this.budget))}), found ${this.count} traits at ${this.width}x${this.height} that need ${gib(this.needed)}; free memory, or use fewer or smaller traits or a smaller canvas (width, height and resize in traitloom.json)`,
+    );
+  }
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 3 : 1)} GiB`;
+}
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -47,6 +126,7 @@ export async function loadTraits(
   layerSet: LayerSet,
   config: { width?: number | undefined; height?: number | undefined; resize?: ResizeMode | undefined },
   signal?: AbortSignal,
+  options: LoadTraitsOptions = {},
 ): Promise<LoadedTraits> {
   const files = layerSet.layers.flatMap((layer) => layer.traits.map((t) => ({ layer: layer.index, trait: t.index, file: t.file })));
   const read = await mapLimit(files, DECODE_CONCURRENCY, async (f) => {
@@ -69,9 +149,13 @@ export async function loadTraits(
     read.map((r) => r.size),
     config,
   );
-  const prepared: PreparedTrait[][] = layerSet.layers.map(() => []);
   const fileHashes: string[][] = layerSet.layers.map(() => []);
-  await mapLimit(read, DECODE_CONCURRENCY, async (r) => {
+  const memory = new PackMemory(options.memoryBudgetBytes ?? memoryForTraits(width, height), width, height);
+  let builder: TraitPackBuilder | undefined = new TraitPackBuilder(width, height, {
+    maxBufferBytes: options.maxPackBufferBytes,
+    makeBuffer: (bytes) => memory.makeBuffer(bytes),
+  });
+  await mapLimit(read, decodeConcurrency(width, height), async (r) => {
     signal?.throwIfAborted();
     let pipeline = sharp(r.bytes).toColourspace("srgb").ensureAlpha();
     if (r.size.width !== width || r.size.height !== height) {
@@ -87,13 +171,31 @@ export async function loadTraits(
     } catch (e) {
       throw new TraitloomError("BAD_IMAGE", `${r.shown}: expected an image that decodes, found a corrupt file (${firstLine(e)})`);
     }
+    // A 4096x4096 trait takes a tenth of a second to decode and as long again to prepare: Ctrl-C is heard between the two.
+    signal?.throwIfAborted();
     if (raw.info.channels !== 4 || raw.info.width !== width || raw.info.height !== height) {
       throw new Error(`${r.shown}: decoded to ${raw.info.width}x${raw.info.height}x${raw.info.channels}, expected ${width}x${height}x4`);
     }
     const pixels = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
-    (prepared[r.layer] as PreparedTrait[])[r.trait] = prepareTrait(pixels, width, height);
+    const trait = prepareTrait(pixels, width, height);
     (fileHashes[r.layer] as string[])[r.trait] = r.hash;
+    memory.decoded(trait);
+    // Past the memory there is for them, traits are only measured (the pack dropped), so the error can say how much they need.
+    try {
+      builder?.add(r.layer, r.trait, trait);
+    } catch (e) {
+      if (!memory.exceeded) throw e;
+      builder = undefined;
+    }
   });
+  let packed: PreparedTrait[][] | undefined;
+  try {
+    packed = builder?.finish().prepared;
+  } catch (e) {
+    if (!memory.exceeded) throw e;
+  }
+  if (!packed) throw memory.error();
+  const prepared = layerSet.layers.map((_, l) => packed[l] ?? []);
   return { width, height, prepared, fileHashes };
 }
 
