@@ -1,15 +1,18 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import sharp from "sharp";
+import { chooseCanvasSize, type ImageSize } from "../core/canvas.js";
+import { nearestKey } from "../core/config.js";
 import { isTraitloomError, TraitloomError } from "../core/errors.js";
-import { buildLayerSet } from "../core/layers.js";
+import { buildLayerSet, type Layer } from "../core/layers.js";
 import { capacityOf } from "../core/planner.js";
 import { TOOL_VERSION } from "../core/output.js";
-import { writeFileAtomic, listLayersDir } from "../node/files.js";
+import { ensureDir, writeFileAtomic, listLayersDir } from "../node/files.js";
 import { generateCollection } from "../node/generate.js";
 import { mergeShards } from "../node/merge.js";
+import { defaultWorkerCount } from "../node/pool.js";
 import { ProgressReporter } from "./progress.js";
 
 /** schema/traitloom.schema.json of this package: dist/cli/main.js and src/cli/main.ts both sit two folders down. */
@@ -41,7 +44,9 @@ Options:
   -o, --out <dir>      Output folder (default: out).
   --seed <s>           Seed: same layers + config + seed give the same collection, byte for byte.
                        Without one a seed is made up and printed so the run can be repeated.
-  --workers <n>        Render threads (default: the number of cores).
+                       A seed may start with "-" (--seed -x); a file or folder starting with "-" takes the
+                       = form (--out=-x) or ./-x, so a forgotten value is never taken for a name.
+  --workers <n>        Render threads (default: the number of cores; at most twice that, with a warning).
   --compression <p>    PNG preset: fast, balanced (default) or small (speed and size in docs/benchmarks.md).
   --format <f>         png (default), webp or jpeg.
   --shard <i/n>        Render only part i of n of the planned collection (for many machines); join with merge.
@@ -59,34 +64,225 @@ one line each), 2 internal error, 130 stopped by Ctrl-C (run again to resume).
 Layer folders: one per layer, bottom first by config "layers", else numeric prefixes (01-Background), else
 alphabetical. Weights in file names: Name#12.png, Name#0.5.png, Name#Rare.png, nftool 12-Name.png.`;
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new TraitloomError("BAD_ARGUMENT", `--${name}: expected one of ${allowed.join(", ")}, found "${value}"`);
+/** How a command-line option is read, and named in its messages. */
+interface OptionSpec {
+  short?: string;
+  /** What its value is, for messages ("a folder"); a switch (--quiet) has none. */
+  value?: string;
+  /**
+   * A value starting with "-" after a space (`--seed -x`, `-n -1`), which node:util's parseArgs refuses as
+   * "ambiguous" without naming the option. "value" takes it unless it reads as one of the command's options or
+   * starts with "--": a seed is any text ("-x" is a fine seed), a choice is then checked against its list.
+   * "number" takes a negative number (`-n -1`), so the number check says what was expected; anything else there is a
+   * forgotten value. "refuse" (files and folders, the default) asks for the `=` form: "-x" there is a forgotten value
+   * far more often than a name, and a folder made with that name would go unnoticed.
+   */
+  dash?: "value" | "number" | "refuse";
+}
+
+type OptionSpecs = Record<string, OptionSpec>;
+
+type OptionValues<S extends OptionSpecs> = { [K in keyof S]?: S[K] extends { value: string } ? string : boolean };
+
+interface ParsedCommand<S extends OptionSpecs> {
+  values: OptionValues<S>;
+  positionals: string[];
+  /** How the user wrote each option given ("-n" or "--count"), so a message names it the same way. */
+  spelled: { [K in keyof S]: string };
+}
+
+function badArgument(message: string): TraitloomError {
+  return new TraitloomError("BAD_ARGUMENT", message);
+}
+
+/**
+ * Reads a command's arguments: parseArgs (non-strict, so it hands over every token) with the checks done here,
+ * each a one-line BAD_ARGUMENT naming the option as typed: unknown options, missing and empty values, values that
+ * start with "-" (see OptionSpec.dash), a value given to a switch.
+ */
+function parseCommand<S extends OptionSpecs>(command: string, args: string[], specs: S): ParsedCommand<S> {
+  const options = Object.fromEntries(
+    Object.entries(specs).map(([name, spec]) => [name, { type: spec.value === undefined ? ("boolean" as const) : ("string" as const), ...(spec.short ? { short: spec.short } : {}) }]),
+  );
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const shorts = new Set(Object.values(specs).flatMap((s) => (s.short ? [s.short] : [])));
+  const isOwnOption = (v: string): boolean => (v.startsWith("--") ? Object.hasOwn(specs, v.slice(2).split("=")[0] ?? "") : shorts.has(v.charAt(1)));
+  const values: Record<string, string | boolean> = {};
+  const spelled: Record<string, string> = Object.fromEntries(Object.keys(specs).map((k) => [k, `--${k}`]));
+  const positionals: string[] = [];
+  for (const t of tokens) {
+    if (t.kind === "positional") positionals.push(t.value);
+    if (t.kind !== "option") continue;
+    const spec = specs[t.name];
+    if (!spec) {
+      const near = t.rawName.startsWith("--") ? nearestKey(t.name, Object.keys(specs)) : undefined;
+      throw badArgument(`${t.rawName}: expected an option of ${command}, found an unknown one${near ? ` (did you mean --${near}?)` : ""}; traitloom --help lists them`);
+    }
+    spelled[t.name] = t.rawName;
+    if (spec.value === undefined) {
+      if (t.value !== undefined) throw badArgument(`${t.rawName}: expected no value (it is a switch), found "${t.value}"`);
+      values[t.name] = true;
+      continue;
+    }
+    if (t.value === undefined) throw badArgument(`${t.rawName}: expected ${spec.value}, found none`);
+    if (!t.inlineValue && t.value.startsWith("-")) {
+      const own = isOwnOption(t.value);
+      const refused = spec.dash === "number" ? !/^-[\d.]/.test(t.value) : own || t.value.startsWith("--") || spec.dash === "refuse";
+      if (refused) {
+        const found = own ? `the option ${t.value}` : `"${t.value}", which reads as an option`;
+        const hint = spec.dash === "number" ? "" : `; for a value starting with "-", write --${t.name}=${t.value}`;
+        throw badArgument(`${t.rawName}: expected ${spec.value}, found ${found}${hint}`);
+      }
+    }
+    if (t.value === "") throw badArgument(`${t.rawName}: expected ${spec.value}, found an empty value`);
+    values[t.name] = t.value;
   }
+  return { values: values as OptionValues<S>, positionals, spelled: spelled as { [K in keyof S]: string } };
+}
+
+function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw badArgument(`${option}: expected one of ${allowed.join(", ")}, found "${value}"`);
   return value as T;
 }
 
-function intOption(name: string, value: string | undefined): number | undefined {
+/**
+ * Most tokens one run makes (-n): a hundred times the largest collection measured (100,000 tokens, flat memory),
+ * and far past any collection a marketplace lists; beyond it the per-token state (image hashes, plan columns)
+ * would outgrow a laptop's memory before a render starts.
+ */
+const MAX_COUNT = 10_000_000;
+
+/** A whole number option in [min, max]: digits only, so 1.5, 1e3, 0x10, -1 and "ten" are refused by name. */
+function wholeNumber(option: string, value: string | undefined, what: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new TraitloomError("BAD_ARGUMENT", `--${name}: expected a whole number, found "${value}"`);
-  return Number.parseInt(value, 10);
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    throw badArgument(`${option}: expected a whole number ${what}, ${range}, found "${value}"`);
+  }
+  return n;
 }
 
+/**
+ * Most render threads `--workers` starts: twice the cores. Rendering is CPU-bound, so threads past the cores only
+ * wait for the same cores while each holds its own heap and buffers (1000 threads on 2 cores took 3.5 GB and ran
+ * ten times slower); up to twice the cores still lets one thread render while another writes its files.
+ */
+export function maxWorkers(): number {
+  return 2 * defaultWorkerCount();
+}
+
+const GENERATE_OPTIONS = {
+  config: { short: "c", value: "a config file", dash: "refuse" },
+  count: { short: "n", value: "a whole number of tokens", dash: "number" },
+  out: { short: "o", value: "an output folder", dash: "refuse" },
+  seed: { value: "a seed (any text)", dash: "value" },
+  workers: { value: "a whole number of render threads", dash: "number" },
+  shard: { value: "i/n such as 2/3", dash: "number" },
+  compression: { value: "one of fast, balanced, small", dash: "value" },
+  format: { value: "one of png, webp, jpeg", dash: "value" },
+  overwrite: {},
+  quiet: { short: "q" },
+  help: { short: "h" },
+} as const satisfies OptionSpecs;
+
+/** Traits whose headers are read at once by init. */
+const INIT_READ_CONCURRENCY = 16;
+
+/** Every trait's size from its image header (sharp reads no pixels), [layer][trait]. */
+async function traitSizes(layersDir: string, layers: readonly Layer[]): Promise<ImageSize[][]> {
+  const files = layers.flatMap((l) => l.traits.map((t) => ({ layer: l.index, trait: t.index, shown: join(layersDir, t.file) })));
+  const sizes: ImageSize[][] = layers.map(() => []);
+  for (let i = 0; i < files.length; i += INIT_READ_CONCURRENCY) {
+    await Promise.all(
+      files.slice(i, i + INIT_READ_CONCURRENCY).map(async (f) => {
+        let meta;
+        try {
+          meta = await sharp(f.shown).metadata();
+        } catch (e) {
+          const why = (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
+          throw new TraitloomError("BAD_IMAGE", `${f.shown}: expected a PNG, JPEG or WebP image, found data that does not decode (${why})`);
+        }
+        if (!meta.width || !meta.height) throw new TraitloomError("BAD_IMAGE", `${f.shown}: expected a PNG, JPEG or WebP image, found ${meta.format ?? "an unknown format"}`);
+        (sizes[f.layer] as ImageSize[])[f.trait] = { file: f.shown, width: meta.width, height: meta.height };
+      }),
+    );
+  }
+  return sizes;
+}
+
+function sizeList(sizes: readonly ImageSize[]): string {
+  return [...new Set(sizes.map((s) => `${s.width}x${s.height}`))].join(", ");
+}
+
+/** Most tokens init writes into "count": a first run to look at, not a launch. */
+const INIT_MAX_COUNT = 1000;
+
+/**
+ * `traitloom init`: a traitloom.json that `generate -c` runs as written. Sizes are checked from the image headers
+ * against the canvas generate would choose (the most common trait size): a layer drawn wholly at another size is
+ * left out of "layers" (HashLips' sample ships such a layer, Goo at 1000x1000 among 512x512, and leaves it out of its
+ * own layersOrder); a layer with only some traits at another size is kept with "resize": "fit", scaling them in with
+ * their aspect kept. The count is at most the number of unique combinations. Each choice is said in a line.
+ */
 async function runInit(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: "string", short: "o" }, force: { type: "boolean" } },
+  const { values, positionals } = parseCommand("init", args, {
+    out: { short: "o", value: "a config file to write", dash: "refuse" },
+    force: {},
+    help: { short: "h" },
   });
+  if (values.help) {
+    io.out(HELP);
+    return EXIT_OK;
+  }
   const layersDir = positionals[0];
-  if (!layersDir) throw new TraitloomError("BAD_ARGUMENT", "init: expected a layers folder, as in `traitloom init ./layers`, found none");
+  if (layersDir === undefined) throw badArgument("init: expected a layers folder, as in `traitloom init ./layers`, found none");
+  if (layersDir === "") throw badArgument("init: expected a layers folder, found an empty argument");
+  if (positionals.length > 1) throw badArgument(`init: expected one layers folder, found ${positionals.length}: ${positionals.join(" ")}`);
   const target = values.out ?? "traitloom.json";
   if (existsSync(target) && !values.force) {
-    throw new TraitloomError("OUTPUT_CONFLICT", `${target}: already exists; expected a new file (pass --force to replace it, or -o another.json)`);
+    throw new TraitloomError("OUTPUT_CONFLICT", `${target}: already exists; expected a new file, found one there (pass --force to replace it, or -o another.json)`);
   }
   const layerSet = buildLayerSet(await listLayersDir(layersDir));
   for (const w of layerSet.warnings) io.err(`warning: ${w}`);
+
+  const sizes = await traitSizes(layersDir, layerSet.layers);
+  const canvas = chooseCanvasSize(sizes.flat(), { resize: "fit" });
+  const isOdd = (s: ImageSize): boolean => s.width !== canvas.width || s.height !== canvas.height;
+  const notes: string[] = [];
+  const kept: Layer[] = [];
+  let resize: "fit" | undefined;
+  for (const layer of layerSet.layers) {
+    const layerSizes = sizes[layer.index] ?? [];
+    const odd = layerSizes.filter(isOdd);
+    if (odd.length > 0 && odd.length === layerSizes.length) {
+      notes.push(
+        `left out layer ${layer.name}${layer.folder === layer.name ? "" : ` (${layer.folder})`}: its ${odd.length} trait(s) are ${sizeList(odd)}, not the canvas's ${canvas.width}x${canvas.height}; to use it, add it to "layers" and set "resize": "fit"`,
+      );
+      continue;
+    }
+    if (odd.length > 0) {
+      resize = "fit";
+      const first = odd[0] as ImageSize;
+      notes.push(
+        `"resize": "fit": layer ${layer.name} has ${odd.length} of ${layerSizes.length} traits at another size (${first.file} is ${first.width}x${first.height}), scaled to fit ${canvas.width}x${canvas.height} keeping their aspect; redraw them at ${canvas.width}x${canvas.height} to use them as drawn`,
+      );
+    }
+    kept.push(layer);
+  }
+  if (notes.length > 0) {
+    const atCanvas = sizes.flat().filter((s) => !isOdd(s)).length;
+    notes.unshift(`canvas ${canvas.width}x${canvas.height}: the most common trait size (${atCanvas} of ${sizes.flat().length} traits)`);
+  }
+  const capacity = capacityOf(kept);
+  const count = Math.min(INIT_MAX_COUNT, capacity);
+  notes.push(
+    count < INIT_MAX_COUNT
+      ? `count ${count}: every unique combination of these layers (init writes at most ${INIT_MAX_COUNT}; edit "count" or pass -n)`
+      : `count ${count} of ${capacity} unique combinations (edit "count" or pass -n)`,
+  );
+
   // generate reads layersDir relative to the config file, so write it so: `init ./layers -o config/x.json` gives "../layers".
   const targetDir = dirname(resolve(target));
   const config = {
@@ -96,49 +292,52 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
     namePrefix: "Traitloom",
     description: "",
     baseUri: "ipfs://REPLACE_WITH_CID",
-    count: Math.min(1000, capacityOf(layerSet.layers)),
-    layers: layerSet.layers.map((l) => ({
+    count,
+    ...(resize ? { resize } : {}),
+    layers: kept.map((l) => ({
       name: l.name,
       folder: l.folder,
       traits: Object.fromEntries(l.traits.map((t) => [t.name, t.weight])),
     })),
   };
-  await mkdir(targetDir, { recursive: true });
+  await ensureDir(targetDir);
   await writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`);
-  io.out(`wrote ${target}: ${layerSet.layers.length} layers, ${layerSet.layers.reduce((a, l) => a + l.traits.length, 0)} traits, ${capacityOf(layerSet.layers)} unique combinations`);
+  io.out(`wrote ${target}: ${kept.length} layers, ${kept.reduce((a, l) => a + l.traits.length, 0)} traits, ${capacity} unique combinations`);
+  for (const note of notes) io.out(note);
   return EXIT_OK;
 }
 
 async function runGenerate(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      config: { type: "string", short: "c" },
-      count: { type: "string", short: "n" },
-      out: { type: "string", short: "o" },
-      seed: { type: "string" },
-      workers: { type: "string" },
-      shard: { type: "string" },
-      compression: { type: "string" },
-      format: { type: "string" },
-      overwrite: { type: "boolean" },
-      quiet: { type: "boolean", short: "q" },
-    },
-  });
-  const compression = oneOf("compression", values.compression, ["fast", "balanced", "small"] as const);
-  const format = oneOf("format", values.format, ["png", "webp", "jpeg"] as const);
+  const { values, positionals, spelled } = parseCommand("generate", args, GENERATE_OPTIONS);
+  if (values.help) {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  const compression = oneOf(spelled.compression, values.compression, ["fast", "balanced", "small"] as const);
+  const format = oneOf(spelled.format, values.format, ["png", "webp", "jpeg"] as const);
+  const count = wholeNumber(spelled.count, values.count, "of tokens", 1, MAX_COUNT);
+  const requestedWorkers = wholeNumber(spelled.workers, values.workers, "of render threads", 1, Number.MAX_SAFE_INTEGER);
   let shard: { index: number; of: number } | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.shard);
-    if (!m?.[1] || !m[2]) throw new TraitloomError("BAD_ARGUMENT", `--shard: expected i/n such as 2/3, found "${values.shard}"`);
-    shard = { index: Number(m[1]), of: Number(m[2]) };
+    if (!m) throw badArgument(`${spelled.shard}: expected i/n such as 2/3, found "${values.shard}"`);
+    const [index, of] = [Number(m[1]), Number(m[2])];
+    if (!(index >= 1 && index <= of)) throw badArgument(`${spelled.shard}: expected i/n with 1 <= i <= n, found ${values.shard}`);
+    // No more shards than tokens can exist: a bound that also keeps n a number that is exact.
+    if (of > MAX_COUNT) throw badArgument(`${spelled.shard}: expected i/n with n <= ${MAX_COUNT}, found ${values.shard}`);
+    shard = { index, of };
   }
-  if (positionals.length > 1) throw new TraitloomError("BAD_ARGUMENT", `generate: expected at most one layers folder, found ${positionals.length}: ${positionals.join(" ")}`);
+  if (positionals.length > 1) throw badArgument(`generate: expected at most one layers folder, found ${positionals.length}: ${positionals.join(" ")}`);
+  if (positionals[0] === "") throw badArgument("generate: expected a layers folder, found an empty argument");
+  let workers = requestedWorkers;
+  if (workers !== undefined && workers > maxWorkers()) {
+    workers = maxWorkers();
+    if (!values.quiet) {
+      io.err(`warning: ${spelled.workers} ${values.workers}: using ${workers} render threads, twice this machine's ${defaultWorkerCount()} cores (more only wait for the same cores and take memory)`);
+    }
+  }
   const configPath = values.config ?? (existsSync("traitloom.json") ? "traitloom.json" : undefined);
   if (values.config === undefined && configPath) io.err(`using ${configPath}`);
-  const workers = intOption("workers", values.workers);
-  if (workers === 0) throw new TraitloomError("BAD_ARGUMENT", "--workers: expected a whole number >= 1, found 0");
   const outDir = values.out ?? "out";
   const controller = new AbortController();
   let interrupts = 0;
@@ -156,7 +355,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       layersDir: positionals[0],
       configPath,
       outDir,
-      count: intOption("count", values.count),
+      count,
       seed: values.seed,
       format,
       compression,
@@ -183,12 +382,17 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
 }
 
 async function runMerge(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: "string", short: "o" }, overwrite: { type: "boolean" } },
+  const { values, positionals } = parseCommand("merge", args, {
+    out: { short: "o", value: "an output folder", dash: "refuse" },
+    overwrite: {},
+    help: { short: "h" },
   });
-  if (!values.out) throw new TraitloomError("BAD_ARGUMENT", "merge: expected -o <outDir>, found none");
+  if (values.help) {
+    io.out(HELP);
+    return EXIT_OK;
+  }
+  if (!values.out) throw badArgument("merge: expected -o <outDir>, found none");
+  if (positionals.includes("")) throw badArgument("merge: expected shard folders, found an empty argument");
   const result = await mergeShards(positionals, values.out, { overwrite: values.overwrite });
   io.out(`merged ${result.shards} shard(s): ${result.count} tokens in ${result.outDir}, every image hash verified; provenance ${result.provenance}`);
   return EXIT_OK;
@@ -229,7 +433,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       case "merge":
         return await runMerge(rest, io);
       default:
-        throw new TraitloomError("BAD_ARGUMENT", `unknown command "${command}": expected init, generate or merge (traitloom --help)`);
+        throw new TraitloomError("BAD_ARGUMENT", `unknown command "${command}": expected init, generate or merge, found "${command}" (traitloom --help)`);
     }
   } catch (e) {
     if (isTraitloomError(e)) {

@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { once } from "node:events";
 import { TraitloomError } from "../core/errors.js";
 import type { LayersListing, ListedFolder } from "../core/layers.js";
@@ -93,12 +93,45 @@ export async function removeTempFiles(dir: string): Promise<void> {
   await Promise.all(names.filter((n) => TEMP_FILE_RE.test(n)).map((n) => rm(join(dir, n), { force: true })));
 }
 
+/**
+ * Makes a folder and the folders on the way to it (mkdir -p); a refusal is a one-line WRITE_FAILED error naming the
+ * folder and the file system's own reason.
+ */
 export async function ensureDir(path: string): Promise<void> {
   try {
-    await mkdir(path, { recursive: true });
+    await makeFolders(resolve(path));
   } catch (e) {
     throw writeFailure(e, path, "a folder");
   }
+}
+
+function errorCode(e: unknown): unknown {
+  return (e as { code?: unknown } | undefined)?.code;
+}
+
+/**
+ * mkdir -p one folder at a time, not `mkdir(path, { recursive: true })`: on a refusal other than EACCES, EPERM,
+ * ENOTDIR (and ENOSPC in newer Node), Node's recursive mkdir stats the folder it could not make and reports that
+ * stat's ENOENT instead (MKDirpAsync in src/node_file.cc), so a read-only file system (EROFS), a used-up quota
+ * (EDQUOT) or a failing disk (EIO) all read "a file or folder missing on the way".
+ */
+async function makeFolders(dir: string): Promise<void> {
+  const made = async (): Promise<boolean> => {
+    try {
+      await mkdir(dir);
+      return true;
+    } catch (e) {
+      if (errorCode(e) === "ENOENT") return false;
+      // Made meanwhile (by a sibling's call, say) is as good; a file of that name is not.
+      if (errorCode(e) === "EEXIST" && (await stat(dir).catch(() => undefined))?.isDirectory()) return true;
+      throw e;
+    }
+  };
+  if (await made()) return;
+  const parent = dirname(dir);
+  if (parent === dir) throw Object.assign(new Error(`ENOENT: no root folder ${dir}`), { code: "ENOENT" });
+  await makeFolders(parent);
+  if (!(await made())) throw Object.assign(new Error(`ENOENT: ${dir} vanished while it was made`), { code: "ENOENT" });
 }
 
 /** Why an entry could not be read, in the words of an error line; `readRefusal` adds the code. */

@@ -64,14 +64,22 @@ export interface GenerateResult {
   imageBytes: number;
 }
 
-/** Reads and validates a traitloom.json, with one-line errors naming the file. */
+/**
+ * Reads and validates a traitloom.json, with one-line errors naming the file. A UTF-8 byte-order mark is read past:
+ * Windows editors (Notepad, PowerShell's Out-File) write one, and JSON.parse refuses it as a syntax error.
+ */
 export async function readConfigFile(path: string): Promise<TraitloomConfig> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
-  } catch {
-    throw new TraitloomError("BAD_CONFIG", `${path}: expected a config file, found nothing there`);
+  } catch (e) {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    const found =
+      code === "EISDIR" ? "a folder" : code === "ENOENT" || code === "ENOTDIR" ? "nothing there" : typeof code === "string" ? `a file it cannot read (${code})` : undefined;
+    if (found === undefined) throw e;
+    throw new TraitloomError("BAD_CONFIG", `${path}: expected a config file, found ${found}`);
   }
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

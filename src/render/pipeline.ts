@@ -246,7 +246,9 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     await Promise.all(slots);
     if (failure !== undefined) throw failure;
     rendering = false;
-    if (options.signal?.aborted || done < total) {
+    // A stop heard after the last token (Ctrl-C as the run ends) has nothing left to stop: the collection files are
+    // written, or the folder would hold every token and no collection.
+    if (done < total) {
       throw new TraitloomError("ABORTED", `stopped: ${done} of ${total} tokens done in ${sink.location}; run the same command again to resume`);
     }
 
