@@ -4,8 +4,11 @@
  *
  * Each trait is prepared once per run: cropped to its non-transparent bounding box and cut into spans of
  * opaque pixels (copied), partly transparent pixels (blended) and fully transparent pixels (skipped), so a
- * token touches only the pixels its traits cover.
+ * token touches only the pixels its traits cover. A trait drawn with a blend mode or an opacity (a DrawStep)
+ * goes through src/render/blend.ts instead, with canvas' rules.
  */
+
+import { blendPixels, clearsUncovered, keepsOpaque, type BlendMode } from "./blend.js";
 
 /** Span kinds. */
 const SPAN_PARTIAL = 1;
@@ -88,19 +91,50 @@ export function prepareTrait(rgba: Uint8Array, canvasWidth: number, canvasHeight
 }
 
 /**
+ * A trait drawn with a blend mode and an opacity, as canvas draws an image with `globalCompositeOperation` and
+ * `globalAlpha`. Absent, they are "source-over" and 1: the plain draw, the same pixels as the bare trait.
+ */
+export interface DrawStep {
+  trait: PreparedTrait;
+  /** Canvas `globalCompositeOperation` name (src/render/blend.ts); default "source-over". */
+  blend?: BlendMode | undefined;
+  /** 0-1, canvas `globalAlpha`: the trait's alpha is multiplied by it; default 1. */
+  opacity?: number | undefined;
+}
+
+/** What compositeTraits draws: a bare trait (source-over, opacity 1) or a step with its own blend and opacity. */
+export type Drawable = PreparedTrait | DrawStep;
+
+const isStep = (t: Drawable): t is DrawStep => "trait" in t;
+
+/** True where the step draws as a bare trait: source-over at opacity 1, the fast span path. */
+function isPlainStep(t: DrawStep): boolean {
+  return (t.blend === undefined || t.blend === "source-over") && (t.opacity === undefined || t.opacity === 1);
+}
+
+/**
  * Draws `traits` bottom first onto `canvas` (straight-alpha RGBA, canvasWidth*canvasHeight*4 bytes), which is
  * cleared first. Returns true where the result is fully opaque (it can then be written as RGB).
  * Math: out.a = s.a + d.a(1 - s.a); out.c = (s.c s.a + d.c d.a (1 - s.a)) / out.a, rounded to nearest.
+ * Steps with a blend mode or an opacity are drawn by src/render/blend.ts over the whole canvas.
+ *
+ * @example compositeTraits(canvas, [background, { trait: shadow, blend: "multiply", opacity: 0.5 }, hat])
  */
-export function compositeTraits(canvas: Uint8Array, traits: readonly PreparedTrait[]): boolean {
+export function compositeTraits(canvas: Uint8Array, traits: readonly Drawable[]): boolean {
   // Layers under the topmost full-canvas opaque layer are hidden: start there.
   const top = topCoveringLayer(traits);
   const start = Math.max(0, top);
-  const opaqueBase = top >= 0;
+  let opaqueBase = top >= 0;
   if (!opaqueBase) canvas.fill(0);
   for (let i = start; i < traits.length; i++) {
     const t = traits[i];
-    if (t) drawTrait(canvas, t);
+    if (!t) continue;
+    if (!isStep(t)) drawTrait(canvas, t);
+    else if (isPlainStep(t)) drawTrait(canvas, t.trait);
+    else {
+      drawStep(canvas, t);
+      if (!keepsOpaque(t.blend ?? "source-over")) opaqueBase = false;
+    }
   }
   if (opaqueBase) return true;
   for (let p = 3; p < canvas.length; p += 4) if (canvas[p] !== 255) return false;
@@ -110,9 +144,16 @@ export function compositeTraits(canvas: Uint8Array, traits: readonly PreparedTra
 /** Opaque spans shorter than this are copied pixel by pixel: cheaper than making a subarray for set(). */
 const SHORT_SPAN_PX = 24;
 
-/** Index of the topmost trait that covers the whole canvas opaquely (everything under it is hidden), or -1. */
-export function topCoveringLayer(traits: readonly PreparedTrait[]): number {
-  for (let i = traits.length - 1; i >= 0; i--) if (traits[i]?.coversCanvas) return i;
+/**
+ * Index of the topmost trait that covers the whole canvas opaquely, drawn plainly (source-over at opacity 1), so
+ * everything under it is hidden; or -1.
+ */
+export function topCoveringLayer(traits: readonly Drawable[]): number {
+  for (let i = traits.length - 1; i >= 0; i--) {
+    const t = traits[i];
+    if (!t) continue;
+    if (isStep(t) ? t.trait.coversCanvas && isPlainStep(t) : t.coversCanvas) return i;
+  }
   return -1;
 }
 
@@ -120,13 +161,21 @@ export function topCoveringLayer(traits: readonly PreparedTrait[]): number {
  * Draws canvas rows [y0, y1) of a token whose traits include a full-canvas opaque layer (`coversCanvas`):
  * those rows come out exactly as compositeTraits would make them. Used to redraw only the bands of a token
  * that are not already encoded. Returns false, drawing nothing, where no layer covers the canvas.
+ * Every blend mode works pixel by pixel, so steps draw row by row too; but a step whose mode clears what its
+ * trait does not cover (`clearsUncovered`) changes every row, not only those its trait reaches, and one that is
+ * not `keepsOpaque` can leave the rows transparent: a caller keyed on the rows a trait reaches must allow for both.
  */
-export function compositeRows(canvas: Uint8Array, traits: readonly PreparedTrait[], y0: number, y1: number): boolean {
+export function compositeRows(canvas: Uint8Array, traits: readonly Drawable[], y0: number, y1: number): boolean {
   const start = topCoveringLayer(traits);
   if (start < 0) return false;
   for (let i = start; i < traits.length; i++) {
     const t = traits[i];
-    if (t && t.width > 0 && t.y < y1 && t.y + t.height > y0) drawTrait(canvas, t, y0, y1);
+    if (!t) continue;
+    if (isStep(t) && !isPlainStep(t)) drawStep(canvas, t, y0, y1);
+    else {
+      const p = isStep(t) ? t.trait : t;
+      if (p.width > 0 && p.y < y1 && p.y + p.height > y0) drawTrait(canvas, p, y0, y1);
+    }
   }
   return true;
 }
@@ -197,4 +246,40 @@ function drawTrait(canvas: Uint8Array, t: PreparedTrait, y0 = 0, y1 = t.canvasHe
       }
     }
   }
+}
+
+/**
+ * Draws canvas rows [y0, y1) of a step with a blend mode or an opacity. The trait's spans (partly transparent and
+ * opaque pixels alike) are blended by src/render/blend.ts; what lies outside them (the bounding box's transparent
+ * runs, the rows and columns outside the box) counts as drawn with alpha 0, as canvas treats a transparent image
+ * pixel. For most modes alpha 0 leaves the canvas as it is, so those pixels are skipped as in the plain path; the
+ * modes that make them transparent (`clearsUncovered`: source-in, source-out, destination-in, destination-atop,
+ * copy) clear them, walking the canvas in the spans' order and clearing each gap before the span that ends it.
+ */
+function drawStep(canvas: Uint8Array, step: DrawStep, y0 = 0, y1 = step.trait.canvasHeight): void {
+  const t = step.trait;
+  const mode = step.blend ?? "source-over";
+  const opacity = step.opacity ?? 1;
+  if (!(opacity >= 0 && opacity <= 1)) throw new RangeError(`compositeTraits: opacity must be a number from 0 to 1, received ${opacity}`);
+  const clears = clearsUncovered(mode);
+  if (opacity === 0 && !clears) return;
+  const { spans, pixels, width: bw } = t;
+  const cw = t.canvasWidth;
+  const rowEnd = y1 - t.y;
+  // Next canvas pixel not yet drawn or cleared, for the clearing modes.
+  let next = y0 * cw;
+  for (let s = firstSpanAtRow(t, y0); s < spans.length; s += 4) {
+    const row = spans[s]!;
+    if (row >= rowEnd) break;
+    const x0 = spans[s + 1]!;
+    const n = spans[s + 2]! - x0;
+    const srcPx = row * bw + x0;
+    const dstPx = (t.y + row) * cw + t.x + x0;
+    if (clears) {
+      canvas.fill(0, next * 4, dstPx * 4);
+      next = dstPx + n;
+    }
+    blendPixels(canvas, dstPx * 4, pixels, srcPx * 4, n, mode, opacity);
+  }
+  if (clears) canvas.fill(0, next * 4, y1 * cw * 4);
 }
