@@ -97,14 +97,15 @@ function readFolder(
   isRoot: boolean,
   folderName?: string,
 ): { required: PartDraft[]; children: Draft[] } {
-  const required: PartDraft[] = [];
+  // Required parts by entry index, so files and groups keep readdir order between them.
+  const requiredAt = new Map<number, PartDraft[]>();
   const children: Draft[] = [];
   const fileTraits = new Map<string, TraitDraft>();
   const siblingDirs: Array<{ dir: ListedDir; rel: string; name: string }> = [];
   const entries = mergedEntries(dir);
   // Files first, so a sub-folder can be told to be named like a sibling trait; addresses keep readdir order.
-  const indexed = entries.map((entry, i) => ({ entry, address: `${address}.${i}` }));
-  for (const { entry, address: addr } of indexed) {
+  const indexed = entries.map((entry, i) => ({ entry, i, address: `${address}.${i}` }));
+  for (const { entry, i, address: addr } of indexed) {
     if (!("file" in entry)) continue;
     const f = entry.file;
     const fileRel = join(rel, f.name);
@@ -123,7 +124,7 @@ function readFolder(
           fileRel,
         );
       }
-      if (drawable(ctx, fileRel, f)) required.push(filePart(ctx, fileRel, f.name, e, inh, addr, isRoot ? undefined : folderName, false));
+      if (drawable(ctx, fileRel, f)) requiredAt.set(i, [filePart(ctx, fileRel, f.name, e, inh, addr, isRoot ? undefined : folderName, false)]);
       continue;
     }
     if (fileTraits.has(e.name)) {
@@ -146,7 +147,7 @@ function readFolder(
   // Folders, in place among the files' traits so the tree keeps readdir order.
   const ordered: Draft[] = [];
   const byFile = new Map(children.map((c) => [c.source, c]));
-  for (const { entry, address: addr } of indexed) {
+  for (const { entry, i, address: addr } of indexed) {
     if ("file" in entry) {
       const t = byFile.get(ctx.file(join(rel, entry.file.name)));
       if (t) ordered.push(t);
@@ -185,8 +186,9 @@ function readFolder(
         `a folder without a weight, named like no trait: read as a group of parts drawn on every token (nftchef); give it a weight (${d.name}#10) to make it a choice, name it like its trait to make it that trait's parts, or set "variantOf" where it holds colour variants`,
       );
     }
-    required.push(...readGroup(ctx, d, dirRel, inherit(inh, e), rules, addr, e.name));
+    requiredAt.set(i, readGroup(ctx, d, dirRel, inherit(inh, e), rules, addr, e.name));
   }
+  const required = [...requiredAt.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, parts]) => parts);
   for (const s of siblingDirs) {
     const trait = fileTraits.get(s.name);
     if (trait) trait.parts.push(...subTraitParts(ctx, s.dir, s.rel, trait, rules.read));
