@@ -20,6 +20,11 @@ describe("OpenSea / ERC-721", () => {
     expect([report.folder, report.tokens, report.problems]).toEqual(["metadata", 6, []]);
   });
 
+  it("a Traitloom collection written without the target says so", async () => {
+    const files = { ...writeFixture({ erc721: {} }), "manifest.json": "{}" };
+    expect(await problemsOf(files, "tezos")).toEqual([["tezos.empty", expect.stringMatching(/^expected tezos\/ in this Traitloom collection, found none \(it was written without the tezos target/)]]);
+  });
+
   it("a HashLips build/ folder is checked in its json/", async () => {
     const build: Record<string, string> = { "images/1.png": "x" };
     for (const [name, text] of Object.entries(good)) build[`json/${name}`] = text;

@@ -124,14 +124,15 @@ async function isFolder(view: FolderView, path: string): Promise<boolean> {
  * The folder inside `view` that holds the target's files: the folder itself where it holds token JSON files, else
  * (a Traitloom collection, a HashLips build/) the first known sub-folder that exists.
  */
-export async function locateTargetFolder(view: FolderView, target: ValidateTarget): Promise<string> {
+export async function locateTargetFolder(view: FolderView, target: ValidateTarget): Promise<{ folder: string; missing?: string }> {
   const name: TargetName = target === "opensea" ? "erc721" : target;
   const root = await view.list("");
   const isCollectionRoot = root.some((e) => !e.folder && e.name === "manifest.json");
   const hasTokenJson = root.some((e) => !e.folder && e.name.toLowerCase().endsWith(".json") && e.name !== "_metadata.json");
-  if (hasTokenJson && !isCollectionRoot) return "";
-  for (const dir of KNOWN_DIRS[name]) if (await isFolder(view, dir)) return dir;
-  return "";
+  if (hasTokenJson && !isCollectionRoot) return { folder: "" };
+  for (const dir of KNOWN_DIRS[name]) if (await isFolder(view, dir)) return { folder: dir };
+  // A Traitloom collection written without this target: say so rather than read its manifest as token files.
+  return isCollectionRoot ? { folder: "", missing: KNOWN_DIRS[name][0] ?? "" } : { folder: "" };
 }
 
 /**
@@ -141,8 +142,13 @@ export async function locateTargetFolder(view: FolderView, target: ValidateTarge
  * in which case the target's folder in it is checked (`report.folder`).
  */
 export async function validateFolder(files: FolderView, target: ValidateTarget): Promise<ValidationReport> {
-  const folder = await locateTargetFolder(files, target);
+  const { folder, missing } = await locateTargetFolder(files, target);
   const findings = new Findings();
+  if (missing !== undefined) {
+    const name = target === "opensea" ? "erc721" : target;
+    findings.problem(`${target}.empty`, "", undefined, `expected ${missing}/ in this Traitloom collection, found none (it was written without the ${name} target: add "outputs": { "${name}": … } to the config)`);
+    return { target, folder: missing, tokens: 0, problems: findings.problems, warnings: findings.warnings };
+  }
   let tokens: number;
   switch (target) {
     case "opensea":
