@@ -12,6 +12,8 @@ import {
   TraitHolders,
 } from "./placement.js";
 import { createRng } from "./rng.js";
+import { hasRules } from "./ruleModel.js";
+import { planWithRules } from "./rulePlanner.js";
 
 export { apportion } from "./placement.js";
 
@@ -36,13 +38,15 @@ export function describeCapacity(layers: readonly Layer[]): string {
     .join(" × ");
 }
 
-/** A trait whose count differs from its weight's share because uniqueness left no other way. */
+/** A trait whose count differs from its weight's share because uniqueness (or a rule) left no other way. */
 export interface Deviation {
   layer: string;
   trait: string;
   /** count × weight / Σweights, unrounded. */
   expected: number;
   actual: number;
+  /** The config rule that forced the move, as messages name it (`rules[3] (only "Eyes/Laser" with "Body/Gold")`); absent where uniqueness did. */
+  rule?: string;
 }
 
 /** The planned collection: which trait every token has on every layer, in output order. */
@@ -93,6 +97,8 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string):
   for (const layer of layers) {
     if (layer.traits.length > 65535) throw new TraitloomError("BAD_ARGUMENT", `${layer.folder}: at most 65535 traits per layer, found ${layer.traits.length}`);
   }
+  // Rules and fixed counts have their own planner (rulePlanner.ts); without them plans stay as they were.
+  if (hasRules(layerSet)) return planWithRules(layerSet, N, seed);
   const capacity = capacityOf(layers);
   if (N > capacity) {
     throw new TraitloomError(

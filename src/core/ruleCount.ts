@@ -371,7 +371,7 @@ interface Elimination {
  * not count for uniqueness go first and with "exists". A layer in no factor is eliminated at once: its traits
  * multiply the count (summed) or it needs only a trait at all (exists).
  */
-function run(model: CountModel, mode: "sum" | "or", keep: number | undefined, keepBuckets: boolean): Elimination | "false" {
+function run(model: CountModel, mode: "sum" | "or", keep: number | undefined, keepBuckets: boolean, existentialFirst = mode === "sum"): Elimination | "false" {
   const initial = initialFactors(model);
   if (initial === "false") return "false";
   const factors = new Set(initial);
@@ -388,8 +388,8 @@ function run(model: CountModel, mode: "sum" | "or", keep: number | undefined, ke
   const summed = (l: number): boolean => mode === "sum" && (model.unique[l] ?? false);
   while (left.size > 0) {
     let pool = [...left];
-    if (mode === "sum") {
-      const existential = pool.filter((l) => !summed(l));
+    if (existentialFirst) {
+      const existential = pool.filter((l) => !(model.unique[l] ?? false));
       if (existential.length > 0) pool = existential;
     }
     let best = -1;
@@ -597,6 +597,8 @@ export function supportedTraits(model: CountModel, layer: number): Uint8Array {
  * Builds full tokens that meet every clause without backtracking: layers are chosen in `order` (the reverse of
  * an elimination order), and `candidates` lists, given the traits already chosen on earlier layers of the
  * order, exactly the traits of the next one that still complete to a valid token (adaptive consistency).
+ * The layers that count for uniqueness come first in `order`, so a walk over them visits each combination of
+ * them that some token has exactly once, and the other layers can always be filled in after.
  *
  * @example
  * const c = new Completer(model);
@@ -614,7 +616,7 @@ export class Completer {
 
   constructor(model: CountModel) {
     this.model = model;
-    const e = run(model, "or", undefined, true);
+    const e = run(model, "or", undefined, true, true);
     this.satisfiable = e !== "false";
     this.order = e === "false" ? [] : [...e.order].reverse();
     this.buckets = e === "false" ? [] : e.buckets;
@@ -637,6 +639,26 @@ export class Completer {
       if (toNumber(f.values, at) === 0) return false;
     }
     return true;
+  }
+
+  /**
+   * A number that is the same for two tokens whenever `candidates(layer, …)` is: the classes of the traits the
+   * layer's rules look at on the layers chosen before it. For caching candidate lists over many tokens.
+   */
+  contextKey(layer: number, token: ArrayLike<number>): number | string {
+    let key = 0;
+    let parts = "";
+    for (const f of this.buckets[layer] ?? []) {
+      for (let k = 0; k < f.vars.length; k++) {
+        const w = f.vars[k] ?? 0;
+        if (w === layer) continue;
+        const trait = token[w] ?? -1;
+        const digit = trait < 0 ? 0 : (f.maps[k]?.[trait] ?? -1) + 1;
+        key = key * ((f.dims[k] ?? 1) + 1) + digit;
+        parts += `${digit},`;
+      }
+    }
+    return key < 2 ** 52 ? key : parts;
   }
 
   /** The traits of `layer` that complete `token` (its traits on the layers before this one in `order`). */
