@@ -133,6 +133,32 @@ describe("traitloom dialect: the resolution order of a sub-folder", () => {
   });
 });
 
+describe("traitloom dialect: the folder itself", () => {
+  it("junk (.DS_Store, __MACOSX, ._x) is skipped without a word; a folder with no image is a problem", () => {
+    const r = read(dir("L", ".DS_Store", "._a.png", "a#1.png", dir("__MACOSX", "x.png")));
+    expect([r.problems, r.warnings, outcomes(r).map((o) => o.trait.name)]).toEqual([[], [], ["a"]]);
+    expect(read(dir("L", ".DS_Store")).problems.map((p) => [p.code, p.path])).toEqual([["LAYER_EMPTY", "layers/L"]]);
+  });
+
+  it("variantOf read alone (the parent's traits unknown): every folder not named like a trait of the layer is a variant folder", () => {
+    const r = readLayer(dir("Cape", "Red#1.png", dir("Gold", "Red.png"), dir("Red", "trim.png")), {
+      dialect: "traitloom",
+      layerIndex: 1,
+      name: "Cape",
+      folder: "Cape",
+      options: { variantOf: "Body" },
+      layerSet: [
+        { name: "Body", folder: "01-Body" },
+        { name: "Cape", folder: "Cape" },
+      ],
+    });
+    expect(r.model.variantOf).toBe("01-Body");
+    const red = byId(r).get("Red");
+    expect(red?.parts.map((p) => p.file)).toEqual(["Cape/Red#1.png", "Cape/Red/trim.png"]);
+    expect(Object.keys(red?.trait.variants ?? {})).toEqual(["Gold"]);
+  });
+});
+
 describe("traitloom dialect: names", () => {
   it("both z syntaxes are absolute; the layer's z option moves the rest", () => {
     const r = read(dir("L", "z-3,a#1.png", "z35$b#1.png", "c#1.png"), { z: 7 });
