@@ -133,7 +133,8 @@ export class LayerContext {
   }
 
   configProblem(field: string, detail: string): void {
-    this.problems.push({ ...problem("BAD_CONFIG", `layers.${this.read.name}${field ? `.${field}` : ""}`, detail), file: undefined });
+    const at = this.read.configPath ?? `layers[${this.read.layerIndex}]`;
+    this.problems.push({ ...problem("BAD_CONFIG", `${at}${field ? `.${field}` : ""}`, detail), file: undefined });
   }
 
   warn(rel: string | undefined, text: string): void {

@@ -180,9 +180,14 @@ describe("datlips dialect: every rule", () => {
     expect(set.warnings.some((w) => /no variant folder for "Plain" of layer "Skin"/.test(w))).toBe(true);
   });
 
+  it("through readLayers, config problems name the config file and the entry", () => {
+    const set = readLayers(dir("layers", dir("A", "a#1.png")), { dialect: "datlips", layers: [{ name: "A", traits: { b: 2 } }], configSource: "fish.json" });
+    expect(set.problems.map((p) => p.path)).toEqual(["fish.json: layers[0].traits.b"]);
+  });
+
   it("a variantOf naming no layer is a config problem", () => {
     const r = read(dir("L", "a#1.png"), { variantOf: "Colour" });
-    expect(r.problems.map((p) => [p.code, p.path])).toEqual([["BAD_CONFIG", "layers.L.variantOf"]]);
+    expect(r.problems.map((p) => [p.code, p.path])).toEqual([["BAD_CONFIG", "layers[2].variantOf"]]);
   });
 
   it("the Variant layer must come first, as in datlips: alphabetical order puts Arms first and no colour folder is read", () => {

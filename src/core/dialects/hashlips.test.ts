@@ -98,7 +98,7 @@ describe("hashlips dialect: every rule", () => {
     expect(readBlend("multiply")).toEqual({ ok: true, blend: "multiply", warning: undefined });
     expect(readBlend("dest-over")).toMatchObject({ ok: true, blend: "destination-over" });
     const bad = hl(dir("L", "a#1.png"), { blend: "glow" });
-    expect(bad.problems.map((p) => [p.code, p.path])).toEqual([["BAD_CONFIG", "layers.L.blend"]]);
+    expect(bad.problems.map((p) => [p.code, p.path])).toEqual([["BAD_CONFIG", "layers[1].blend"]]);
   });
 });
 

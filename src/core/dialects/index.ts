@@ -141,6 +141,7 @@ export function readLayers(layersDir: ListedDir, options: LayerSetReadOptions): 
       folder: c.dir.name,
       options: layerOptions,
       root,
+      configPath: options.layers ? `${options.configSource ?? "traitloom.json"}: layers[${i}]` : undefined,
       namedWeights: options.namedWeights,
       weightSyntax: options.weightSyntax,
       emptyNames: options.emptyNames,

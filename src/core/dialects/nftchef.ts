@@ -6,12 +6,11 @@
  * everything inside (default 0); `?blend=x&opacity=n` in a file name; a weighted `NONE` draws nothing.
  */
 import type { ListedDir } from "../model.js";
-import { finish, type ChoiceDraft, type LayerContext, type PartDraft, type TraitDraft } from "./build.js";
+import { finish, resolveVariantOf, type ChoiceDraft, type LayerContext, type PartDraft, type TraitDraft } from "./build.js";
 import { imageBase, nfc, readNftchefZ, readQueryString } from "./names.js";
 import { readNested, type NameReader } from "./nested.js";
 import { fileTraits, readVariantFolder, reportMissingVariants } from "./variants.js";
 import type { LayerRead } from "./types.js";
-import { resolveVariantOf } from "./build.js";
 
 /** nftchef's reading of one file or folder name, with the user's meaning where nftchef's is a plain bug. */
 export function nftchefName(ctx: LayerContext): NameReader {

@@ -223,9 +223,9 @@ describe("layer options, the same in every dialect", () => {
   it("a traits key naming no trait, or two, is a config problem with a suggestion", () => {
     const r = read(dir("L", "Red#1.png", dir("F#1", "Blue#1.png", "x#1.png"), dir("G#1", "Blue#1.png")), { traits: { Red: 2, Blue: 3, Rde: 1, Bleu: 1 } });
     expect(r.problems.map((p) => [p.path, p.detail])).toEqual([
-      ["layers.L.traits.Blue", expect.stringMatching(/names 2 traits \(F\/Blue, G\/Blue\); write "<Folder>\/Blue"/)],
-      ["layers.L.traits.Rde", expect.stringMatching(/found none \(did you mean "Red"\?\)/)],
-      ["layers.L.traits.Bleu", expect.stringMatching(/found none/)],
+      ["layers[2].traits.Blue", expect.stringMatching(/names 2 traits \(F\/Blue, G\/Blue\); write "<Folder>\/Blue"/)],
+      ["layers[2].traits.Rde", expect.stringMatching(/found none \(did you mean "Red"\?\)/)],
+      ["layers[2].traits.Bleu", expect.stringMatching(/found none/)],
     ]);
     expect(byId(r).get("Red")?.trait.weight).toBe(2);
   });
@@ -249,7 +249,7 @@ describe("layer options, the same in every dialect", () => {
       ["None", 0.25, false, []],
     ]);
     expect(read(dir("L", "a#3.png"), { displayName: "Color" }).model.name).toBe("Color");
-    expect(read(dir("L", "a#3.png"), { displayName: "Color", trait: "Hue" }).problems.map((p) => p.path)).toEqual(["layers.L.displayName"]);
+    expect(read(dir("L", "a#3.png"), { displayName: "Color", trait: "Hue" }).problems.map((p) => p.path)).toEqual(["layers[2].displayName"]);
   });
 
   it("a parts key that matches nothing is warned", () => {

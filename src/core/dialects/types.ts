@@ -89,6 +89,8 @@ export interface LayerReadOptions {
   options?: LayerOptions | undefined;
   /** How the layers folder is named in problems and warnings. Default "layers". */
   root?: string | undefined;
+  /** Where the layer's entry is, for problems with its options: "traitloom.json: layers[2]". Default "layers[<layerIndex>]". */
+  configPath?: string | undefined;
   /** Default: datlips' table in the datlips dialect, Traitloom's (weights.ts) otherwise. */
   namedWeights?: NamedWeights | undefined;
   /** Root files of the traitloom dialect: "auto" (default) reads nftool `12-Name.png` where every file is so. */
