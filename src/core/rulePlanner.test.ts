@@ -5,6 +5,7 @@ import { buildLayerSet } from "./layers.js";
 import type { Plan } from "./planner.js";
 import { planCollection, traitOf } from "./planner.js";
 import { analyzeRules, hasRules, ruleCapacity, withRules, type RuledLayerSet } from "./ruleModel.js";
+import { tokensCloserThan } from "./rulePlanner.js";
 import type { CountsConfig, RuleConfig, RuleSpec } from "./rules.js";
 import { createRng, type Rng } from "./rng.js";
 
@@ -262,6 +263,34 @@ describe("planCollection with rules: capacity", () => {
     expect(ruleCapacity(set)).toBe(11n);
     const plan = planCollection(set, 11, "u");
     checkPlan(set, plan, [{ never: ["Hat/Crown", "Hair/Mohawk"] }]);
+  });
+});
+
+describe("planCollection with rules: uniqueness.minDifferences", () => {
+  const rules: RuleConfig[] = [{ never: ["Hat/Crown", "Hair/Mohawk"] }, { only: "Eyes/Laser", with: ["Body/Gold", "Body/Robot"] }];
+  const uniqueLayers = PFP.layers.filter((l) => l.countsForUniqueness).map((l) => l.index);
+  it("every two tokens differ in at least 2 (or 3) unique layers, rules kept", () => {
+    const loose = planCollection(ruled(PFP, { rules }), 600, "md");
+    expect(tokensCloserThan(loose, uniqueLayers, 2)).toBeGreaterThan(0);
+    for (const [k, n] of [
+      [2, 600],
+      [3, 60],
+    ] as const) {
+      const set = ruled(PFP, { rules, uniqueness: { minDifferences: k } });
+      const plan = planCollection(set, n, "md");
+      checkPlan(set, plan, rules);
+      expect(tokensCloserThan(plan, uniqueLayers, k), `minDifferences ${k}`).toBe(0);
+    }
+  });
+
+  it("fails saying so where no far enough combination is left (capacity under minDifferences is not counted)", () => {
+    const small = makeSet([
+      { name: "A", traits: { a: 1, b: 1, c: 1 } },
+      { name: "B", traits: { a: 1, b: 1, c: 1 } },
+    ]);
+    // 9 combinations, but at most 3 pairwise 2 apart (a Latin-square row).
+    expect(planCollection(ruled(small, { uniqueness: { minDifferences: 2 } }), 3, "s").count).toBe(3);
+    expect(() => planCollection(ruled(small, { uniqueness: { minDifferences: 2 } }), 5, "s")).toThrow(/minDifferences: 2: \d+ of 5 tokens found no combination/);
   });
 });
 

@@ -1007,6 +1007,128 @@ function mixed(board: Board, combo: Int32Array, current: ArrayLike<number>): num
   return Array.from({ length: board.L }, (_, l) => (board.ruleSet.unique[l] ? (combo[l] ?? 0) : (current[l] ?? 0)));
 }
 
+// ---- minDifferences ----------------------------------------------------------------------------------------------
+
+/** Most subsets of unique layers minDifferences may have to compare (C(unique layers, minDifferences - 1)). */
+const MAX_DIFFERENCE_SUBSETS = 512;
+
+function subsetsOf(n: number, size: number): number[][] {
+  const out: number[][] = [];
+  const pick = (from: number, acc: number[]): void => {
+    if (acc.length === size) {
+      out.push([...acc]);
+      return;
+    }
+    for (let u = from; u < n; u++) pick(u + 1, [...acc, u]);
+  };
+  pick(0, []);
+  return out;
+}
+
+/**
+ * Two tokens closer than k layers agree on the unique layers outside some k-1 of them: one key per such subset
+ * (the combination with those layers blanked) finds every close pair, exactly.
+ */
+class CloseIndex {
+  readonly subsets: number[][];
+  private readonly maps: Array<Map<string, number>>;
+
+  constructor(uniqueLayers: number, k: number) {
+    this.subsets = subsetsOf(uniqueLayers, k - 1);
+    this.maps = this.subsets.map(() => new Map<string, number>());
+  }
+
+  private key(combo: ArrayLike<number>, s: number): string {
+    const blank = this.subsets[s] as number[];
+    let key = "";
+    for (let u = 0; u < combo.length; u++) key += blank.includes(u) ? "*," : `${combo[u] ?? 0},`;
+    return key;
+  }
+
+  add(combo: ArrayLike<number>, by: number): void {
+    this.maps.forEach((m, s) => {
+      const k = this.key(combo, s);
+      const n = (m.get(k) ?? 0) + by;
+      if (n <= 0) m.delete(k);
+      else m.set(k, n);
+    });
+  }
+
+  /** Whether the combination has another token (`self` of its own holders not counted) within k-1 layers. */
+  isClose(combo: ArrayLike<number>, self: number): boolean {
+    return this.maps.some((m, s) => (m.get(this.key(combo, s)) ?? 0) > self);
+  }
+}
+
+/**
+ * Every two tokens differ in at least `uniqueness.minDifferences` unique layers: tokens closer than that to
+ * another move to the nearest rule-keeping combination that is not (counts move; reported as uniqueness moves).
+ * The capacity under minDifferences is not counted (it is a code-distance problem, hard to count exactly): where
+ * no such combination is found, the plan fails saying how many tokens could not be placed.
+ */
+function enforceMinDifferences(board: Board, completer: Completer, unique: Unique): void {
+  const k = board.ruleSet.minDifferences;
+  const { layerOf, index } = unique;
+  if (k <= 1) return;
+  const U = layerOf.length;
+  if (k > U) throw new TraitloomError("BAD_CONFIG", `${board.ruleSet.source}: uniqueness.minDifferences: expected at most ${U} (the unique layers), found ${k}`);
+  const subsets = subsetsOf(U, k - 1).length;
+  if (subsets > MAX_DIFFERENCE_SUBSETS) {
+    throw new TraitloomError("BAD_CONFIG", `${board.ruleSet.source}: uniqueness.minDifferences: ${k} over ${U} unique layers needs ${subsets} comparisons per token; expected at most ${MAX_DIFFERENCE_SUBSETS}`);
+  }
+  const close = new CloseIndex(U, k);
+  const comboOf = (i: number): number[] => layerOf.map((l) => board.columns[l]?.[i] ?? 0);
+  for (let i = 0; i < board.N; i++) close.add(comboOf(i), 1);
+  const uniqueDepth = completer.order.filter((l) => board.ruleSet.unique[l]).length;
+  let failed = 0;
+  for (let i = 0; i < board.N; i++) {
+    const combo = comboOf(i);
+    if (!close.isClose(combo, 1)) continue;
+    const current = board.columns.map((c) => c[i] ?? 0);
+    close.add(combo, -1);
+    takeOff(board, current);
+    const far = (token: ArrayLike<number>): boolean => !close.isClose(layerOf.map((l) => token[l] ?? 0), 0);
+    let next = nearestToken(board, completer, current, 4 * board.L * 64, far, false, uniqueDepth);
+    for (let r = 0; !next && r < RANDOM_COMPLETIONS; r++) next = nearestToken(board, completer, current, 4 * board.L, far, true, uniqueDepth);
+    if (!next) {
+      putOn(board, current);
+      close.add(combo, 1);
+      failed++;
+      continue;
+    }
+    putOn(board, next);
+    const nextCombo = layerOf.map((l) => next[l] ?? 0);
+    close.add(nextCombo, 1);
+    index.move(i, nextCombo);
+    for (let l = 0; l < board.L; l++) {
+      const from = current[l] ?? 0;
+      const to = next[l] ?? 0;
+      if (from === to) continue;
+      (board.columns[l] as Uint16Array)[i] = to;
+      board.holders.move(l, i, from, to);
+    }
+  }
+  if (failed > 0) {
+    throw countsError(
+      `${board.ruleSet.source}: uniqueness.minDifferences: ${k}: ${failed} of ${board.N} tokens found no combination that differs from every other token in ${k} layers (the capacity under minDifferences is not counted exactly): lower the count or minDifferences`,
+    );
+  }
+}
+
+/**
+ * How many tokens of a plan have another token that differs from them in fewer than `k` of the unique layers
+ * (0: the plan keeps `uniqueness.minDifferences: k`). For checking a plan, with or without rules.
+ */
+export function tokensCloserThan(plan: Plan, uniqueLayers: readonly number[], k: number): number {
+  if (k <= 1) return 0;
+  const close = new CloseIndex(uniqueLayers.length, k);
+  const comboOf = (i: number): number[] => uniqueLayers.map((l) => plan.traits[i * plan.layerCount + l] ?? 0);
+  for (let i = 0; i < plan.count; i++) close.add(comboOf(i), 1);
+  let n = 0;
+  for (let i = 0; i < plan.count; i++) if (close.isClose(comboOf(i), 1)) n++;
+  return n;
+}
+
 // ---- the plan ---------------------------------------------------------------------------------------------------
 
 /**
@@ -1067,6 +1189,7 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
   if (left.length <= N * KICK_PASS_MAX_SHARE) mendCollisions(board, unique, left, KICK_BUDGET_PER_TOKEN * N);
   mendByPairs(board, unique, index.duplicates());
   moveStuck(board, completer, unique, capacity);
+  enforceMinDifferences(board, completer, unique);
 
   verify(board, unique);
   const traits = shuffleTokens(board.columns, N, rng);
