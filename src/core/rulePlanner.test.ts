@@ -209,6 +209,30 @@ describe("planCollection with rules: counts", () => {
     expect(() => planCollection(set, 5, "s")).toThrow(/counts\["A\/x"\]: expected 2 tokens with "A\/x", but only 1 unique combinations have it under rules\[0\]/);
   });
 
+  it("a weight-0 trait with a count appears exactly that often; a move forced by uniqueness carries no rule", () => {
+    const set = buildLayerSet({
+      root: "mem",
+      rootFiles: [],
+      folders: [
+        { folder: "01-Hat", files: ["None#50.png", "Gold#0.png", "Cap#40.png"].map((name) => ({ name, size: 1 })), subfolders: [] },
+        { folder: "02-Eyes", files: ["A#1000.png", "B#1000.png", "Rare#0.01.png"].map((name) => ({ name, size: 1 })), subfolders: [] },
+        { folder: "03-X", files: Array.from({ length: 40 }, (_, i) => ({ name: `x${i}.png`, size: 1 })), subfolders: [] },
+      ],
+    });
+    const rules: RuleConfig[] = [{ if: "Hat/Gold", then: "Eyes/Rare" }];
+    const r = ruled(set, { rules, counts: { "Hat/Gold": 3, "Eyes/*": { min: 1 } } });
+    const plan = planCollection(r, 200, "w0");
+    const c = checkPlan(r, plan, rules).counts;
+    expect(c["Hat/Gold"]).toBe(3);
+    // A and B fit at most 80 tokens each (2 hats × 40): Rare takes the rest, a move uniqueness forced.
+    expect(c["Eyes/Rare"]).toBe(40);
+    expect(plan.deviations.find((d) => d.trait === "Rare")).toEqual({ layer: "Eyes", trait: "Rare", expected: 1, actual: 40 });
+    // 247 tokens without Gold do not fit the 240 combinations without it.
+    expect(() => planCollection(r, 250, "w0")).toThrow(
+      'counts["Hat/Gold"]: exactly 3 tokens with "Hat/Gold" leaves 247 tokens without it, but only 240 unique combinations are without it under rules[0] (if "Hat/Gold" then "Eyes/Rare")',
+    );
+  });
+
   it("counts a layer cannot hold fail at once", () => {
     expect(() => planCollection(ruled(PFP, { counts: { "Hat/Crown": 600, "Hat/Cap": 600 } }), 1000, "s")).toThrow(/counts ask for at least 1200 tokens on layer Hat/);
     expect(() => planCollection(ruled(PFP, { counts: { "Hat/*": { max: 300 } } }), 1000, "s")).toThrow(/counts allow at most 900 tokens on layer Hat/);

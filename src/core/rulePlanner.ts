@@ -115,9 +115,20 @@ interface Board {
   quota: number[][];
   lo: number[][];
   hi: number[][];
-  /** Per layer, per trait: how much each rule (by index) moved it, in quotas or in tokens. */
+  /** Per layer, per trait: how much each rule (by index) moved it, in quotas or in tokens; uniqueness under UNIQUENESS. */
   movedBy: Array<Array<Map<number, number>>>;
   rng: Rng;
+}
+
+/** The key movedBy records moves made for uniqueness under (rules are their index, from 0). */
+const UNIQUENESS = -1;
+
+/** Records that one token moved from trait `from` to `to` on layer l, for `rule` (or UNIQUENESS). */
+function recordMove(board: Board, l: number, from: number, to: number, rule: number): void {
+  for (const t of [from, to]) {
+    const m = board.movedBy[l]?.[t] as Map<number, number>;
+    m.set(rule, (m.get(rule) ?? 0) + 1);
+  }
 }
 
 function clauseHolds(board: Board, c: number, token: number): boolean {
@@ -761,10 +772,7 @@ function moveRuleBreakers(board: Board, completer: Completer, tokens: readonly n
       if (from === to) continue;
       (columns[l] as Uint16Array)[i] = to;
       holders.move(l, i, from, to);
-      for (const t of [from, to]) {
-        const m = board.movedBy[l]?.[t] as Map<number, number>;
-        m.set(broken[0] ?? 0, (m.get(broken[0] ?? 0) ?? 0) + 1);
-      }
+      recordMove(board, l, from, to, broken[0] ?? 0);
     }
   }
 }
@@ -942,7 +950,11 @@ function moveStuck(board: Board, completer: Completer, unique: Unique, capacity:
     if (!next) next = nearestToken(board, completer, current, Number.MAX_SAFE_INTEGER, isFree, true, uniqueDepth);
     if (!next) {
       putOn(board, current);
-      throw new Error("rule planner: no free rule-keeping combination although count <= capacity");
+      // count <= capacity, so a free rule-keeping combination exists: only the count bounds can have ruled it out.
+      const named = board.ruleSet.bounds.map((b) => b.path);
+      throw countsError(
+        `${board.ruleSet.source}: ${[...new Set(named)].join(", ") || "counts"}: no unique combination is left that keeps every count and rule for ${board.N} tokens: change a count, a rule or the count of tokens`,
+      );
     }
     putOn(board, next);
     index.move(
@@ -955,6 +967,7 @@ function moveStuck(board: Board, completer: Completer, unique: Unique, capacity:
       if (from === to) continue;
       (columns[l] as Uint16Array)[i] = to;
       holders.move(l, i, from, to);
+      recordMove(board, l, from, to, UNIQUENESS);
     }
   }
 }
@@ -1106,6 +1119,7 @@ function enforceMinDifferences(board: Board, completer: Completer, unique: Uniqu
       if (from === to) continue;
       (board.columns[l] as Uint16Array)[i] = to;
       board.holders.move(l, i, from, to);
+      recordMove(board, l, from, to, UNIQUENESS);
     }
   }
   if (failed > 0) {
@@ -1148,7 +1162,7 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
   const removed = new Set(ruleSet.removed.map((r) => `${r.layer}:${r.trait}`));
   const domains = model.domains.map((d) => [...d]);
   const targets = targetsOf(layers, ruleSet, domains, N, rng);
-  checkBoundedTraits(layerSet, model, targets);
+  checkBoundedTraits(layerSet, model, targets, N);
   const planDomain = domains.map((d, l) => d.filter((t) => !removed.has(`${l}:${t}`)));
   const board: Board = {
     layers,
@@ -1197,9 +1211,22 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
   return { count: N, seed, capacity: Number(capacity), layerCount: L, traits, counts: board.counts, expected: targets.expected, deviations };
 }
 
-/** A fixed or minimum count larger than the combinations that can have its trait fails at once. */
-function checkBoundedTraits(layerSet: RuledLayerSet, model: CountModel, targets: Targets): void {
+/**
+ * A fixed or minimum count larger than the combinations that can have its trait fails at once, and so does a
+ * fixed or maximum count that leaves more tokens without the trait than the combinations without it.
+ */
+function checkBoundedTraits(layerSet: RuledLayerSet, model: CountModel, targets: Targets, N: number): void {
   const { layers, ruleSet } = layerSet;
+  for (const b of ruleSet.bounds.filter((x) => x.max < N)) {
+    const without = (model.domains[b.layer] ?? []).filter((t) => t !== b.trait);
+    const room = countCombinations({ ...model, domains: model.domains.map((d, l) => (l === b.layer ? without : d)) });
+    const need = N - (targets.hi[b.layer]?.[b.trait] ?? 0);
+    if (room >= BigInt(need)) continue;
+    const rules = rulesNaming(ruleSet, b.layer).map((r) => r.label);
+    throw countsError(
+      `${ruleSet.source}: ${b.path}: ${b.min === b.max ? "exactly" : "at most"} ${b.max} tokens with "${traitId(layers, b.layer, b.trait)}" leaves ${need} tokens without it, but only ${room} unique combinations are without it${rules.length ? ` under ${rules.join(", ")}` : ""}: raise the count or lower the count of tokens`,
+    );
+  }
   const wanted = ruleSet.bounds.filter((b) => b.min > 0);
   for (const l of [...new Set(wanted.map((b) => b.layer))]) {
     const per = countPerTrait(model, l);
@@ -1257,15 +1284,17 @@ function findRuleDeviations(board: Board, targets: Targets): Deviation[] {
       const actual = board.counts[l]?.[t] ?? 0;
       if (actual === targets.base[l]?.[t]) return;
       const d: Deviation = { layer: layer.name, trait: trait.name, expected: targets.expected[l]?.[t] ?? 0, actual };
-      let best = -1;
+      // The rule that moved it most; none where uniqueness moved it more than any rule did.
+      let best = UNIQUENESS;
       let most = 0;
       for (const [rule, n] of board.movedBy[l]?.[t] ?? []) {
-        if (n > most || (n === most && rule < best)) {
+        if (rule !== UNIQUENESS && (n > most || (n === most && rule < best))) {
           most = n;
           best = rule;
         }
       }
-      if (best >= 0) d.rule = describeRule(board.ruleSet, best);
+      const byUniqueness = board.movedBy[l]?.[t]?.get(UNIQUENESS) ?? 0;
+      if (best !== UNIQUENESS && most >= byUniqueness) d.rule = describeRule(board.ruleSet, best);
       deviations.push(d);
     }),
   );
