@@ -11,6 +11,14 @@
  */
 export type ComboKey = number | string;
 
+/**
+ * Says how far a long step of planning is, `done` of `total` items: how planCollection's onProgress hears from
+ * the steps. Core keeps no clock, so a step only counts; the caller decides when a line is worth printing.
+ */
+export type StepTick = (done: number, total: number) => void;
+/** A step's loop ticks once every TICK_MASK + 1 items (65,536 tokens: a few milliseconds of work). */
+export const TICK_MASK = 0xffff;
+
 // Holder counts are one flat Int32Array indexed by key (a Map otherwise) where the possible keys are at most
 // DENSE_MAX_KEYS (16 MB of counts) and at most DENSE_KEYS_PER_TOKEN per token or DENSE_ALWAYS_KEYS, so a small
 // collection in a large space does not pay for a large array.
@@ -49,8 +57,9 @@ export class CollisionIndex {
   /**
    * @param columns one column per counting layer, `tokenCount` long, trait indices below that layer's radix.
    * @param radix per counting layer, how many traits it has (weight 0 included): the digit's base in a key.
+   * @param tick told how many tokens are indexed, every TICK_MASK + 1 of them.
    */
-  constructor(columns: readonly Uint16Array[], radix: readonly number[], tokenCount: number) {
+  constructor(columns: readonly Uint16Array[], radix: readonly number[], tokenCount: number, tick?: StepTick) {
     if (columns.length !== radix.length) throw new RangeError("CollisionIndex: one radix per column");
     this.columns = columns;
     this.radix = radix;
@@ -71,7 +80,10 @@ export class CollisionIndex {
     } else {
       this.keys = Array.from({ length: tokenCount }, (_, i) => this.keyOfCombo(this.comboOf(i)) as string);
     }
-    for (let i = 0; i < tokenCount; i++) this.add(this.keys[i] ?? 0);
+    for (let i = 0; i < tokenCount; i++) {
+      if (tick && (i & TICK_MASK) === 0) tick(i, tokenCount);
+      this.add(this.keys[i] ?? 0);
+    }
   }
 
   /** The token's current combination key. */
@@ -136,11 +148,12 @@ export class CollisionIndex {
     return this.holders(this.keyOf(token)) > 1;
   }
 
-  /** Every token but the first (lowest numbered) of each combination held more than once, in token order. */
-  duplicates(): number[] {
+  /** Every token but the first (lowest numbered) of each combination held more than once, in token order; `tick` hears how far. */
+  duplicates(tick?: StepTick): number[] {
     const out: number[] = [];
     const first = new Set<ComboKey>();
     for (let i = 0; i < this.tokenCount; i++) {
+      if (tick && (i & TICK_MASK) === 0) tick(i, this.tokenCount);
       const k = this.keyOf(i);
       if (this.holders(k) <= 1) continue;
       if (first.has(k)) out.push(i);

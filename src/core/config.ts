@@ -2,6 +2,28 @@ import { z } from "zod";
 import { TraitloomError } from "./errors.js";
 import { countsSchema, rulesSchema } from "./rules.js";
 
+/**
+ * Most tokens one collection has: the planner keeps about 170 bytes per token in memory while it plans (1.7 GB
+ * at 10,000,000 tokens of 8 layers, measured in docs/benchmarks.md "Planner limits"), and a JavaScript Map, which
+ * counts the combinations of a large space, holds at most 2^24 entries.
+ */
+export const MAX_TOKEN_COUNT = 10_000_000;
+/**
+ * Largest canvas side: a 16384x16384 token is 1 GiB of RGBA per render worker and each full-canvas trait 1 GiB
+ * decoded (a 3-layer collection peaks at 6.5 GB, about a minute a token on 2 cores; docs/config.md "Limits").
+ */
+export const MAX_CANVAS_PX = 16384;
+
+/** A count with thousands separators, as limits are written in messages: 10,000,000. */
+export function formatCount(n: number): string {
+  return Number.isSafeInteger(n) ? n.toLocaleString("en-US") : String(n);
+}
+
+/** The one-line error for a count past MAX_TOKEN_COUNT; `what` names where it came from ("count", "-n 20000000000"). */
+export function tokenCountError(what: string, count: number): TraitloomError {
+  return new TraitloomError("BAD_ARGUMENT", `${what}: expected at most ${formatCount(MAX_TOKEN_COUNT)} tokens, found ${formatCount(count)}`);
+}
+
 const weight = z.number().min(0);
 
 const traitOverride = z.union([
@@ -48,11 +70,29 @@ export const configSchema = z.strictObject({
     .describe("OpenSea background_color, six hex digits without #."),
   extraAttributes: z.array(attributeSchema).optional().describe("Attributes added to every token after the layer traits."),
   extraMetadata: z.record(z.string(), z.unknown()).optional().describe("Extra top-level fields added to every token's metadata."),
-  count: z.number().int().min(1).optional().describe("How many tokens. The CLI's -n wins."),
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TOKEN_COUNT, { error: `expected at most ${formatCount(MAX_TOKEN_COUNT)} tokens` })
+    .optional()
+    .describe(`How many tokens, at most ${formatCount(MAX_TOKEN_COUNT)}. The CLI's -n wins.`),
   seed: z.string().min(1).optional().describe("Seed of the collection. The CLI's --seed wins."),
   startId: z.number().int().min(0).optional().describe("First token id: 1 by default, 0 for Solana-style collections."),
-  width: z.number().int().min(1).max(16384).optional().describe("Canvas width; default the most common trait width."),
-  height: z.number().int().min(1).max(16384).optional().describe("Canvas height; default the most common trait height."),
+  width: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CANVAS_PX, { error: `expected at most ${MAX_CANVAS_PX}` })
+    .optional()
+    .describe(`Canvas width, at most ${MAX_CANVAS_PX}; default the most common trait width.`),
+  height: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CANVAS_PX, { error: `expected at most ${MAX_CANVAS_PX}` })
+    .optional()
+    .describe(`Canvas height, at most ${MAX_CANVAS_PX}; default the most common trait height.`),
   resize: z.enum(["error", "fit", "stretch"]).optional().describe('Traits of another size: "error" (default), "fit" (keep aspect, centred) or "stretch".'),
   noneTraitNames: z.array(z.string()).optional().describe('Trait names left out of attributes. Default ["None"].'),
   namedWeights: z.record(z.string(), weight).optional().describe("Named weights (#Rare) and their numbers; replaces entries of the default table."),
@@ -163,7 +203,8 @@ function formatIssue(issue: Issue, base: readonly PropertyKey[], raw: unknown): 
   if (issue.code === "too_small") {
     expected = `expected ${issue.origin === "array" ? `at least ${String(issue.minimum)} item(s)` : issue.origin === "string" ? "a non-empty string" : `a number >= ${String(issue.minimum)}`}`;
   } else if (issue.code === "too_big") {
-    expected = `expected a number <= ${String(issue.maximum)}`;
+    // A limit given its own words in the schema ("expected at most 10,000,000 tokens") keeps them.
+    expected = issue.message.startsWith("expected ") ? issue.message : `expected a number <= ${String(issue.maximum)}`;
   }
   expected = expected.replace(/, received .*$/, "");
   return `${formatPath(path) || "(top level)"}: ${expected}, found ${found}`;

@@ -1,6 +1,7 @@
 import { TraitloomError } from "./errors.js";
 import type { Layer, LayerSet } from "./layers.js";
-import { CollisionIndex } from "./collisions.js";
+import { CollisionIndex, type StepTick } from "./collisions.js";
+import { MAX_TOKEN_COUNT, tokenCountError } from "./config.js";
 import {
   assignInitialTraits,
   countingLayersOf,
@@ -68,6 +69,32 @@ export function traitOf(plan: Plan, token: number, layer: number): number {
   return plan.traits[token * plan.layerCount + layer] ?? 0;
 }
 
+/** The steps of planning as progress names them, in the order they run ("finding collisions" runs before each pass). */
+export type PlanStep =
+  | "laying out traits"
+  | "indexing combinations"
+  | "indexing traits"
+  | "finding collisions"
+  | "mending collisions"
+  | "moving stuck tokens"
+  | "shuffling tokens";
+
+/** How far planning is: `done` of `total` items (tokens, layers or colliding tokens) of the step running. */
+export interface PlanProgress {
+  step: PlanStep;
+  done: number;
+  total: number;
+}
+
+export interface PlanOptions {
+  /**
+   * Hears how far each step is, every few milliseconds of work (65,536 tokens, or 4,096 colliding tokens): core
+   * has no clock, so the caller decides when a plan has taken long enough to say so (src/node/generate.ts prints
+   * a line a second once planning passes a second). It must not throw.
+   */
+  onProgress?: ((p: PlanProgress) => void) | undefined;
+}
+
 /** Ejection-chain kicks allowed per token of the collection, in all. */
 const KICK_BUDGET_PER_TOKEN = 2;
 /** The ejection-chain pass runs when the first pass left at most this share of the collection colliding. */
@@ -88,12 +115,14 @@ const KICK_PASS_MAX_SHARE = 0.1;
  * 4. Tokens are shuffled by the seed (`shuffleTokens`).
  *
  * The steps live in placement.ts and the combinations in collisions.ts; all draw from one Rng made from the
- * seed, in this order, so a seed gives the same plan everywhere.
+ * seed, in this order, so a seed gives the same plan everywhere. At most MAX_TOKEN_COUNT tokens: what it holds
+ * per token (columns, keys, holder lists and counts) stays in memory while it plans.
  */
-export function planCollection(layerSet: LayerSet, count: number, seed: string): Plan {
+export function planCollection(layerSet: LayerSet, count: number, seed: string, options: PlanOptions = {}): Plan {
   const layers = layerSet.layers;
   const N = count;
   if (!Number.isInteger(N) || N < 1) throw new TraitloomError("BAD_ARGUMENT", `count: expected a whole number >= 1, found ${N}`);
+  if (N > MAX_TOKEN_COUNT) throw tokenCountError("count", N);
   for (const layer of layers) {
     if (layer.traits.length > 65535) throw new TraitloomError("BAD_ARGUMENT", `${layer.folder}: at most 65535 traits per layer, found ${layer.traits.length}`);
   }
@@ -106,22 +135,24 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string):
       `asked for ${N} tokens but the layers allow only ${capacity} unique combinations (${describeCapacity(layers)}): add traits or lower the count`,
     );
   }
+  const onProgress = options.onProgress;
+  const tick = (step: PlanStep): StepTick | undefined => (onProgress ? (done, total) => onProgress({ step, done, total }) : undefined);
   const rng = createRng(seed, "plan");
-  const { quotas, expected, columns } = assignInitialTraits(layers, N, rng);
+  const { quotas, expected, columns } = assignInitialTraits(layers, N, rng, tick("laying out traits"));
   const counts = quotas.map((q) => [...q]);
 
   const counting = countingLayersOf(layers);
   const countingColumns = counting.layers.map((l) => columns[l] as Uint16Array);
-  const index = new CollisionIndex(countingColumns, counting.radix, N);
-  const board = { index, holders: new TraitHolders(countingColumns, counting.radix), active: counting.active };
-  swapPass(board, index.duplicates(), rng);
+  const index = new CollisionIndex(countingColumns, counting.radix, N, tick("indexing combinations"));
+  const board = { index, holders: new TraitHolders(countingColumns, counting.radix, tick("indexing traits")), active: counting.active };
+  swapPass(board, index.duplicates(tick("finding collisions")), rng, undefined, tick("mending collisions"));
   // Where the first pass left many (a collection dense in its combination space), the counts themselves
   // rule out uniqueness for most of them: the walk would only spend time, so they go straight to moving.
-  const left = index.duplicates();
-  if (left.length <= N * KICK_PASS_MAX_SHARE) ejectionChainPass(board, left, KICK_BUDGET_PER_TOKEN * N, rng);
-  moveStuckTokens(index, counting, counts, quotas, capacity, rng);
+  const left = index.duplicates(tick("finding collisions"));
+  if (left.length <= N * KICK_PASS_MAX_SHARE) ejectionChainPass(board, left, KICK_BUDGET_PER_TOKEN * N, rng, undefined, tick("mending collisions"));
+  moveStuckTokens(index, counting, counts, quotas, capacity, rng, { finding: tick("finding collisions"), moving: tick("moving stuck tokens") });
 
-  const traits = shuffleTokens(columns, N, rng);
+  const traits = shuffleTokens(columns, N, rng, tick("shuffling tokens"));
   const deviations = findDeviations(layers, counts, quotas, expected);
   return { count: N, seed, capacity, layerCount: layers.length, traits, counts, expected, deviations };
 }

@@ -1,4 +1,5 @@
 import type { TraitloomConfig } from "./config.js";
+import { MAX_TOKEN_COUNT, tokenCountError } from "./config.js";
 import { TraitloomError } from "./errors.js";
 
 export type ImageFormat = "png" | "webp" | "jpeg";
@@ -40,6 +41,9 @@ export function resolveSettings(
 ): CollectionSettings {
   const count = overrides.count ?? config.count;
   if (count === undefined) throw new TraitloomError("BAD_ARGUMENT", "count: expected how many tokens to make (-n <count> or \"count\" in traitloom.json), found none");
+  // Checked here too, not only by the config schema: -n, the library's count and a config object given in code
+  // reach the planner without passing through it.
+  if (count > MAX_TOKEN_COUNT) throw tokenCountError(overrides.count !== undefined ? `-n ${count}` : "count", count);
   const seed = overrides.seed ?? config.seed;
   if (seed === undefined || seed.length === 0) throw new TraitloomError("BAD_ARGUMENT", "seed: expected a seed (--seed <text> or \"seed\" in traitloom.json), found none");
   return {

@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { readFile, realpath } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
 import type { TraitloomConfig } from "../core/config.js";
-import { parseConfig } from "../core/config.js";
+import { formatCount, parseConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
 import type { LayerSet } from "../core/layers.js";
 import { buildLayerSet } from "../core/layers.js";
-import type { Deviation, Plan } from "../core/planner.js";
+import type { Deviation, Plan, PlanProgress } from "../core/planner.js";
 import { planCollection } from "../core/planner.js";
 import type { CollectionSettings, CompressionPreset, ImageFormat } from "../core/settings.js";
 import { resolveSettings } from "../core/settings.js";
@@ -89,7 +89,32 @@ export async function readConfigFile(path: string): Promise<TraitloomConfig> {
   return parseConfig(raw, path);
 }
 
-/** Loads config and layers and plans the collection: everything up to rendering, in milliseconds. */
+/** Planning says how far it is once it has run this long, then once a second: most plans end well before. */
+const PLAN_PROGRESS_AFTER_MS = 1000;
+const PLAN_PROGRESS_EVERY_MS = 1000;
+
+/** Lines about a plan that takes a while: how far each step is, then how long it took (core has no clock: this side keeps it). */
+function planningLog(log: (line: string) => void, count: number): { onProgress: (p: PlanProgress) => void; finish: () => void } {
+  const start = Date.now();
+  let last = start;
+  let said = false;
+  const seconds = (now: number): string => `${((now - start) / 1000).toFixed(1)} s`;
+  return {
+    onProgress(p) {
+      const now = Date.now();
+      if (now - start < PLAN_PROGRESS_AFTER_MS || (said && now - last < PLAN_PROGRESS_EVERY_MS)) return;
+      last = now;
+      said = true;
+      const share = p.total > 0 ? ` ${Math.floor((100 * p.done) / p.total)}%` : "";
+      log(`planning ${formatCount(count)} tokens: ${p.step}${share} (${seconds(now)})`);
+    },
+    finish() {
+      if (said) log(`planned ${formatCount(count)} tokens in ${seconds(Date.now())}`);
+    },
+  };
+}
+
+/** Loads config and layers and plans the collection: everything up to rendering, in milliseconds up to 100,000 tokens. */
 export async function prepareCollection(
   options: Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "format" | "compression" | "onLog">,
 ): Promise<{
@@ -115,7 +140,9 @@ export async function prepareCollection(
   const seedWasGenerated = options.seed === undefined && config.seed === undefined;
   const seed = options.seed ?? config.seed ?? seedFromEntropy(() => randomBytes(4).readUInt32BE() / 2 ** 32);
   const settings = resolveSettings(config, { count: options.count, seed, format: options.format, compression: options.compression });
-  const plan = planCollection(layerSet, settings.count, settings.seed);
+  const planning = planningLog(log, settings.count);
+  const plan = planCollection(layerSet, settings.count, settings.seed, { onProgress: planning.onProgress });
+  planning.finish();
   for (const d of plan.deviations) {
     log(`rarity moved for uniqueness: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
   }
