@@ -2,7 +2,7 @@
  * Size limits, each as it was found by the bad-input matrix: decoded traits past 2 GiB (the trait pack split into
  * several shared buffers, with the same output bytes as one), past free memory (one line with the size needed), a
  * canvas past the schema's maximum, counts past what the planner holds (refused at once, where they enter), planning
- * progress for long plans, and Ctrl-C on a big canvas (exit 130, only whole files, in-flight tokens abandoned).
+ * progress for long plans, and Ctrl-C on a big canvas (exit 130, only whole files; the backend starts no token once stopped).
  * No test here measures time: the stop latency is measured by hand (docs/benchmarks.md).
  */
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
@@ -221,7 +221,7 @@ describe("stopping on a big canvas", () => {
     await writeBigLayers(layers, SIZE);
   }, 120_000);
 
-  it("the render backend, stopped mid-batch, abandons the tokens in flight and reports only what it wrote", async () => {
+  it("the render backend, stopped mid-batch, starts no further token and reports exactly what it wrote", async () => {
     const { config, layersDir, layerSet, settings, plan } = await prepareCollection({ layersDir: layers, count: 16, seed: "stop" });
     const loaded = await loadTraits(layersDir, layerSet, config);
     const out = join(root, "backend-stop");

@@ -40,25 +40,12 @@ const WORKER_HEAP = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 }
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith(".ts");
 
 /**
- * What a render worker starts with: the run's NodeRenderInit and, where the backend can be stopped, the shared
- * words that say so (`control`): word STOP_WORD is 1 once the run is stopped; word `slot` is this worker's state.
+ * What a render worker starts with: the run's NodeRenderInit and, where the backend can be stopped, a shared word
+ * that says so (`stop`: 1 once the run is stopped), which the worker reads before each token.
  */
 export interface RenderWorkerData extends NodeRenderInit {
-  control?: { buffer: SharedArrayBuffer; slot: number } | undefined;
+  stop?: SharedArrayBuffer | undefined;
 }
-
-/** control word 0: 1 once the run is stopped; workers look at it before each token. */
-export const STOP_WORD = 0;
-/**
- * A worker's state word. RENDERING: nothing of its current batch is written (or, without placement, answered)
- * yet, so it may be terminated mid-token and the batch counted as not done. WRITING: it has begun writing a
- * token of the batch: it must be let answer. STOPPED: the main thread claimed it for termination; it writes
- * nothing more. The two sides change it only by compare-and-exchange, so a token is either written and
- * reported, or neither.
- */
-export const WORKER_RENDERING = 0;
-export const WORKER_WRITING = 1;
-export const WORKER_STOPPED = 2;
 
 function startWorker(data: RenderWorkerData): Worker {
   if (!RUNNING_FROM_SOURCE) return new Worker(new URL("./renderWorker.js", import.meta.url), { workerData: data, resourceLimits: WORKER_HEAP });
@@ -73,16 +60,14 @@ interface PoolWorker {
   worker: Worker;
   client: RpcClient<NodeRenderMethods>;
   queued: number;
-  slot: number;
-  /** Claimed for termination by a stop: its batch in flight counts as not done. */
-  stopped: boolean;
 }
 
 export interface NodeRenderBackendOptions {
   /**
-   * Stops the run: workers start no further token, and a worker still drawing a token it has written nothing of
-   * is terminated at once, so a stop takes milliseconds even where one token takes seconds. Batches then answer
-   * with the tokens written so far (none, for a terminated worker's), which the pipeline counts as done.
+   * Stops the run: no worker starts another token, so a batch in flight answers with the tokens done so far (the
+   * pipeline counts the rest as not done) once the token being drawn is written. A worker is not terminated in the
+   * middle of a token: Node 20 aborts the whole process when a worker dies between creating a zlib stream and
+   * initialising it ("close before init", node_zlib.cc), which a token's encoder does once per band.
    */
   signal?: AbortSignal | undefined;
 }
@@ -96,7 +81,7 @@ export class NodeRenderBackend implements RenderBackend {
   readonly slots: number;
   readonly batchTokens: number;
   private readonly count: number;
-  private readonly control: Int32Array | undefined;
+  private readonly stop: Int32Array | undefined;
   private readonly signal: AbortSignal | undefined;
   private workers: PoolWorker[] | undefined;
 
@@ -111,20 +96,19 @@ export class NodeRenderBackend implements RenderBackend {
     this.slots = this.count * batchesPerWorker;
     this.signal = options.signal;
     if (this.signal) {
-      this.control = new Int32Array(new SharedArrayBuffer(4 * (1 + this.count)));
-      this.signal.addEventListener("abort", () => this.stop(), { once: true });
+      const stop = new Int32Array(new SharedArrayBuffer(4));
+      this.stop = stop;
+      this.signal.addEventListener("abort", () => Atomics.store(stop, 0, 1), { once: true });
     }
   }
 
   private start(): PoolWorker[] {
-    this.workers ??= Array.from({ length: this.count }, (_, i) => {
-      const slot = 1 + i;
-      const control = this.control ? { buffer: this.control.buffer as SharedArrayBuffer, slot } : undefined;
-      const worker = startWorker({ ...this.init, control });
+    this.workers ??= Array.from({ length: this.count }, () => {
+      const worker = startWorker({ ...this.init, stop: this.stop?.buffer as SharedArrayBuffer | undefined });
       const client = createClient<NodeRenderMethods>(nodeEndpoint(worker));
       worker.on("error", (e) => client.rejectAll(e instanceof Error ? e : new Error(String(e))));
       worker.on("exit", (code) => client.rejectAll(new Error(`render worker exited with code ${code}`)));
-      return { worker, client, queued: 0, slot, stopped: false };
+      return { worker, client, queued: 0 };
     });
     return this.workers;
   }
@@ -136,25 +120,8 @@ export class NodeRenderBackend implements RenderBackend {
     w.queued++;
     try {
       return (await w.client.call("render", { tokens })).results;
-    } catch (e) {
-      if (w.stopped) return [];
-      throw e;
     } finally {
       w.queued--;
-    }
-  }
-
-  /** On abort: no worker starts another token; those with nothing of their batch written are terminated now. */
-  private stop(): void {
-    const control = this.control;
-    if (!control) return;
-    Atomics.store(control, STOP_WORD, 1);
-    for (const w of this.workers ?? []) {
-      if (w.queued === 0) continue;
-      if (Atomics.compareExchange(control, w.slot, WORKER_RENDERING, WORKER_STOPPED) !== WORKER_RENDERING) continue;
-      w.stopped = true;
-      w.client.rejectAll(new Error("render worker stopped"));
-      void w.worker.terminate();
     }
   }
 

@@ -12,21 +12,11 @@ import type { PlannedToken, RenderedToken } from "../render/pipeline.js";
 import { serve, Transfer } from "../render/rpc.js";
 import { writeFailure } from "./files.js";
 import { nodeEndpoint, type NodeRenderMethods } from "./protocol.js";
-import { STOP_WORD, WORKER_RENDERING, WORKER_STOPPED, WORKER_WRITING, type RenderWorkerData } from "./pool.js";
+import type { RenderWorkerData } from "./pool.js";
 
 const init = workerData as RenderWorkerData;
-/** The run's stop word and this worker's state word (src/node/pool.ts), where the backend can be stopped. */
-const control = init.control ? new Int32Array(init.control.buffer) : undefined;
-const stateWord = init.control?.slot ?? 0;
-
-function stopRequested(): boolean {
-  return control !== undefined && Atomics.load(control, STOP_WORD) === 1;
-}
-
-/** Before writing (or answering) a token: false where the main thread has claimed this worker for termination. */
-function mayWrite(): boolean {
-  return control === undefined || Atomics.compareExchange(control, stateWord, WORKER_RENDERING, WORKER_WRITING) !== WORKER_STOPPED;
-}
+/** The run's stop word (src/node/pool.ts), where the backend can be stopped: 1 once it is. */
+const stop = init.stop ? new Int32Array(init.stop) : undefined;
 const traits = unpackTraits(init.pack);
 const { canvasWidth: width, canvasHeight: height } = init.pack;
 const canvas = new Uint8Array(width * height * 4);
@@ -100,7 +90,7 @@ function writeAtomic(root: string, dir: string, name: string, data: Uint8Array |
   }
 }
 
-async function renderOne(task: PlannedToken): Promise<{ rendered: RenderedToken; buffer?: ArrayBuffer } | undefined> {
+async function renderOne(task: PlannedToken): Promise<{ rendered: RenderedToken; buffer?: ArrayBuffer }> {
   if (tempDirFailure) throw tempDirFailure;
   layerTraits.length = 0;
   layerTraitIds.length = 0;
@@ -111,7 +101,6 @@ async function renderOne(task: PlannedToken): Promise<{ rendered: RenderedToken;
     layerTraitIds.push((traitIdBase[l] ?? 0) + t);
   });
   const bytes = await encode();
-  if (!mayWrite()) return undefined;
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (placement && tempDir) {
     writeAtomic(placement.root, tempDir, task.image, bytes, `token ${task.id}'s image`);
@@ -128,15 +117,12 @@ if (parentPort) {
     async render({ tokens }) {
       const results: RenderedToken[] = [];
       const buffers: ArrayBuffer[] = [];
-      // A new batch: nothing of it written yet (unless the main thread claimed this worker, which then stays stopped).
-      if (control && Atomics.compareExchange(control, stateWord, WORKER_WRITING, WORKER_RENDERING) === WORKER_STOPPED) return new Transfer({ results }, buffers);
       for (const task of tokens) {
         // Stopped: the tokens done so far are the answer; the pipeline counts the rest as not done.
-        if (stopRequested()) break;
-        const one = await renderOne(task);
-        if (!one) break;
-        results.push(one.rendered);
-        if (one.buffer) buffers.push(one.buffer);
+        if (stop && Atomics.load(stop, 0) === 1) break;
+        const { rendered, buffer } = await renderOne(task);
+        results.push(rendered);
+        if (buffer) buffers.push(buffer);
       }
       return new Transfer({ results }, buffers);
     },
