@@ -34,7 +34,9 @@ const RULE_SWAP_ATTEMPTS = 60;
 /** Partners looked at per wanted trait in the scan after the random attempts. */
 const RULE_SCAN_PARTNERS = 400;
 /** Swaps, in all and per token of the collection, that may leave the partner breaking a rule (mended in its turn). */
-const RULE_KICKS_PER_TOKEN = 2;
+const RULE_KICKS_PER_TOKEN = 0.25;
+/** Partners the scans may look at in all, per token of the collection: tokens left after it move instead. */
+const RULE_SCAN_BUDGET_PER_TOKEN = 50;
 /** Attempts per colliding token to mend it by a rule-keeping swap (as the planner without rules). */
 const SWAP_ATTEMPTS_PER_COLLISION = 200;
 const KICK_BUDGET_PER_TOKEN = 2;
@@ -42,6 +44,8 @@ const KICK_PASS_MAX_SHARE = 0.1;
 /** Up to this many rule-keeping combinations, the free ones are listed once for the tokens that must move. */
 const FREE_LIST_MAX_COMBINATIONS = 4_000_000;
 const FREE_LIST_SAMPLE = 64;
+/** More stuck tokens than this, where the free combinations can be listed, go to the list first. */
+const FREE_LIST_AFTER_STUCK = 256;
 /** Random rule-keeping completions tried per stuck token before a full walk. */
 const RANDOM_COMPLETIONS = 64;
 /** Nodes of the search for the nearest rule-keeping token of one token that breaks a rule. */
@@ -607,6 +611,8 @@ function mendRulesBySwaps(board: Board): number[] {
   for (let i = 0; i < N; i++) if (brokenClauses(board, i).length > 0) queue.push(i);
   const kickBudget = RULE_KICKS_PER_TOKEN * N;
   let kicks = 0;
+  const scanBudget = RULE_SCAN_BUDGET_PER_TOKEN * N;
+  let scanned = 0;
   /** Tries the swap of layer l between i and j; keeps it where the two break fewer clauses (or, as a kick, i does). */
   const trySwap = (l: number, i: number, j: number, kick: boolean): boolean => {
     const col = columns[l] as Uint16Array;
@@ -661,7 +667,7 @@ function mendRulesBySwaps(board: Board): number[] {
       }
       if (swapped) broken = brokenClauses(board, i);
     }
-    if (broken.length === 0) continue;
+    if (broken.length === 0 || scanned > scanBudget) continue;
     // A scan of partners, every layer of every broken clause, before the token is left to move.
     scan: for (const c of broken) {
       const clause = ruleSet.clauses[c];
@@ -671,6 +677,7 @@ function mendRulesBySwaps(board: Board): number[] {
           const n = holders.count(l, t);
           const start = rng.int(n);
           for (let s = 0; s < Math.min(n, RULE_SCAN_PARTNERS); s++) {
+            scanned++;
             if (trySwap(l, i, holders.at(l, t, (start + s) % n), false)) {
               if (brokenClauses(board, i).length === 0) break scan;
               break;
@@ -842,6 +849,14 @@ function mendCollisions(board: Board, unique: Unique, tokens: readonly number[],
 /** Attempts per token still colliding to mend it by exchanging two layers' traits with one partner. */
 const PAIR_ATTEMPTS_PER_COLLISION = 60;
 
+/** Writes combinations a (token i) and b (token j) on layers l1, l2 (counting positions u1, u2) into the columns. */
+function setPair(columns: Uint16Array[], l1: number, l2: number, u1: number, u2: number, i: number, j: number, a: readonly number[], b: readonly number[]): void {
+  (columns[l1] as Uint16Array)[i] = a[u1] ?? 0;
+  (columns[l2] as Uint16Array)[i] = a[u2] ?? 0;
+  (columns[l1] as Uint16Array)[j] = b[u1] ?? 0;
+  (columns[l2] as Uint16Array)[j] = b[u2] ?? 0;
+}
+
 /**
  * Mends collisions that one-layer swaps cannot: the token and a partner exchange their traits on two layers at
  * once (counts unchanged), where both end free and keep every rule. Reaches free combinations two traits away,
@@ -876,15 +891,9 @@ function mendByPairs(board: Board, unique: Unique, tokens: readonly number[]): v
         if (index.isTaken(index.keyOfCombo(ni)) || index.isTaken(index.keyOfCombo(nj))) continue;
         const l1 = layerOf[u1] ?? 0;
         const l2 = layerOf[u2] ?? 0;
-        const set = (a: number[], b: number[]): void => {
-          (columns[l1] as Uint16Array)[i] = a[u1] ?? 0;
-          (columns[l2] as Uint16Array)[i] = a[u2] ?? 0;
-          (columns[l1] as Uint16Array)[j] = b[u1] ?? 0;
-          (columns[l2] as Uint16Array)[j] = b[u2] ?? 0;
-        };
-        set(ni, nj);
+        setPair(columns, l1, l2, u1, u2, i, j, ni, nj);
         const keeps = brokenOn(board, l1, i) + brokenOn(board, l2, i) + brokenOn(board, l1, j) + brokenOn(board, l2, j) === 0;
-        set(ci, cj);
+        setPair(columns, l1, l2, u1, u2, i, j, ci, cj);
         if (!keeps) continue;
         for (const [u, l] of [
           [u1, l1],
@@ -934,14 +943,25 @@ function moveStuck(board: Board, completer: Completer, unique: Unique, capacity:
   if (stuck.length === 0) return;
   const listable = capacity <= BigInt(FREE_LIST_MAX_COMBINATIONS);
   let freeList: Int32Array[] | undefined;
-  const isFree = (token: ArrayLike<number>): boolean => !index.isTaken(index.keyOfCombo(layerOf.map((l) => token[l] ?? 0)));
+  const scratch = layerOf.map(() => 0);
+  const isFree = (token: ArrayLike<number>): boolean => {
+    for (let u = 0; u < layerOf.length; u++) scratch[u] = token[layerOf[u] ?? 0] ?? 0;
+    return !index.isTaken(index.keyOfCombo(scratch));
+  };
   // The completer's order has the unique layers first: whether a combination is free is known after them.
   const uniqueDepth = completer.order.filter((l) => board.ruleSet.unique[l]).length;
   for (const i of stuck) {
     if (!index.isShared(i)) continue;
     const current = columns.map((c) => c[i] ?? 0);
     takeOff(board, current);
-    let next: Int32Array | undefined = nearestToken(board, completer, current, 4 * board.L * 64, isFree, false, uniqueDepth);
+    // Many stuck tokens mean a crowded collection, where searching near each token mostly fails: the free
+    // combinations are listed once and sampled instead (as the planner without rules does).
+    let next: Int32Array | undefined;
+    if (listable && stuck.length > FREE_LIST_AFTER_STUCK) {
+      freeList ??= listFreeCombinations(board, completer, unique, FREE_LIST_MAX_COMBINATIONS);
+      next = pickFromFreeList(board, completer, freeList, current, isFree);
+    }
+    next ??= nearestToken(board, completer, current, 4 * board.L * 64, isFree, false, uniqueDepth);
     for (let r = 0; !next && r < RANDOM_COMPLETIONS; r++) next = nearestToken(board, completer, current, 4 * board.L, isFree, true, uniqueDepth);
     if (!next && listable) {
       freeList ??= listFreeCombinations(board, completer, unique, FREE_LIST_MAX_COMBINATIONS);
@@ -983,12 +1003,15 @@ function pickFromFreeList(
   let best: Int32Array | undefined;
   let bestCost = Infinity;
   let bestAt = -1;
-  for (let s = 0; s < Math.min(FREE_LIST_SAMPLE * 4, free.length * 2) && free.length > 0; s++) {
+  for (let s = 0; s < Math.min(FREE_LIST_SAMPLE, free.length * 2) && free.length > 0; s++) {
     const at = board.rng.int(free.length);
     const combo = free[at] as Int32Array;
     if (!isFree(combo)) {
-      free[at] = free[free.length - 1] as Int32Array;
+      // Taken since it was listed: out of the list, the last one moving into its place.
+      const last = free.length - 1;
+      free[at] = free[last] as Int32Array;
       free.pop();
+      if (bestAt === last) bestAt = at;
       continue;
     }
     let cost = 0;
@@ -1200,8 +1223,11 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
   const unique: Unique = { index, layerOf };
   mendCollisions(board, unique, index.duplicates(), 0);
   const left = index.duplicates();
-  if (left.length <= N * KICK_PASS_MAX_SHARE) mendCollisions(board, unique, left, KICK_BUDGET_PER_TOKEN * N);
-  mendByPairs(board, unique, index.duplicates());
+  // As for the kick pass: where many are left, the counts rule out uniqueness for most, and they go to moving.
+  if (left.length <= N * KICK_PASS_MAX_SHARE) {
+    mendCollisions(board, unique, left, KICK_BUDGET_PER_TOKEN * N);
+    mendByPairs(board, unique, index.duplicates());
+  }
   moveStuck(board, completer, unique, capacity);
   enforceMinDifferences(board, completer, unique);
 
