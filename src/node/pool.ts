@@ -6,16 +6,17 @@ import { nodeEndpoint, type NodeRenderInit, type NodeRenderMethods } from "./pro
 
 /** Tokens per message to a worker at most: enough to keep message overhead negligible at small sizes. */
 const BATCH_TOKENS = 8;
-/** Canvas pixels per batch at most: 8 tokens up to 1448x1448, 2 at 2048x2048, 1 from 2900x2900 up. */
-const BATCH_PIXELS = 16 * 1024 * 1024;
+/** Canvas pixels per batch at most: 8 tokens at 512x512 and below, 4 at 1024x1024, 2 at 1448x1448, 1 from 2048x2048. */
+const BATCH_PIXELS = 4 * 1024 * 1024;
 /** Batches queued per worker, so a worker never waits for the main thread between batches. */
 const BATCHES_PER_WORKER = 2;
 /**
- * From this many canvas pixels (4096x4096) a worker holds one token at a time: a token then takes a few tenths of a
- * second or more, against about a millisecond of waiting for the next, and Ctrl-C waits for at most the tokens in
- * flight (measured: 32 tokens of 12 layers at 4096x4096 in flight took 14 s to stop).
+ * From this many canvas pixels (2048x2048) a worker holds one token at a time: a token then takes a tenth of a second
+ * or more, against about a millisecond of waiting for the next, and Ctrl-C waits for the tokens in flight (measured
+ * on a busy 2-core machine: 32 tokens in flight took 6.5 s to stop at 2048x2048 with 8 layers, 18 s at 4096x4096
+ * with 12 and 60 s with 31).
  */
-const ONE_TOKEN_PIXELS = 4096 * 4096;
+const ONE_TOKEN_PIXELS = 2048 * 2048;
 
 /** Tokens per batch and batches per worker for a canvas size: see BATCH_PIXELS and ONE_TOKEN_PIXELS. */
 export function batchingFor(width: number, height: number): { batchTokens: number; batchesPerWorker: number } {
