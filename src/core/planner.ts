@@ -90,7 +90,7 @@ export interface PlanOptions {
   /**
    * Hears how far each step is, every few milliseconds of work (65,536 tokens, or 4,096 colliding tokens): core
    * has no clock, so the caller decides when a plan has taken long enough to say so (src/node/generate.ts prints
-   * a line a second once planning passes a second). It must not throw.
+   * a line every few seconds once planning passes a second). It must not throw.
    */
   onProgress?: ((p: PlanProgress) => void) | undefined;
 }

@@ -89,9 +89,12 @@ export async function readConfigFile(path: string): Promise<TraitloomConfig> {
   return parseConfig(raw, path);
 }
 
-/** Planning says how far it is once it has run this long, then once a second: most plans end well before. */
+/**
+ * Planning says how far it is once it has run a second (most plans end well before), then every few seconds: a
+ * line each, since onLog takes lines (10,000,000 tokens plan in a few minutes).
+ */
 const PLAN_PROGRESS_AFTER_MS = 1000;
-const PLAN_PROGRESS_EVERY_MS = 1000;
+const PLAN_PROGRESS_EVERY_MS = 3000;
 
 /** Lines about a plan that takes a while: how far each step is, then how long it took (core has no clock: this side keeps it). */
 function planningLog(log: (line: string) => void, count: number): { onProgress: (p: PlanProgress) => void; finish: () => void } {
