@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { freemem } from "node:os";
+import { freemem, totalmem } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import type { ImageSize, ResizeMode } from "../core/canvas.js";
@@ -49,10 +49,20 @@ function renderReserveBytes(width: number, height: number): number {
   return 2 ** 30 + 16 * width * height;
 }
 
-/** What the decoded traits may take: free memory (the cgroup's limit where it is lower), less the render reserve. */
+/** Memory free for the run: Linux's MemAvailable (the cgroup's limit where a container sets a lower one). */
+function freeMemory(): number {
+  // macOS counts as free only pages never used, not the cache it hands back at once: half the RAM is the better guess.
+  if (process.platform === "darwin") return Math.max(freemem(), totalmem() / 2);
+  return Math.min(freemem(), process.availableMemory?.() ?? Infinity);
+}
+
+/**
+ * What the decoded traits may take: free memory less the render reserve, and at least half the free memory, so a
+ * small collection on a machine with little free is not refused for a reserve its small canvas does not need.
+ */
 function memoryForTraits(width: number, height: number): number {
-  const free = Math.min(freemem(), process.availableMemory?.() ?? Infinity);
-  return free - renderReserveBytes(width, height);
+  const free = freeMemory();
+  return Math.max(free - renderReserveBytes(width, height), free / 2);
 }
 
 /**
