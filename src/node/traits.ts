@@ -4,7 +4,7 @@ import { freemem, totalmem } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import type { ImageSize, ResizeMode } from "../core/canvas.js";
-import { chooseCanvasSize } from "../core/canvas.js";
+import { checkCanvasLimit, chooseCanvasSize } from "../core/canvas.js";
 import { TraitloomError } from "../core/errors.js";
 import type { LayerSet } from "../core/layers.js";
 import type { PreparedTrait } from "../render/composite.js";
@@ -152,12 +152,21 @@ export async function loadTraits(
     if (!meta.format || !READABLE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
       throw new TraitloomError("BAD_IMAGE", `${shown}: expected a PNG, JPEG or WebP image, found ${meta.format ?? "an unknown format"}`);
     }
+    const frames = animationFrames(bytes, meta);
+    if (frames !== undefined) {
+      // sharp would draw the first frame only: a trait meant to move would come out as a still without a word.
+      throw new TraitloomError("BAD_IMAGE", `${shown}: expected a still image, found an animated ${meta.format === "png" ? "PNG" : "WebP"} with ${frames} frames`);
+    }
     const size: ImageSize = { file: shown, width: meta.width, height: meta.height };
     return { ...f, shown, bytes, size, hash: createHash("sha256").update(bytes).digest("hex") };
   });
   const { width, height } = chooseCanvasSize(
     read.map((r) => r.size),
     config,
+  );
+  checkCanvasLimit(
+    { width, height },
+    read.map((r) => r.size),
   );
   const fileHashes: string[][] = layerSet.layers.map(() => []);
   const memory = new PackMemory(options.memoryBudgetBytes ?? memoryForTraits(width, height), width, height);
@@ -207,6 +216,31 @@ export async function loadTraits(
   if (!packed) throw memory.error();
   const prepared = layerSet.layers.map((_, l) => packed[l] ?? []);
   return { width, height, prepared, fileHashes };
+}
+
+/**
+ * How many frames an animated trait has, or undefined for a still one: an animated WebP is several pages to
+ * sharp; an APNG is a PNG to sharp (its first frame), known by the acTL chunk before the image data.
+ */
+export function animationFrames(bytes: Uint8Array, meta: { format?: string | undefined; pages?: number | undefined }): number | undefined {
+  if (meta.format === "webp") return (meta.pages ?? 1) > 1 ? meta.pages : undefined;
+  if (meta.format !== "png") return undefined;
+  const frames = apngFrameCount(bytes);
+  return frames !== undefined && frames > 1 ? frames : undefined;
+}
+
+/** The num_frames of a PNG's acTL chunk, or undefined where the chunks before IDAT hold none. */
+function apngFrameCount(bytes: Uint8Array): number | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // After the 8-byte signature, chunks: length (4), type (4), data, CRC (4).
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(bytes[at + 4] ?? 0, bytes[at + 5] ?? 0, bytes[at + 6] ?? 0, bytes[at + 7] ?? 0);
+    if (type === "IDAT" || type === "IEND") return undefined;
+    if (type === "acTL") return at + 12 <= bytes.length ? view.getUint32(at + 8) : undefined;
+    at += 12 + length;
+  }
+  return undefined;
 }
 
 /** A trait file's bytes; a refused read (no permission, say) is a one-line BAD_IMAGE error naming the file. */
