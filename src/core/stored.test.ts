@@ -34,7 +34,7 @@ describe("run state (.traitloom/state.json)", () => {
     expect(damaged({ inputHash: "zz" })).toBe(`${PATH}: inputHash: expected 64 hex digits, received "zz"`);
     expect(damaged({ tool: "hashlips" })).toBe(`${PATH}: tool: expected "traitloom", received "hashlips"`);
     expect(damaged({ count: 0 })).toBe(`${PATH}: count: expected a number >= 1, received 0`);
-    expect(damaged({ count: 2.5 })).toBe(`${PATH}: count: expected an integer, received 2.5`);
+    expect(damaged({ count: 2.5 })).toBe(`${PATH}: count: expected a whole number, received 2.5`);
     expect(damaged({ count: "1000" })).toBe(`${PATH}: count: expected a number, received "1000"`);
     expect(damaged({ seed: undefined })).toBe(`${PATH}: seed: expected a string, received nothing`);
     expect(damaged({ shard: "half" })).toBe(`${PATH}: shard: expected "i/n" such as "2/3", received "half"`);
@@ -75,6 +75,14 @@ describe("manifest.json as merge reads it back", () => {
     expect(parseManifest(whole, PATH).shard).toBeUndefined();
   });
 
+  it("reads the manifest of a shard that holds no token (lastId = firstId - 1, -1 from id 0)", () => {
+    for (const [startId, firstId] of [[1, 4], [0, 0]] as const) {
+      const empty = { index: 1, of: 3, firstId, lastId: firstId - 1 };
+      const m = JSON.parse([...manifestChunks({ ...header, startId }, [], undefined, empty)].join("")) as unknown;
+      expect(parseManifest(m, PATH).shard).toEqual(empty);
+    }
+  });
+
   it("names the file and the field of each kind of damage", () => {
     expect(
       damaged((m) => {
@@ -104,7 +112,7 @@ describe("manifest.json as merge reads it back", () => {
     expect(damaged((m) => (m.format = "gif"))).toBe(`${PATH}: format: expected "png" or "webp" or "jpeg", received "gif"`);
     expect(damaged((m) => (m.width = 0))).toBe(`${PATH}: width: expected a number >= 1, received 0`);
     expect(damaged((m) => (m.shard = { ...shard, index: 3 }))).toBe(`${PATH}: shard.index: expected index <= of, received 3`);
-    expect(damaged((m) => (m.shard = { ...shard, lastId: 2 }))).toBe(`${PATH}: shard.lastId: expected lastId >= firstId, received 2`);
+    expect(damaged((m) => (m.shard = { ...shard, lastId: 2 }))).toBe(`${PATH}: shard.lastId: expected lastId >= firstId (or firstId - 1 for a shard that holds no token), received 2`);
     expect(damaged((m) => delete m.provenance)).toBe(`${PATH}: provenance: expected a string, received nothing`);
     expect(damaged((m) => (m.tokens = {} as never))).toBe(`${PATH}: tokens: expected an array, received an object`);
     expect(damaged((m) => (m.rarity = true))).toBe(`${PATH}: rarity: expected no such field, received true`);

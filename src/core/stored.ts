@@ -6,7 +6,7 @@
  * `shard-2/manifest.json: tokens[3].image: expected 64 hex digits, received "zz"`.
  */
 import { z } from "zod";
-import type { ResizeMode } from "./canvas.js";
+import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
 import type { WeightSyntax } from "./weights.js";
@@ -61,11 +61,15 @@ export const manifestEntrySchema = z.strictObject({
   traits: z.record(z.string(), z.string()),
 });
 
-/** A shard run's place in the collection (src/core/output.ts `ShardInfo`). */
+/**
+ * A shard run's place in the collection (src/core/output.ts `ShardInfo`): ids firstId..lastId. A shard that holds
+ * no token (more shards than tokens: `-n 2` in 3) is legitimate and writes lastId = firstId - 1, so -1 where the
+ * collection starts at id 0.
+ */
 export const shardInfoSchema = z
-  .strictObject({ index: count, of: count, firstId: tokenId, lastId: tokenId })
+  .strictObject({ index: count, of: count, firstId: tokenId, lastId: z.number().int().min(-1) })
   .refine((s) => s.index <= s.of, { message: "expected index <= of", path: ["index"] })
-  .refine((s) => s.firstId <= s.lastId, { message: "expected lastId >= firstId", path: ["lastId"] });
+  .refine((s) => s.lastId >= s.firstId - 1, { message: "expected lastId >= firstId (or firstId - 1 for a shard that holds no token)", path: ["lastId"] });
 
 /**
  * manifest.json as `manifestChunks` writes it, read back by `traitloom merge`. The version must be this tool's:
@@ -77,8 +81,8 @@ export const manifestSchema = z.strictObject({
   seed: z.string().min(1),
   count,
   startId: tokenId,
-  width: z.number().int().min(1).max(16384),
-  height: z.number().int().min(1).max(16384),
+  width: z.number().int().min(1).max(MAX_CANVAS_SIDE),
+  height: z.number().int().min(1).max(MAX_CANVAS_SIDE),
   format: z.enum(["png", "webp", "jpeg"]),
   configHash: sha256Hex,
   inputHash: sha256Hex,
@@ -122,8 +126,8 @@ export const studioSettingsSchema = z.object({
   description: z.string(),
   baseUri: z.string(),
   startId: tokenId,
-  width: z.number().int().min(1).max(16384).optional(),
-  height: z.number().int().min(1).max(16384).optional(),
+  width: z.number().int().min(1).max(MAX_CANVAS_SIDE).optional(),
+  height: z.number().int().min(1).max(MAX_CANVAS_SIDE).optional(),
   resize: z.enum(resizeModes),
   workers: z.number().int().min(0),
   layers: z.array(layerStateSchema),
@@ -203,7 +207,7 @@ function describeReceived(input: unknown): string {
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  int: "an integer",
+  int: "a whole number",
   number: "a number",
   string: "a string",
   boolean: "a boolean",

@@ -83,8 +83,15 @@ function checkShards(shards: readonly Shard[]): Map<number, { shard: Shard; entr
       );
     }
   }
+  // One shard given twice (the same folder, or two copies of one shard): named before its tokens clash.
+  shards.forEach((shard, k) => {
+    const twin = shards.slice(0, k).find((s) => resolve(s.dir) === resolve(shard.dir));
+    if (twin) throw new TraitloomError("BAD_ARGUMENT", `${shard.path}: expected each shard once, found it given twice (shard folders ${shards.indexOf(twin) + 1} and ${k + 1})`);
+    const copy = shards.slice(0, k).find((s) => s.info.of === shard.info.of && s.info.index === shard.info.index);
+    if (copy) throw new TraitloomError("BAD_ARGUMENT", `${shard.path}: shard: expected each shard once, found shard ${shard.info.index}/${shard.info.of} also in ${copy.path}`);
+  });
   const lastId = ref.startId + ref.count - 1;
-  const byId = new Map<number, { shard: Shard; entry: ManifestEntry }>();
+  const byId = new Map<number, { shard: Shard; entry: ManifestEntry; index: number }>();
   for (const shard of shards) {
     shard.manifest.tokens.forEach((entry, i) => {
       if (entry.id < shard.info.firstId || entry.id > shard.info.lastId) {
@@ -94,12 +101,24 @@ function checkShards(shards: readonly Shard[]): Map<number, { shard: Shard; entr
         );
       }
       const other = byId.get(entry.id);
-      if (other) throw new TraitloomError("BAD_ARGUMENT", `${shard.dir}: token ${entry.id} is also in ${other.shard.dir}; expected each shard once`);
-      byId.set(entry.id, { shard, entry });
+      if (other) {
+        const where = other.shard === shard ? `tokens[${other.index}] has it too` : `also in ${other.shard.path}`;
+        throw new TraitloomError("BAD_ARGUMENT", `${shard.path}: tokens[${i}].id: expected each token id once, received ${entry.id} again (${where})`);
+      }
+      byId.set(entry.id, { shard, entry, index: i });
     });
   }
   const missing: number[] = [];
   for (let id = ref.startId; id <= lastId && missing.length < 5; id++) if (!byId.has(id)) missing.push(id);
+  // A token missing from the shard whose range holds it is that manifest's fault (its token list cut short or emptied).
+  const short = shards.find((s) => missing.some((id) => id >= s.info.firstId && id <= s.info.lastId));
+  if (short) {
+    const size = short.info.lastId - short.info.firstId + 1;
+    throw new TraitloomError(
+      "BAD_ARGUMENT",
+      `${short.path}: tokens: expected ${size} tokens (ids ${short.info.firstId}..${short.info.lastId}, shard ${short.info.index}/${short.info.of}), received ${short.manifest.tokens.length}`,
+    );
+  }
   if (missing.length > 0) {
     const of = first.info.of;
     const given = new Set(shards.map((s) => s.info.index));

@@ -259,6 +259,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
     let provenance = "";
     const entries = mapIterable(records(first, end), (t) => manifestEntry(t, hashes.get(t.id - settings.startId) ?? ""));
+    // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
     await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
     const rarity = rarityReport(layerSet, plan);
