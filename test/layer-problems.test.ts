@@ -19,7 +19,7 @@ let layers: string;
 const BAD = {
   "01-Background/notes.txt": /01-Background\/notes\.txt: expected a \.png, \.jpg, \.jpeg or \.webp image, found another file$/,
   "02-Body/Empty.png": /02-Body\/Empty\.png: expected an image, found an empty file \(0 bytes\)$/,
-  "03-Hat/Halo#abc.png": /03-Hat\/Halo#abc\.png: weight after "#" must be a number >= 0 .*found "abc"$/,
+  "03-Hat/Halo#abc.png": /03-Hat\/Halo#abc\.png: expected a weight after "#": a number >= 0 .*found "abc"$/,
 } as const;
 
 beforeAll(async () => {

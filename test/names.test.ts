@@ -83,7 +83,7 @@ describe("names that print alike", () => {
     const run = await generate(layers);
     expect(run.code).toBe(1);
     expect(run.err).toEqual([
-      `error: ${layers}/02-Hat/Caf\u00e9#1.png: trait "Caf\u00e9" is already given by 02-Hat/Cafe\u0301#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this); expected one file per trait name`,
+      `error: ${layers}/02-Hat/Caf\u00e9#1.png: expected one file per trait name, found trait "Caf\u00e9" also given by 02-Hat/Cafe\u0301#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this)`,
     ]);
   });
 

@@ -63,8 +63,8 @@ describe("studio project", () => {
     })();
     expect(cli).toHaveLength(4);
     for (const line of cli) expect(a.layerProblems.map((p) => p.message)).toContain(line);
-    expect(byFile["01-Back/Bad#x.png"]?.message).toMatch(/^root\/01-Back\/Bad#x\.png: weight after "#"/);
-    expect(byFile["02-Hat/Cap.png"]?.message).toMatch(/already given by 02-Hat\/Cap#2\.png/);
+    expect(byFile["01-Back/Bad#x.png"]?.message).toMatch(/^root\/01-Back\/Bad#x\.png: expected a weight after "#"/);
+    expect(byFile["02-Hat/Cap.png"]?.message).toMatch(/also given by 02-Hat\/Cap#2\.png/);
     expect(byFile["02-Hat/readme.txt"]?.message).toBe("root/02-Hat/readme.txt: expected a .png, .jpg, .jpeg or .webp image, found another file");
     expect(byFile["02-Hat/Empty.png"]?.message).toMatch(/0 bytes/);
     // What only the studio knows: it does not decode, or it is of another size.
@@ -96,7 +96,7 @@ describe("studio project", () => {
     expect(weights(a.layerSet?.layers)).toEqual([["Sea:4", "Sky:7"], ["Cap:1", "Crown:3"]]);
     // Without the table, "Shiny" is a weight that does not parse: the same problem the CLI reports.
     const plain = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
-    expect(plain.layerProblems.map((p) => p.message)).toEqual([expect.stringMatching(/^root\/01-Back\/Sea#Shiny\.png: weight after "#".*found "Shiny"$/)]);
+    expect(plain.layerProblems.map((p) => p.message)).toEqual([expect.stringMatching(/^root\/01-Back\/Sea#Shiny\.png: expected a weight after "#".*found "Shiny"$/)]);
     expect(weights(plain.layerSet?.layers)).toEqual([["Sky:20"], ["Cap:1", "Crown:3"]]);
     // weightSyntax "hashlips": 1-Cap.png is the trait "1-Cap", as the CLI reads it with that config.
     const hashlips = analyzeProject("root", files, decoded, { ...settings, weightSyntax: "hashlips" });
@@ -159,7 +159,7 @@ describe("studio project", () => {
     const { files, decoded } = project(paths);
     const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
     expect(a.layerProblems.map((p) => p.message)).toEqual([
-      'root/02-Hat/Caf\u00e9#1.png: trait "Caf\u00e9" is already given by 02-Hat/Cafe\u0301#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this); expected one file per trait name',
+      'root/02-Hat/Caf\u00e9#1.png: expected one file per trait name, found trait "Caf\u00e9" also given by 02-Hat/Cafe\u0301#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this)',
     ]);
     expect(a.layerSet?.layers[1]?.traits.map((t) => `${t.name}:${t.weight}`)).toEqual(["Bow:1", "Caf\u00e9:2", "Cap:5"]);
     expect(a.warnings).toEqual([

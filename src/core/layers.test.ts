@@ -55,7 +55,7 @@ describe("buildLayerSet", () => {
   });
 
   it("two files for one trait name are an error", () => {
-    expect(() => buildLayerSet(listing([folder("A", ["Red#1.png", "Red#2.png"])]))).toThrow(/layers\/A\/Red#2\.png: trait "Red" is already given by A\/Red#1\.png/);
+    expect(() => buildLayerSet(listing([folder("A", ["Red#1.png", "Red#2.png"])]))).toThrow(/layers\/A\/Red#2\.png: expected one file per trait name, found trait "Red" also given by A\/Red#1\.png/);
   });
 
   it("reads nftool layers when every file is written weight-Name", () => {
@@ -122,7 +122,7 @@ describe("every problem in one pass", () => {
     expect(a.layerSet).toBeUndefined();
     expect(a.problems.map((p) => [p.code, p.file, p.message])).toEqual([
       ["LAYER_MISSING", undefined, 'traitloom.json: layers[3]: expected a folder "Gone" in layers, found none (folders: 01-A, 02-B, 03-C, 04-D)'],
-      ["BAD_WEIGHT", "01-A/Blue#x.png", 'layers/01-A/Blue#x.png: weight after "#" must be a number >= 0 (like #12, #0.5, #0,5) or a named weight (Common, Uncommon, Rare, Epic, Legendary, Mythic), found "x"'],
+      ["BAD_WEIGHT", "01-A/Blue#x.png", 'layers/01-A/Blue#x.png: expected a weight after "#": a number >= 0 (like #12, #0.5, #0,5) or a named weight (Common, Uncommon, Rare, Epic, Legendary, Mythic), found "x"'],
       ["BAD_IMAGE", "01-A/empty.png", "layers/01-A/empty.png: expected an image, found an empty file (0 bytes)"],
       ["NOT_AN_IMAGE", "01-A/notes.txt", "layers/01-A/notes.txt: expected a .png, .jpg, .jpeg or .webp image, found another file"],
       [
@@ -130,7 +130,7 @@ describe("every problem in one pass", () => {
         "02-B/Variant",
         "layers/02-B/Variant: sub-folders inside a layer (nftchef/datlips multi-part traits and variants) are not supported yet; expected only image files in layers/02-B",
       ],
-      ["DUPLICATE_TRAIT", "02-B/Cap#3.png", 'layers/02-B/Cap#3.png: trait "Cap" is already given by 02-B/Cap#2.png; expected one file per trait name'],
+      ["DUPLICATE_TRAIT", "02-B/Cap#3.png", 'layers/02-B/Cap#3.png: expected one file per trait name, found trait "Cap" also given by 02-B/Cap#2.png'],
       ["BAD_CONFIG", undefined, 'traitloom.json: layers[1].traits.Capp: expected a trait of layer "B", found none (did you mean "Cap"?)'],
       ["LAYER_EMPTY", undefined, "layers/03-C: expected at least one trait image, found none"],
       ["BAD_WEIGHT", undefined, "layers/04-D: expected at least one trait with a weight > 0, found all weights 0"],
@@ -182,7 +182,23 @@ describe("every problem in one pass", () => {
 
   it("two layers of one name are a problem naming both folders", () => {
     const a = analyzeLayers(listing([folder("01-Eyes", ["a.png"]), folder("02-Eyes", ["b.png"])]));
-    expect(a.problems.map((p) => p.message)).toEqual(['layers/02-Eyes: layer name "Eyes" is used twice (also layers/01-Eyes); give each layer its own name']);
+    expect(a.problems.map((p) => p.message)).toEqual(['layers/02-Eyes: expected each layer name once, found "Eyes" also given by layers/01-Eyes; give each layer its own name']);
+  });
+
+  it("two config entries of one layer name are a problem naming both entries and their folders", () => {
+    const a = analyzeLayers(listing([folder("01-Eyes", ["a.png"]), folder("02-Eyes", ["b.png"])]), {
+      layers: [{ name: "Eyes", folder: "01-Eyes" }, { name: "Eyes", folder: "02-Eyes" }],
+    });
+    expect(a.problems.map((p) => p.message)).toEqual([
+      'traitloom.json: layers[1]: expected each layer name once, found "Eyes" (folder 02-Eyes) also given by layers[0] (folder 01-Eyes); give each layer its own name',
+    ]);
+  });
+
+  it("one folder under two config entries is a problem naming both entries", () => {
+    const a = analyzeLayers(listing([folder("01-Background", ["a.png"]), folder("02-Hat", ["b.png"])]), {
+      layers: ["Background", "Hat", { name: "Backdrop", folder: "01-Background" }],
+    });
+    expect(a.problems.map((p) => p.message)).toEqual(['traitloom.json: layers[2]: expected each folder under one layer, found "01-Background" also under layers[0] ("Background")']);
   });
 
   it("a valid folder gives the same layer set from analyzeLayers as from buildLayerSet, with no problems", () => {
@@ -202,7 +218,7 @@ describe("the config's weight syntax and named weights", () => {
       ["Green", 100],
       ["Red", 7],
     ]);
-    expect(thrown(() => buildLayerSet(listing([folder("A", ["Blue#Shiny.png"])]))).message).toMatch(/^layers\/A\/Blue#Shiny\.png: weight after "#".*found "Shiny"$/);
+    expect(thrown(() => buildLayerSet(listing([folder("A", ["Blue#Shiny.png"])]))).message).toMatch(/^layers\/A\/Blue#Shiny\.png: expected a weight after "#".*found "Shiny"$/);
   });
 
   it('weightSyntax "hashlips" reads 12-Name.png as a name, "nftool" requires it', () => {
@@ -244,7 +260,7 @@ describe("names that print alike, read as HashLips reads them", () => {
         "DUPLICATE_TRAIT",
         // Files are read in code-unit order: "e" + accent (NFD) before "é" (NFC).
         `01-Hat/${NFC}#1.png`,
-        `layers/01-Hat/${NFC}#1.png: trait "${NFC}" is already given by 01-Hat/${NFD}#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this); expected one file per trait name`,
+        `layers/01-Hat/${NFC}#1.png: expected one file per trait name, found trait "${NFC}" also given by 01-Hat/${NFD}#2.png, the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this)`,
       ],
     ]);
   });
@@ -266,7 +282,7 @@ describe("names that print alike, read as HashLips reads them", () => {
 
   it("two layer folders that differ only in Unicode form are one name used twice", () => {
     const a = analyzeLayers(listing([folder(`01-${NFC}`, ["a.png"]), folder(`02-${NFD}`, ["b.png"])]));
-    expect(a.problems.map((p) => p.message)).toEqual([`layers/02-${NFD}: layer name "${NFC}" is used twice (also layers/01-${NFC}); give each layer its own name`]);
+    expect(a.problems.map((p) => p.message)).toEqual([`layers/02-${NFD}: expected each layer name once, found "${NFC}" also given by layers/01-${NFC}; give each layer its own name`]);
   });
 
   it("spaces at the ends of a trait name: a warning with the path in quotes, so the space shows", () => {

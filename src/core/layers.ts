@@ -154,6 +154,18 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
         folders.find((f) => f.folder === wanted) ??
         folders.find((f) => canonicalName(f.folder) === wantedName) ??
         (spec.folder === undefined ? folders.find((f) => parseLayerFolderName(f.folder).name === canonicalName(spec.name)) : undefined);
+      const taken = folder && choices.find((c) => c.folder === folder);
+      if (taken) {
+        // Two entries drawing one folder would make two layers of the same images: each would count twice.
+        out.problems.push(
+          layerProblem(
+            "BAD_CONFIG",
+            `${configSource}: layers[${i}]`,
+            `expected each folder under one layer, found "${folder.folder}" also under layers[${taken.index}] ("${taken.name}")`,
+          ),
+        );
+        return;
+      }
       if (!folder) {
         const near = nearestKey(wanted, folders.map((f) => f.folder));
         out.problems.push(
@@ -241,7 +253,7 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
       // cannot tell apart, so there is no keeping them as two traits without a rename.
       const twin = notNfc(file.name) || notNfc(clash.file.slice(folder.folder.length + 1)) ? ", the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this)" : "";
       fileProblems.push(
-        layerProblem("DUPLICATE_TRAIT", `${root}/${path}`, `trait "${read.name}" is already given by ${clash.file}${twin}; expected one file per trait name`, path),
+        layerProblem("DUPLICATE_TRAIT", `${root}/${path}`, `expected one file per trait name, found trait "${read.name}" also given by ${clash.file}${twin}`, path),
       );
       continue;
     }
@@ -308,10 +320,15 @@ export function analyzeLayers(listing: LayersListing, config: TraitloomConfig = 
   const seenNames = new Map<string, string>();
   for (const choice of choices) {
     const where = `${listing.root}/${choice.folder.folder}`;
+    // A config entry is named by its place in "layers" and its folder; a folder read without a config by its path.
+    const shown = choice.configPath !== undefined ? `layers[${choice.index}] (folder ${choice.folder.folder})` : where;
     const previous = seenNames.get(choice.name);
     if (previous !== undefined) {
-      out.problems.push(layerProblem("BAD_CONFIG", where, `layer name "${choice.name}" is used twice (also ${previous}); give each layer its own name`));
-    } else seenNames.set(choice.name, where);
+      const found = choice.configPath !== undefined ? `"${choice.name}" (folder ${choice.folder.folder})` : `"${choice.name}"`;
+      out.problems.push(
+        layerProblem("BAD_CONFIG", choice.configPath ?? where, `expected each layer name once, found ${found} also given by ${previous}; give each layer its own name`),
+      );
+    } else seenNames.set(choice.name, shown);
     out.layers.push(readLayer(listing.root, choice, config, namedWeights, out));
   }
   if (out.problems.length === 0) out.layerSet = { layers: out.layers, skipped: out.skipped, unusedFolders: out.unusedFolders, warnings: out.warnings };

@@ -35,7 +35,7 @@ describe("trait file names", () => {
 
   it.each(["Blue#abc.png", "Blue#-3.png", "Blue#.png", "Blue#1.2.3.png", "Blue#1e5.png"])("%s is an error naming the file", (file) => {
     expect(() => parse(file)).toThrow(TraitloomError);
-    expect(() => parse(file)).toThrow(new RegExp(`^L/${file.replace(/[.]/g, "\\.")}: weight after "#"`));
+    expect(() => parse(file)).toThrow(new RegExp(`^L/${file.replace(/[.]/g, "\\.")}: expected a weight after "#"`));
   });
 
   it("a name without a trait name is an error", () => {
@@ -44,7 +44,7 @@ describe("trait file names", () => {
 
   it("readTraitFileName returns the problem parseTraitFileName throws, without the path", () => {
     expect(readTraitFileName("Blue#3.png")).toEqual({ ok: true, name: "Blue", weight: 3, warnings: [] });
-    expect(readTraitFileName("Blue#abc.png")).toEqual({ ok: false, detail: expect.stringMatching(/^weight after "#" must be a number >= 0 .*found "abc"$/) });
+    expect(readTraitFileName("Blue#abc.png")).toEqual({ ok: false, detail: expect.stringMatching(/^expected a weight after "#": a number >= 0 .*found "abc"$/) });
     const read = readTraitFileName("#5.png");
     expect(read.ok).toBe(false);
     expect(() => parse("#5.png")).toThrow(`L/#5.png: ${read.ok ? "" : read.detail}`);

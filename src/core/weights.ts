@@ -120,7 +120,7 @@ export function readTraitFileName(
       weight = lookupNamedWeight(text, namedWeights);
       if (weight === undefined) {
         const names = Object.keys(namedWeights).join(", ");
-        return { ok: false, detail: `weight after "#" must be a number >= 0 (like #12, #0.5, #0,5) or a named weight (${names}), found "${text}"` };
+        return { ok: false, detail: `expected a weight after "#": a number >= 0 (like #12, #0.5, #0,5) or a named weight (${names}), found "${text}"` };
       }
     }
     if (first !== hash) {
@@ -136,7 +136,7 @@ export function readTraitFileName(
   }
   const name = canonicalName(raw.trim());
   if (name.length === 0) return { ok: false, detail: `expected a trait name before the weight, found "${fileName}"` };
-  if (weight !== undefined && !Number.isFinite(weight)) return { ok: false, detail: `weight must be a finite number, found "${fileName}"` };
+  if (weight !== undefined && !Number.isFinite(weight)) return { ok: false, detail: `expected a finite weight, found "${fileName}"` };
   const spaces = spacesWarning(canonicalName(raw), name);
   if (spaces !== undefined) warnings.push(spaces);
   return { ok: true, name, weight, warnings };

@@ -111,11 +111,21 @@ describe("listLayersDir: symlinks and folders that may not be read", () => {
     expect(listing.warnings).toEqual([`${layers}/02-Eyes: a symlink to ${outside}/eyes, outside the layers folder; read from there`]);
   });
 
-  it("a symlink to nothing beside the layer folders is a warning (it may have been meant as a layer)", async () => {
+  it("a symlink to nothing beside the layer folders is listed as a layer folder that cannot be read, and core names it", async () => {
     await symlink("/nowhere/04-Mouth", join(layers, "04-Mouth"));
     const listing = await listLayersDir(layers);
+    expect(listing.folders.map((f) => [f.folder, f.unreadable])).toEqual([
+      ["01-Hat", undefined],
+      ["04-Mouth", "expected a layer folder, found a symlink to /nowhere/04-Mouth, which does not exist"],
+    ]);
+    expect(analyzeLayers(listing).problems.map((p) => p.message)).toEqual([`${layers}/04-Mouth: expected a layer folder, found a symlink to /nowhere/04-Mouth, which does not exist`]);
+  });
+
+  it("a symlink to nothing named like a file beside the layer folders is a warning", async () => {
+    await symlink("/nowhere/notes.txt", join(layers, "notes.txt"));
+    const listing = await listLayersDir(layers);
     expect(listing.folders.map((f) => f.folder)).toEqual(["01-Hat"]);
-    expect(listing.warnings).toEqual([`${layers}/04-Mouth: expected a layer folder or a file, found a symlink to a missing file /nowhere/04-Mouth; skipped`]);
+    expect(listing.warnings).toEqual([`${layers}/notes.txt: expected a layer folder or a file, found a symlink to a missing file /nowhere/notes.txt; skipped`]);
   });
 
   it("a layer folder that may not be read is listed so, and core names it: no raw error", async () => {

@@ -101,6 +101,8 @@ export async function ensureDir(path: string): Promise<void> {
   try {
     await makeFolders(resolve(path));
   } catch (e) {
+    // mkdir's EEXIST is a file (or a link to one) where the folder should be: makeFolders takes a folder as made.
+    if (errorCode(e) === "EEXIST") throw new TraitloomError("WRITE_FAILED", `${path}: expected to write a folder, found a file there (EEXIST)`);
     throw writeFailure(e, path, "a folder");
   }
 }
@@ -164,7 +166,7 @@ function isInside(dir: string, path: string): boolean {
 }
 
 /** One entry of a listed folder, symlinks followed: what it is, or why it cannot be read (the "found …" part). */
-type Entry = { kind: "folder" } | { kind: "file"; size: number } | { kind: "unreadable"; found: string } | { kind: "gone" };
+type Entry = { kind: "folder" } | { kind: "file"; size: number } | { kind: "unreadable"; found: string; missingTarget?: string } | { kind: "gone" };
 
 /**
  * Stats an entry, following a symlink; a symlink whose target lies outside every folder of `within` is
@@ -178,7 +180,7 @@ async function statEntry(full: string, shown: string, isLink: boolean, within: r
     const code = (e as { code?: unknown }).code;
     if (isLink && (code === "ENOENT" || code === "ENOTDIR")) {
       const target = await readlink(full).catch(() => "?");
-      return { kind: "unreadable", found: `a symlink to a missing file ${target}` };
+      return { kind: "unreadable", found: `a symlink to a missing file ${target}`, missingTarget: target };
     }
     // Gone between readdir and stat: another program's doing, not a file of the layers.
     if (code === "ENOENT") return { kind: "gone" };
@@ -193,10 +195,18 @@ async function statEntry(full: string, shown: string, isLink: boolean, within: r
   return s.isDirectory() ? { kind: "folder" } : { kind: "file", size: s.size };
 }
 
+/** Extensions of the files that lie beside layer folders (configs, notes, art sources): such a name is no layer. */
+const FILE_NAME_RE = /\.(png|jpe?g|webp|gif|svg|tiff?|psd|ai|json|txt|md|csv|zip|js|ts|html?|pdf)$/i;
+
+function looksLikeFileName(name: string): boolean {
+  return FILE_NAME_RE.test(name);
+}
+
 /**
  * Lists a layers folder from disk into the listing core's buildLayerSet reads. Symlinks are followed: one to a
  * missing file, or an entry that may not be read, is listed as `unreadable` (a problem of its layer, named by core
- * with the others); one pointing out of the layers folder is read with a warning naming the link and its target.
+ * with the others; beside the layer folders, an entry not named like a file is listed as an unreadable layer
+ * folder); one pointing out of the layers folder is read with a warning naming the link and its target.
  */
 export async function listLayersDir(root: string): Promise<LayersListing> {
   let entries;
@@ -220,8 +230,16 @@ export async function listLayersDir(root: string): Promise<LayersListing> {
     const s = await statEntry(full, shown, entry.isSymbolicLink(), [realRoot], warnings);
     if (s.kind === "gone") continue;
     if (s.kind === "unreadable") {
-      // Files beside the layer folders are never read; this one may have been meant as a layer, so it is said.
-      if (!isJunkFile(entry.name)) warnings.push(`${shown}: expected a layer folder or a file, found ${s.found}; skipped`);
+      if (isJunkFile(entry.name)) continue;
+      // Files beside the layer folders are never read, so one named as a file is passed over with a word. Any other
+      // entry may be a layer (a linked layer folder whose target moved, say): it is listed as a layer folder that
+      // cannot be read, which core names as a problem, not dropped so that the collection silently lacks a layer.
+      if (looksLikeFileName(entry.name)) {
+        warnings.push(`${shown}: expected a layer folder or a file, found ${s.found}; skipped`);
+        continue;
+      }
+      const found = s.missingTarget !== undefined ? `a symlink to ${s.missingTarget}, which does not exist` : s.found;
+      folders.push({ folder: entry.name, files: [], subfolders: [], unreadable: `expected a layer folder, found ${found}` });
       continue;
     }
     if (s.kind === "file") {
