@@ -53,7 +53,7 @@ describe("traitloom --help and exit codes", () => {
   });
 
   it("an unknown command is one line naming it", async () => {
-    expect(await expectUserError(["genrate", layers])).toMatch(/unknown command "genrate": expected .*\bgenerate\b/);
+    expect(await expectUserError(["genrate", layers])).toMatch(/^error: command: expected .*\bgenerate\b.*, found "genrate" \(did you mean generate\?\)/);
   });
 
   it("an unknown option is one line naming it", async () => {
@@ -127,7 +127,7 @@ describe("traitloom init", () => {
     const refused = await runCli(["init", "art"], cwd);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
-    expect(refused.stderr).toMatch(/traitloom\.json: already exists.*--force/);
+    expect(refused.stderr).toMatch(/traitloom\.json: expected a new file, found one already there.*--force/);
     expect(await readJson(join(cwd, "traitloom.json"))).toEqual({ namePrefix: "Edited by hand" });
     const forced = await runCli(["init", "art", "--force"], cwd);
     expect(forced.code).toBe(0);

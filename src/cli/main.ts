@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
-import { chooseCanvasSize, type ImageSize } from "../core/canvas.js";
+import { checkCanvasLimit, chooseCanvasSize, type ImageSize } from "../core/canvas.js";
 import { nearestKey } from "../core/config.js";
 import { isTraitloomError, TraitloomError } from "../core/errors.js";
 import { buildLayerSet, type Layer } from "../core/layers.js";
@@ -242,13 +242,14 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
   if (positionals.length > 1) throw badArgument(`init: expected one layers folder, found ${positionals.length}: ${positionals.join(" ")}`);
   const target = values.out ?? "traitloom.json";
   if (existsSync(target) && !values.force) {
-    throw new TraitloomError("OUTPUT_CONFLICT", `${target}: already exists; expected a new file, found one there (pass --force to replace it, or -o another.json)`);
+    throw new TraitloomError("OUTPUT_CONFLICT", `${target}: expected a new file, found one already there (pass --force to replace it, or -o another.json)`);
   }
   const layerSet = buildLayerSet(await listLayersDir(layersDir));
   for (const w of layerSet.warnings) io.err(`warning: ${w}`);
 
   const sizes = await traitSizes(layersDir, layerSet.layers);
   const canvas = chooseCanvasSize(sizes.flat(), { resize: "fit" });
+  checkCanvasLimit(canvas, sizes.flat());
   const isOdd = (s: ImageSize): boolean => s.width !== canvas.width || s.height !== canvas.height;
   const notes: string[] = [];
   const kept: Layer[] = [];
@@ -375,6 +376,8 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
         `open ${join(outDir, "images")}/ for the images, ${join(outDir, "rarity.csv")} for rarity, ${join(outDir, "manifest.json")} for provenance ${result.provenance.slice(0, 16)}…`,
     );
     return EXIT_OK;
+  } catch (e) {
+    throw namingCount(e, values.count !== undefined ? spelled.count : undefined, configPath);
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
@@ -396,6 +399,20 @@ async function runMerge(args: string[], io: CliIo): Promise<number> {
   const result = await mergeShards(positionals, values.out, { overwrite: values.overwrite });
   io.out(`merged ${result.shards} shard(s): ${result.count} tokens in ${result.outDir}, every image hash verified; provenance ${result.provenance}`);
   return EXIT_OK;
+}
+
+const COMMANDS = ["init", "generate", "merge"];
+
+/**
+ * An error about the collection's "count" (more tokens than the layers allow, say), named where the count came
+ * from: the option as typed (`-n: expected at most 6 tokens …`), else the config's field (`traitloom.json: count: …`).
+ */
+function namingCount(e: unknown, option: string | undefined, configPath: string | undefined): unknown {
+  if (!isTraitloomError(e) || e.code === "PROBLEMS" || !e.message.startsWith("count: ")) return e;
+  const rest = e.message.slice("count: ".length);
+  if (option !== undefined) return new TraitloomError(e.code, `${option}: ${rest}`);
+  if (configPath !== undefined) return new TraitloomError(e.code, `${configPath}: count: ${rest}`);
+  return e;
 }
 
 export interface CliIo {
@@ -432,8 +449,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await runGenerate(rest, io);
       case "merge":
         return await runMerge(rest, io);
-      default:
-        throw new TraitloomError("BAD_ARGUMENT", `unknown command "${command}": expected init, generate or merge, found "${command}" (traitloom --help)`);
+      default: {
+        const near = nearestKey(command, COMMANDS);
+        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate or merge, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
+      }
     }
   } catch (e) {
     if (isTraitloomError(e)) {
