@@ -281,6 +281,24 @@ describe("planCollection with rules: capacity", () => {
     expect(() => planCollection(set, capacity + 1, "all")).toThrow(/allow only/);
   });
 
+  it("plans every rule-keeping combination of a few thousand (the listed free combinations, sampled)", () => {
+    const rng = createRng("full");
+    const set = makeSet(
+      Array.from({ length: 5 }, (_, l) => ({ name: `L${l}`, traits: Object.fromEntries(Array.from({ length: 7 }, (_, t) => [`t${t}`, 1 + rng.int(20)])) })),
+    );
+    const rules: RuleConfig[] = [
+      { never: ["L0/t0", ["L1/t1", "L2/t2"]] },
+      { only: "L3/t3", with: ["L4/t4", "L4/t5"] },
+      { always: ["L1/t3", "L2/t3"] },
+      { if: "L4/t0", then: ["L0/t1", "L0/t2"] },
+    ];
+    const r = ruled(set, { rules });
+    const capacity = Number(ruleCapacity(r));
+    expect(capacity).toBeGreaterThan(3000);
+    const plan = planCollection(r, capacity, "full");
+    checkPlan(r, plan, rules);
+  });
+
   it("uniqueness.layers: unique on those layers only, counted in the capacity", () => {
     const set = ruled(PFP, { rules: [{ never: ["Hat/Crown", "Hair/Mohawk"] }], uniqueness: { layers: ["Hat", "Hair"] } });
     // Hat 3 × Hair 4 = 12, less Crown with Mohawk.
