@@ -482,3 +482,19 @@ export function withRules(layerSet: LayerSet, spec: RuleSpec, source = "traitloo
   const needsRules = active || analysis.ruleSet.minDifferences > 1;
   return needsRules ? { ...base, ruleSet: analysis.ruleSet } : base;
 }
+
+/**
+ * The part of a ruled layer set that decides output besides its layers: the rules as written (their labels),
+ * the counts and the uniqueness settings; undefined without rules. For the collection hashes (output.ts), so
+ * a folder planned under other rules is not taken for the same collection.
+ */
+export function ruleFingerprint(layerSet: LayerSet): string | undefined {
+  if (!hasRules(layerSet)) return undefined;
+  const { rules, bounds, unique, minDifferences } = layerSet.ruleSet;
+  return JSON.stringify({
+    rules: rules.map((r) => r.label),
+    counts: bounds.map((b) => [b.layer, b.trait, b.min, b.max === Infinity ? null : b.max]),
+    unique,
+    minDifferences,
+  });
+}

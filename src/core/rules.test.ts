@@ -4,7 +4,19 @@ import { isTraitloomError } from "./errors.js";
 import type { LayerSet } from "./layers.js";
 import { buildLayerSet } from "./layers.js";
 import { countCombinations, countPerTrait, MAX_STEP_CELLS, RuleComplexityError, supportedTraits } from "./ruleCount.js";
-import { analyzeRules, brokenRules, compileRuleClauses, countModelOf, domainsOf, hasRules, resolveTraitId, ruleCapacity, withRules, type RuledLayerSet } from "./ruleModel.js";
+import {
+  analyzeRules,
+  brokenRules,
+  compileRuleClauses,
+  countModelOf,
+  domainsOf,
+  hasRules,
+  resolveTraitId,
+  ruleCapacity,
+  ruleFingerprint,
+  withRules,
+  type RuledLayerSet,
+} from "./ruleModel.js";
 import { countsSchema, rulesSchema, type RuleConfig, type RuleSpec } from "./rules.js";
 import { createRng, type Rng } from "./rng.js";
 
@@ -229,6 +241,14 @@ describe("analyzeRules", () => {
     ]);
     const clash = analyzeRules(PFP, { counts: { "Eyes/*": { max: 2 }, "Eyes/Laser": 4 } });
     expect(clash.problems[0]?.message).toMatch(/counts\["Eyes\/Laser"\]: expected a count that counts\["Eyes\/\*"\] allows too, found bounds 4 > 2/);
+  });
+
+  it("the fingerprint tells rule sets apart and is undefined without rules", () => {
+    const a = ruleFingerprint(ruled(PFP, { rules: [{ never: ["Hat/Crown", "Hair/Mohawk"] }] }));
+    const b = ruleFingerprint(ruled(PFP, { rules: [{ never: ["Hat/Crown", "Hair/Bald"] }] }));
+    const c = ruleFingerprint(ruled(PFP, { rules: [{ never: ["Hat/Crown", "Hair/Mohawk"] }], counts: { "Hat/Crown": 3 } }));
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect(ruleFingerprint(PFP)).toBeUndefined();
   });
 
   it("without rules or counts the layer set is returned as it is; uniqueness.layers sets what counts", () => {
