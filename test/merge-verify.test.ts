@@ -3,6 +3,7 @@
  * what was expected and found, and leaves the output folder as it was (absent, or its earlier collection).
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { HASHLIPS_ORDER, readJson, removeDir, snapshotDir, tempDir, writeHashlip
 
 interface Manifest {
   shard?: { index: number; of: number; firstId: number; lastId: number };
-  tokens: Array<{ id: number; image: string; dnaHash: string }>;
+  tokens: Array<{ id: number; image: string; metadata: string; dnaHash: string }>;
 }
 
 describe("merge verifies before writing", () => {
@@ -143,11 +144,18 @@ describe("merge verifies before writing", () => {
 
     await writeFile(meta, await readFile(join(dir, "s1", "metadata", "5.json")));
     const m = await readJson<Manifest>(join(dir, "s1", "manifest.json"));
-    const dna4 = m.tokens.find((t) => t.id === 4)?.dnaHash ?? "";
-    const dna5 = m.tokens.find((t) => t.id === 5)?.dnaHash ?? "";
+    const want = m.tokens.find((t) => t.id === 4)?.metadata ?? "";
+    const other = createHash("sha256").update(await readFile(meta)).digest("hex");
     expect(await refused(shards, out)).toBe(
-      `${meta}: expected token 4's metadata (edition 4, dna ${dna4.slice(0, 16)}… from ${join(dir, "s1", "manifest.json")}), found edition 5, dna ${dna5.slice(0, 16)}…`,
+      `${meta}: expected sha256 ${want.slice(0, 16)}… from ${join(dir, "s1", "manifest.json")}, found ${other.slice(0, 16)}… (the file was changed after the run)`,
     );
+    await expectAbsent(dir, out);
+
+    // One changed byte (the description) is caught too: the whole file is hashed, not only its id and dna.
+    const original = await readFile(join(dir, "s1", "metadata", "5.json"), "utf8");
+    await writeFile(join(dir, "s1", "metadata", "5.json"), original.replace('"description": "', '"description": "!'));
+    await writeFile(meta, (await readFile(join(dir, "s1", "metadata", "5.json"), "utf8")).replaceAll('"edition": 5', '"edition": 4'));
+    expect(await refused(shards, out)).toMatch(/expected sha256 [0-9a-f]{16}… from .*manifest\.json, found [0-9a-f]{16}… \(the file was changed after the run\)$/);
     await expectAbsent(dir, out);
   });
 

@@ -123,11 +123,12 @@ describe("collection files", () => {
     const hashes = records.map((_, i) => sha256Hex(`image ${i}`));
     let reported = "";
     const header = { seed: "c", count: 6, startId: 1, width: 8, height: 8, format: "png" as const, configHash: "x", inputHash: "y" };
-    const text = [...manifestChunks(header, records.map((token, i) => manifestEntry(token, hashes[i]!)), (p) => (reported = p))].join("");
+    const text = [...manifestChunks(header, records.map((token, i) => manifestEntry(token, hashes[i]!, sha256Hex(`metadata ${i}`))), (p) => (reported = p))].join("");
     const manifest = JSON.parse(text) as { provenance: string; tokens: Array<{ id: number; image: string; traits: Record<string, string> }>; seed: string };
     expect(manifest.seed).toBe("c");
     expect(manifest.tokens.map((t) => t.id)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(manifest.provenance).toBe(sha256Hex(hashes.join("")));
+    expect((manifest.tokens[2] as { metadata?: string }).metadata).toBe(sha256Hex("metadata 2"));
     expect(reported).toBe(manifest.provenance);
     expect(Object.keys(manifest.tokens[0]!.traits)).toEqual(["Background", "Hat"]);
   });

@@ -13,8 +13,11 @@ import type { CollectionSettings } from "./settings.js";
  */
 
 export const TOOL_NAME = "traitloom";
-/** Bumped when output bytes for the same inputs change. */
-export const TOOL_VERSION = "0.1.0";
+/**
+ * The output format version, bumped when output bytes for the same inputs change.
+ * 0.2.0: manifest.json records every metadata file's sha256 (`metadata`), so tampered metadata is caught.
+ */
+export const TOOL_VERSION = "0.2.0";
 
 export interface ManifestHeader {
   seed: string;
@@ -36,6 +39,8 @@ export interface ManifestEntry {
   dnaHash: string;
   /** sha256 of the image file, hex. */
   image: string;
+  /** sha256 of the metadata file, hex. */
+  metadata: string;
   /** trait_type → value, in layer order. */
   traits: Record<string, string>;
 }
@@ -48,10 +53,10 @@ export interface ShardInfo {
   lastId: number;
 }
 
-export function manifestEntry(token: TokenRecord, imageSha256: string): ManifestEntry {
+export function manifestEntry(token: TokenRecord, imageSha256: string, metadataSha256: string): ManifestEntry {
   const traits: Record<string, string> = {};
   for (const t of token.traits) traits[t.layer] = t.value;
-  return { id: token.id, dna: token.dna, dnaHash: token.dnaHash, image: imageSha256, traits };
+  return { id: token.id, dna: token.dna, dnaHash: token.dnaHash, image: imageSha256, metadata: metadataSha256, traits };
 }
 
 /**
@@ -72,7 +77,7 @@ export function* manifestChunks(
   let first = true;
   for (const entry of entries) {
     provenance.update(utf8ToBytes(entry.image));
-    const line = JSON.stringify({ id: entry.id, dna: entry.dna, dnaHash: entry.dnaHash, image: entry.image, traits: entry.traits });
+    const line = JSON.stringify({ id: entry.id, dna: entry.dna, dnaHash: entry.dnaHash, image: entry.image, metadata: entry.metadata, traits: entry.traits });
     yield `${first ? "" : ",\n"}    ${line}`;
     first = false;
   }

@@ -54,6 +54,7 @@ describe("manifest.json as merge reads it back", () => {
     dna: `0-${i}-1`,
     dnaHash: HEX_B,
     image: (i % 10).toString(16).repeat(64),
+    metadata: ((i + 3) % 10).toString(16).repeat(64),
     traits: { Background: "Black", Eyes: `Eye ${i}` },
   }));
   const shard = { index: 2, of: 2, firstId: 4, lastId: 8 };

@@ -58,6 +58,7 @@ export const manifestEntrySchema = z.strictObject({
   dna: z.string().regex(/^[0-9]+(-[0-9]+)*$/, 'expected trait indexes joined by "-" such as "0-2-1"'),
   dnaHash: sha256Hex,
   image: sha256Hex,
+  metadata: sha256Hex,
   traits: z.record(z.string(), z.string()),
 });
 

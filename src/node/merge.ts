@@ -267,7 +267,7 @@ export async function mergeShards(
   return { outDir, count: ref.count, shards: shards.length, provenance };
 }
 
-/** Verifies one token's image (sha256 from its manifest) and metadata (its edition and dna) and copies both into tmp. */
+/** Verifies one token's image and metadata (each against its sha256 in the manifest) and copies both into tmp. */
 async function copyToken({ shard, entry }: { shard: Shard; entry: ManifestEntry }, ext: string, tmp: string): Promise<void> {
   const image = join(shard.dir, "images", `${entry.id}.${ext}`);
   const bytes = await readFile(image).catch(() => undefined);
@@ -281,17 +281,12 @@ async function copyToken({ shard, entry }: { shard: Shard; entry: ManifestEntry 
   const metaPath = join(shard.dir, "metadata", `${entry.id}.json`);
   const meta = await readFile(metaPath, "utf8").catch(() => undefined);
   if (meta === undefined) throw new TraitloomError("BAD_ARGUMENT", `${metaPath}: expected token ${entry.id}'s metadata, found no file`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(meta);
-  } catch {
-    parsed = undefined;
-  }
-  // tokenMetadata writes edition (the id) and dna (the dnaHash) before any extra field, which cannot replace them.
-  const fields = parsed !== null && typeof parsed === "object" ? (parsed as { edition?: unknown; dna?: unknown }) : undefined;
-  if (fields?.edition !== entry.id || fields.dna !== entry.dnaHash) {
-    const found = fields ? `edition ${JSON.stringify(fields.edition)}, dna ${typeof fields.dna === "string" ? `${fields.dna.slice(0, 16)}…` : JSON.stringify(fields.dna)}` : "a file that is not a JSON object";
-    throw new TraitloomError("BAD_ARGUMENT", `${metaPath}: expected token ${entry.id}'s metadata (edition ${entry.id}, dna ${entry.dnaHash.slice(0, 16)}… from ${shard.path}), found ${found}`);
+  const metaHave = sha256(meta);
+  if (metaHave !== entry.metadata) {
+    throw new TraitloomError(
+      "BAD_ARGUMENT",
+      `${metaPath}: expected sha256 ${entry.metadata.slice(0, 16)}… from ${shard.path}, found ${metaHave.slice(0, 16)}… (the file was changed after the run)`,
+    );
   }
   const imageCopy = join(tmp, "images", `${entry.id}.${ext}`);
   const metaCopy = join(tmp, "metadata", `${entry.id}.json`);

@@ -7,6 +7,7 @@
  */
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
+import { sha256Hex } from "../core/hash.js";
 import type { LayerSet } from "../core/layers.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
 import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, manifestEntry, rarityJsonChunks, type ManifestHeader } from "../core/output.js";
@@ -258,7 +259,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => tokenMetadata(t, settings))));
     const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
     let provenance = "";
-    const entries = mapIterable(records(first, end), (t) => manifestEntry(t, hashes.get(t.id - settings.startId) ?? ""));
+    const entries = mapIterable(records(first, end), (t) => manifestEntry(t, hashes.get(t.id - settings.startId) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings)))));
     // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
     await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
