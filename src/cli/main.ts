@@ -14,6 +14,7 @@ import { generateCollection } from "../node/generate.js";
 import { mergeShards } from "../node/merge.js";
 import { defaultWorkerCount } from "../node/pool.js";
 import { ProgressReporter } from "./progress.js";
+import { runValidate } from "./validate.js";
 
 /** schema/traitloom.schema.json of this package: dist/cli/main.js and src/cli/main.ts both sit two folders down. */
 const SCHEMA_PATH = fileURLToPath(new URL("../../schema/traitloom.schema.json", import.meta.url));
@@ -32,11 +33,13 @@ Usage:
                      [--compression fast|balanced|small] [--format png|webp|jpeg]
                      [--shard i/n] [--overwrite] [--quiet]
   traitloom merge <shardDir...> -o <outDir> [--overwrite]
+  traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
 
 Commands:
   init       Write a traitloom.json listing the layers in the order found and every trait with its weight.
   generate   Plan and render the collection into <outDir>. Running it again on the same <outDir> resumes.
   merge      Join the outputs of --shard runs into one collection, verifying every image hash.
+  validate   Check a metadata folder (Traitloom's or another tool's) against a target; every problem with its file and field.
 
 Options:
   -c, --config <file>  Config file (default: ./traitloom.json where it exists).
@@ -401,7 +404,7 @@ async function runMerge(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-const COMMANDS = ["init", "generate", "merge"];
+const COMMANDS = ["init", "generate", "merge", "validate"];
 
 /**
  * An error about the collection's "count" (more tokens than the layers allow, say), named where the count came
@@ -449,9 +452,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await runGenerate(rest, io);
       case "merge":
         return await runMerge(rest, io);
+      case "validate":
+        return await runValidate(rest, io);
       default: {
         const near = nearestKey(command, COMMANDS);
-        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate or merge, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
+        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate, merge or validate, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
       }
     }
   } catch (e) {
