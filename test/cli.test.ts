@@ -75,14 +75,14 @@ describe("traitloom --help and exit codes", () => {
     await writeJson(config, { layerz: ["Background", "Body", "Hat"] });
     const line = await expectUserError(["generate", layers, "-c", config, "-n", "2", "-o", join(root, "typo-out"), "--seed", "x"]);
     expect(line).toContain(config);
-    expect(line).toMatch(/layerz: unknown key \(did you mean "layers"\?\)/);
+    expect(line).toMatch(/layerz: expected a known key \(did you mean "layers"\?\), found "layerz"/);
   });
 
   it("asking for more tokens than the layers allow fails before rendering, naming the capacity", async () => {
     const out = join(root, "too-many");
     const line = await expectUserError(["generate", layers, "-n", "19", "-o", out, "--seed", "x"]);
     // 3 backgrounds x 2 bodies x 3 hats.
-    expect(line).toMatch(/asked for 19 tokens .* only 18 unique combinations \(Background 3 × Body 2 × Hat 3\)/);
+    expect(line).toMatch(/^error: -n: expected at most 18 tokens \(the unique combinations: Background 3 × Body 2 × Hat 3\), found 19/);
     await expect(stat(out)).rejects.toThrow();
   });
 

@@ -273,7 +273,7 @@ describe("HashLips-style capacity (1,2,6,3,1,3,3 traits)", () => {
     expect(run.code).toBe(1);
     const lines = run.err.filter((l) => l.trim() !== "");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: .*325.*\b324\b/);
+    expect(lines[0]).toMatch(/^error: -n: expected at most 324 tokens .*found 325\b/);
     expect(stackLines(run.err)).toEqual([]);
     await expect(stat(out)).rejects.toThrow();
   });

@@ -18,20 +18,20 @@ describe("parseConfig", () => {
   });
 
   it.each([
-    [{ layerz: ["A"] }, 'traitloom.json: layerz: unknown key (did you mean "layers"?)'],
-    [{ layers: [{ nme: "A" }] }, 'traitloom.json: layers[0].nme: unknown key (did you mean "name"?)'],
+    [{ layerz: ["A"] }, 'traitloom.json: layerz: expected a known key (did you mean "layers"?), found "layerz"'],
+    [{ layers: [{ nme: "A" }] }, 'traitloom.json: layers[0].nme: expected a known key (did you mean "name"?), found "nme"'],
     [{ layers: [{ name: "A", traits: { Blue: -3 } }] }, "traitloom.json: layers[0].traits.Blue: expected a number >= 0, found -3"],
-    [{ count: "ten" }, 'traitloom.json: count: expected number, found "ten"'],
+    [{ count: "ten" }, 'traitloom.json: count: expected a number, found "ten"'],
     [{ resize: "fill" }, 'traitloom.json: resize: expected one of "error"|"fit"|"stretch", found "fill"'],
     [{ backgroundColor: "#fff" }, 'traitloom.json: backgroundColor: expected six hex digits without #, found "#fff"'],
-    [{ layers: [3] }, "traitloom.json: layers[0]: expected string or object, found 3"],
-    [{ image: { formt: "png" } }, 'traitloom.json: image.formt: unknown key (did you mean "format"?)'],
+    [{ layers: [3] }, "traitloom.json: layers[0]: expected a string or an object, found 3"],
+    [{ image: { formt: "png" } }, 'traitloom.json: image.formt: expected a known key (did you mean "format"?), found "formt"'],
   ])("%j → one line naming the field", (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(message);
   });
 
   it("an unknown key far from every known key gets no suggestion", () => {
-    expect(() => parseConfig({ zzzzzzzzzz: 1 })).toThrow(/^traitloom\.json: zzzzzzzzzz: unknown key$/);
+    expect(() => parseConfig({ zzzzzzzzzz: 1 })).toThrow(/^traitloom\.json: zzzzzzzzzz: expected a known key, found "zzzzzzzzzz"$/);
   });
 });
 

@@ -177,13 +177,16 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 type Issue = z.core.$ZodIssue;
 
+/** zod's type names ("int", "record") in plain words, as messages say what was expected. */
+const TYPE_WORDS: Record<string, string> = { int: "a whole number", number: "a number", string: "a string", boolean: "true or false", array: "an array", object: "an object", record: "an object" };
+
 function formatIssue(issue: Issue, base: readonly PropertyKey[], raw: unknown): string {
   const path = [...base, ...issue.path];
   if (issue.code === "unrecognized_keys") {
     return issue.keys
       .map((key) => {
         const near = nearestKey(key, knownKeysAt(path));
-        return `${formatPath([...path, key])}: unknown key${near ? ` (did you mean "${near}"?)` : ""}`;
+        return `${formatPath([...path, key])}: expected a known key${near ? ` (did you mean "${near}"?)` : ""}, found ${JSON.stringify(key)}`;
       })
       .join("; ");
   }
@@ -196,11 +199,13 @@ function formatIssue(issue: Issue, base: readonly PropertyKey[], raw: unknown): 
       const first = branch.find((i) => i.code === "unrecognized_keys") ?? branch[0];
       if (first && !(first.code === "invalid_type" && first.path.length === 0)) return formatIssue(first, path, raw);
     }
-    const forms = issue.errors.map((b) => (b[0]?.code === "invalid_type" ? b[0].expected : "?")).join(" or ");
+    const forms = issue.errors.map((b) => (b[0]?.code === "invalid_type" ? (TYPE_WORDS[b[0].expected] ?? b[0].expected) : "?")).join(" or ");
     return `${formatPath(path) || "(top level)"}: expected ${forms}, found ${inputKind === "object" ? "an object" : found}`;
   }
   let expected = issue.message.replace(/^Invalid input: /, "").replace(/^Invalid option: /, "");
-  if (issue.code === "too_small") {
+  if (issue.code === "invalid_type") {
+    expected = `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+  } else if (issue.code === "too_small") {
     expected = `expected ${issue.origin === "array" ? `at least ${String(issue.minimum)} item(s)` : issue.origin === "string" ? "a non-empty string" : `a number >= ${String(issue.minimum)}`}`;
   } else if (issue.code === "too_big") {
     // A limit given its own words in the schema ("expected at most 10,000,000 tokens") keeps them.

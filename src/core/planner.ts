@@ -132,7 +132,7 @@ export function planCollection(layerSet: LayerSet, count: number, seed: string, 
   if (N > capacity) {
     throw new TraitloomError(
       "CAPACITY",
-      `asked for ${N} tokens but the layers allow only ${capacity} unique combinations (${describeCapacity(layers)}): add traits or lower the count`,
+      `count: expected at most ${capacity} tokens (the unique combinations: ${describeCapacity(layers)}), found ${N}; add traits or lower the count`,
     );
   }
   const onProgress = options.onProgress;
