@@ -101,7 +101,7 @@ export class TraitPackBuilder {
    */
   add(layer: number, index: number, trait: PreparedTrait): void {
     const buffer = trait.pixels.buffer;
-    if (isShared(buffer) && trait.spans.buffer === buffer && trait.pixels.length > 0) {
+    if (isShared(buffer) && trait.spans.buffer === buffer) {
       let at = this.adopted.get(buffer);
       if (at === undefined) {
         at = this.buffers.push(buffer) - 1;
