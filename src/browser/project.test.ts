@@ -120,7 +120,7 @@ describe("studio project", () => {
     expect(a.problems.map((p) => [p.path, p.message])).toEqual([
       ["root/01-A", "expected at least one trait image, found none"],
       ["root/01-A/Sky.png", "not a readable image"],
-      ["root/02-B/Variant", expect.stringMatching(/^sub-folders inside a layer .* not supported yet/)],
+      ["root/02-B/Variant", expect.stringMatching(/^expected only image files in .*, found a sub-folder .* not read yet/)],
     ]);
     expect(a.layerSet).toBeUndefined();
     expect(a.layers.map((l) => [l.folder, l.traits.length])).toEqual([

@@ -50,7 +50,7 @@ describe("buildLayerSet", () => {
   it("an empty file, an empty layer, a nested folder and no folders are errors", () => {
     expect(() => buildLayerSet(listing([folder("A", ["empty#1.png"])]))).toThrow(/layers\/A\/empty#1\.png: expected an image, found an empty file \(0 bytes\)/);
     expect(() => buildLayerSet(listing([folder("A", [".DS_Store"])]))).toThrow(/^layers\/A: expected at least one trait image, found none$/);
-    expect(() => buildLayerSet(listing([folder("A", ["a.png"], ["Variant"])]))).toThrow(/layers\/A\/Variant: sub-folders inside a layer .* not supported yet/);
+    expect(() => buildLayerSet(listing([folder("A", ["a.png"], ["Variant"])]))).toThrow(/layers\/A\/Variant: expected only image files in layers\/A, found a sub-folder .* not read yet/);
     expect(() => buildLayerSet(listing([]))).toThrow(/layers: expected one sub-folder per layer, found no folders/);
   });
 
@@ -128,7 +128,7 @@ describe("every problem in one pass", () => {
       [
         "LAYER_NESTED",
         "02-B/Variant",
-        "layers/02-B/Variant: sub-folders inside a layer (nftchef/datlips multi-part traits and variants) are not supported yet; expected only image files in layers/02-B",
+        "layers/02-B/Variant: expected only image files in layers/02-B, found a sub-folder (nftchef/datlips nested and multi-part traits and variants are not read yet)",
       ],
       ["DUPLICATE_TRAIT", "02-B/Cap#3.png", 'layers/02-B/Cap#3.png: expected one file per trait name, found trait "Cap" also given by 02-B/Cap#2.png'],
       ["BAD_CONFIG", undefined, 'traitloom.json: layers[1].traits.Capp: expected a trait of layer "B", found none (did you mean "Cap"?)'],

@@ -214,7 +214,7 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
       layerProblem(
         "LAYER_NESTED",
         `${where}/${sub}`,
-        `sub-folders inside a layer (nftchef/datlips multi-part traits and variants) are not supported yet; expected only image files in ${where}`,
+        `expected only image files in ${where}, found a sub-folder (nftchef/datlips nested and multi-part traits and variants are not read yet)`,
         `${folder.folder}/${sub}`,
       ),
     );
