@@ -207,6 +207,8 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
       bandCache: internal.bandCache,
     },
     options.workers ?? defaultWorkerCount(),
+    // Ctrl-C reaches the workers too: none starts another token, and one being encoded stops between two bands.
+    { signal: options.signal },
   );
   try {
     const result = await runCollection(

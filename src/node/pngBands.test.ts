@@ -4,7 +4,7 @@ import type { PreparedTrait } from "../render/composite.js";
 import { compositeTraits, prepareTrait } from "../render/composite.js";
 import { PNG_PRESETS } from "./png.js";
 import { adler32, adler32Combine } from "../render/adler32.js";
-import { BandedPngEncoder } from "./pngBands.js";
+import { BandedPngEncoder, StoppedMidToken } from "./pngBands.js";
 
 const W = 70;
 const H = 53;
@@ -97,5 +97,20 @@ describe("BandedPngEncoder", () => {
   it("declines a token without a full-canvas opaque layer", () => {
     const enc = new BandedPngEncoder(W, H, PNG_PRESETS.balanced);
     expect(enc.encode(new Uint8Array(W * H * 4), [layers[1]![0]!, layers[2]![0]!], [10, 20])).toBeUndefined();
+  });
+});
+
+describe("a stop heard between bands", () => {
+  it("throws StoppedMidToken part-way through a token, and the encoder then writes the same bytes as a fresh one", () => {
+    const stopped = new BandedPngEncoder(W, H, PNG_PRESETS.balanced, undefined, 8);
+    const fresh = new BandedPngEncoder(W, H, PNG_PRESETS.balanced, undefined, 8);
+    const traits = tokens[5]!.map((t, l) => layers[l]![t]!);
+    const ids = tokens[5]!.map((t, l) => idOf(l, t));
+    let asked = 0;
+    expect(() => stopped.encode(new Uint8Array(W * H * 4), traits, ids, () => ++asked > 3)).toThrow(StoppedMidToken);
+    // It stopped at the fourth band, not at the end: the rest of the token was never drawn.
+    expect(asked).toBe(4);
+    const again = stopped.encode(new Uint8Array(W * H * 4), traits, ids, () => false);
+    expect(again).toEqual(fresh.encode(new Uint8Array(W * H * 4), traits, ids));
   });
 });

@@ -44,6 +44,14 @@ export interface BandStats {
   misses: number;
 }
 
+/** Thrown by an encode that heard the run's stop: the token is left unwritten, for a resume to render. */
+export class StoppedMidToken extends Error {
+  constructor() {
+    super("stopped in the middle of a token");
+    this.name = "StoppedMidToken";
+  }
+}
+
 export class BandedPngEncoder {
   private readonly cache = new Map<string, Band>();
   private cacheBytes = 0;
@@ -66,7 +74,7 @@ export class BandedPngEncoder {
    * an RGB PNG, drawing into `canvas` only the bands it has not encoded before. Returns undefined, touching
    * nothing, where no layer covers the canvas: the caller then composites and encodes the whole image.
    */
-  encode(canvas: Uint8Array, traits: readonly PreparedTrait[], ids: readonly number[]): Buffer | undefined {
+  encode(canvas: Uint8Array, traits: readonly PreparedTrait[], ids: readonly number[], stopped?: () => boolean): Buffer | undefined {
     const start = topCoveringLayer(traits);
     if (start < 0) return undefined;
     const { width, height, bandRows } = this;
@@ -74,6 +82,8 @@ export class BandedPngEncoder {
     let adler = 1;
     let total = ZLIB_HEADER.length;
     for (let y0 = 0; y0 < height; y0 += bandRows) {
+      // A stop is heard between bands, so a 4096x4096 token never holds it up for the whole token.
+      if (stopped?.()) throw new StoppedMidToken();
       const y1 = Math.min(height, y0 + bandRows);
       let key = `${y0}`;
       const band = y0 / bandRows;

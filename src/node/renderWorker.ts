@@ -7,7 +7,7 @@ import { compositeTraits } from "../render/composite.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { unpackTraits } from "../render/pack.js";
 import { PNG_PRESETS, encodePng, rgbaToRgb } from "./png.js";
-import { BandedPngEncoder } from "./pngBands.js";
+import { BandedPngEncoder, StoppedMidToken } from "./pngBands.js";
 import type { PlannedToken, RenderedToken } from "../render/pipeline.js";
 import { serve, Transfer } from "../render/rpc.js";
 import { writeFailure } from "./files.js";
@@ -17,6 +17,7 @@ import type { RenderWorkerData } from "./pool.js";
 const init = workerData as RenderWorkerData;
 /** The run's stop word (src/node/pool.ts), where the backend can be stopped: 1 once it is. */
 const stop = init.stop ? new Int32Array(init.stop) : undefined;
+const isStopped = (): boolean => stop !== undefined && Atomics.load(stop, 0) === 1;
 const traits = unpackTraits(init.pack);
 const { canvasWidth: width, canvasHeight: height } = init.pack;
 const canvas = new Uint8Array(width * height * 4);
@@ -40,7 +41,7 @@ async function loadSharp(): Promise<typeof Sharp> {
 }
 
 async function encode(): Promise<Uint8Array> {
-  const fromBands = banded?.encode(canvas, layerTraits, layerTraitIds);
+  const fromBands = banded?.encode(canvas, layerTraits, layerTraitIds, isStopped);
   if (fromBands) return fromBands;
   const opaque = compositeTraits(canvas, layerTraits);
   switch (init.format) {
@@ -119,8 +120,16 @@ if (parentPort) {
       const buffers: ArrayBuffer[] = [];
       for (const task of tokens) {
         // Stopped: the tokens done so far are the answer; the pipeline counts the rest as not done.
-        if (stop && Atomics.load(stop, 0) === 1) break;
-        const { rendered, buffer } = await renderOne(task);
+        if (isStopped()) break;
+        let done: Awaited<ReturnType<typeof renderOne>>;
+        try {
+          done = await renderOne(task);
+        } catch (e) {
+          // Heard between two bands: this token is not written and not reported; a resume renders it.
+          if (e instanceof StoppedMidToken) break;
+          throw e;
+        }
+        const { rendered, buffer } = done;
         results.push(rendered);
         if (buffer) buffers.push(buffer);
       }
