@@ -14,6 +14,7 @@ import { generateCollection } from "../node/generate.js";
 import { mergeShards } from "../node/merge.js";
 import { defaultWorkerCount } from "../node/pool.js";
 import { ProgressReporter } from "./progress.js";
+import { runPack } from "./pack.js";
 import { runPreview } from "./preview.js";
 import { runValidate } from "./validate.js";
 
@@ -35,12 +36,14 @@ Usage:
                      [--shard i/n] [--overwrite] [--quiet]
   traitloom merge <shardDir...> -o <outDir> [--overwrite]
   traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
+  traitloom pack <out> [--profile ipfs-car|kubo|kubo-cidv1] [--quiet]
   traitloom preview <out> [--collage N] [--columns C] [--thumb PX] [--pick seeded|rank|first] [--banner] [--gif N] [--delay MS] [--seed S]
 
 Commands:
   init       Write a traitloom.json listing the layers in the order found and every trait with its weight.
   generate   Plan and render the collection into <outDir>. Running it again on the same <outDir> resumes.
   merge      Join the outputs of --shard runs into one collection, verifying every image hash.
+  pack       Compute every file's CID offline and write CAR files to upload: images, then metadata pointing at them.
   preview    Draw a collage, a banner and an animated GIF of a finished collection into <out>/preview/.
   validate   Check a metadata folder (Traitloom's or another tool's) against a target; every problem with its file and field.
 
@@ -407,7 +410,7 @@ async function runMerge(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-const COMMANDS = ["init", "generate", "merge", "validate", "preview"];
+const COMMANDS = ["init", "generate", "merge", "validate", "pack", "preview"];
 
 /**
  * An error about the collection's "count" (more tokens than the layers allow, say), named where the count came
@@ -457,6 +460,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await runMerge(rest, io);
       case "validate":
         return await runValidate(rest, io);
+      case "pack":
+        return await runPack(rest, io);
       case "preview": {
         const controller = new AbortController();
         const stop = (): void => controller.abort();
@@ -469,7 +474,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       default: {
         const near = nearestKey(command, COMMANDS);
-        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate, merge, validate or preview, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
+        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate, merge, validate, pack or preview, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
       }
     }
   } catch (e) {
