@@ -47,9 +47,22 @@ export function countingLayersOf(layers: readonly Layer[]): CountingLayers {
 export function apportion(total: number, weights: readonly number[], rng: Rng): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   if (sum <= 0) throw new RangeError("apportion: weights must have a positive sum");
-  const exact = weights.map((w) => (total * w) / sum);
+  return distribute(
+    total,
+    weights.map((w) => (total * w) / sum),
+    weights,
+    rng,
+  );
+}
+
+/**
+ * Splits `count` among children whose expected counts are `exact` (summing to about `count`): each gets the floor
+ * of its expectation, and what is left goes one each by largest remainder, equal remainders ordered by the seed.
+ * Children of weight 0 get nothing.
+ */
+export function distribute(count: number, exact: readonly number[], weights: readonly number[], rng: Rng): number[] {
   const shares = exact.map((e) => Math.floor(e + 1e-9));
-  let left = total - shares.reduce((a, b) => a + b, 0);
+  let left = count - shares.reduce((a, b) => a + b, 0);
   const order = shuffleInPlace(
     weights.map((_, i) => i).filter((i) => (weights[i] ?? 0) > 0),
     rng,

@@ -5,32 +5,11 @@
  * counts; that split always exists (the children's floors sum to at most the folder's count, their ceilings to at
  * least it), which is what keeps every level within 1 at once.
  */
-import { apportion } from "./placement.js";
+import { apportion, distribute } from "./placement.js";
 import type { Rng } from "./rng.js";
-import { shuffleInPlace } from "./rng.js";
 
 /** A layer's choices as counting sees them: a trait (leaf, its DNA index) or a folder of weighted children. */
 export type CountNode = { weight: number; trait: number } | { weight: number; children: CountNode[] };
-
-/**
- * Splits `count` among children whose expected counts are `exact` (summing to about `count`): each gets the floor
- * of its expectation, and what is left goes one each by largest remainder, equal remainders ordered by the seed.
- * Children of weight 0 get nothing.
- */
-export function distribute(count: number, exact: readonly number[], weights: readonly number[], rng: Rng): number[] {
-  const shares = exact.map((e) => Math.floor(e + 1e-9));
-  let left = count - shares.reduce((a, b) => a + b, 0);
-  const order = shuffleInPlace(
-    weights.map((_, i) => i).filter((i) => (weights[i] ?? 0) > 0),
-    rng,
-  );
-  order.sort((a, b) => (exact[b] ?? 0) - (shares[b] ?? 0) - ((exact[a] ?? 0) - (shares[a] ?? 0)));
-  for (let k = 0; left > 0 && order.length > 0; k = (k + 1) % order.length, left--) {
-    const i = order[k] ?? 0;
-    shares[i] = (shares[i] ?? 0) + 1;
-  }
-  return shares;
-}
 
 function isLeaf(node: CountNode): node is { weight: number; trait: number } {
   return "trait" in node;

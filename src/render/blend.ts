@@ -11,37 +11,10 @@
  * apart from Chromium on half-transparent pixels; with it, within 2 (test/e2e/blend.e2e.ts).
  */
 
-/** Every canvas `globalCompositeOperation` value, in the order the canvas spec lists them. */
-export const BLEND_MODES = [
-  "source-over",
-  "source-in",
-  "source-out",
-  "source-atop",
-  "destination-over",
-  "destination-in",
-  "destination-out",
-  "destination-atop",
-  "lighter",
-  "copy",
-  "xor",
-  "multiply",
-  "screen",
-  "overlay",
-  "darken",
-  "lighten",
-  "color-dodge",
-  "color-burn",
-  "hard-light",
-  "soft-light",
-  "difference",
-  "exclusion",
-  "hue",
-  "saturation",
-  "color",
-  "luminosity",
-] as const;
+import { BLEND_MODES, type BlendMode } from "../core/model.js";
 
-export type BlendMode = (typeof BLEND_MODES)[number];
+/** Every canvas `globalCompositeOperation` value (defined once, in the trait model that carries them). */
+export { BLEND_MODES, type BlendMode };
 
 const MODE_CODE = new Map<string, number>(BLEND_MODES.map((m, i) => [m, i]));
 
