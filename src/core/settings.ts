@@ -44,12 +44,20 @@ export function resolveSettings(
   // Checked here too, not only by the config schema: -n, the library's count and a config object given in code
   // reach the planner without passing through it.
   if (count > MAX_TOKEN_COUNT) throw tokenCountError(overrides.count !== undefined ? `-n ${count}` : "count", count);
+  // Ids past 2^53 collide when JavaScript (and every JSON reader) rounds them: 4 files for 5 tokens.
+  const startId = config.startId ?? 1;
+  if (!Number.isSafeInteger(startId) || !Number.isSafeInteger(startId + count - 1)) {
+    throw new TraitloomError(
+      "BAD_CONFIG",
+      `startId: expected token ids up to ${Number.MAX_SAFE_INTEGER} (the largest whole number JSON readers keep exact), found ids from ${startId} to ${startId + count - 1}`,
+    );
+  }
   const seed = overrides.seed ?? config.seed;
   if (seed === undefined || seed.length === 0) throw new TraitloomError("BAD_ARGUMENT", "seed: expected a seed (--seed <text> or \"seed\" in traitloom.json), found none");
   return {
     count,
     seed,
-    startId: config.startId ?? 1,
+    startId,
     namePrefix: config.namePrefix ?? "Traitloom",
     description: config.description ?? "",
     baseUri: (config.baseUri ?? DEFAULT_BASE_URI).replace(/\/+$/, ""),
