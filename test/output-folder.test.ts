@@ -127,3 +127,13 @@ describe("the run state", () => {
     expect(replaced.code).toBe(0);
   });
 });
+
+describe("render threads", () => {
+  it("the library lowers a thread count past twice the cores, with a warning line, and still makes the collection", async () => {
+    const log: string[] = [];
+    const result = await generateCollection({ layersDir: layers, outDir: join(root, "many-workers"), count: 3, seed: "w", workers: 1000, onLog: (l) => log.push(l) });
+    expect(result.rendered).toBe(3);
+    const cores = (await import("node:os")).availableParallelism();
+    expect(log).toContain(`warning: workers: using ${cores * 2} render threads, twice this machine's ${cores} cores, instead of 1000`);
+  });
+});

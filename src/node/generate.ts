@@ -152,6 +152,19 @@ export async function prepareCollection(
   return { config, layersDir, layerSet, settings, seedWasGenerated, plan };
 }
 
+/**
+ * Render threads for a run: the cores by default, at most twice the cores. More only wait for the same cores and
+ * take memory (1,000 threads on 2 cores: 3.5 GB and ten times slower), so a larger number is lowered, with a line.
+ */
+function workerCount(asked: number | undefined, log: ((line: string) => void) | undefined): number {
+  const cores = defaultWorkerCount();
+  if (asked === undefined) return cores;
+  const most = cores * 2;
+  if (asked <= most) return asked;
+  log?.(`warning: workers: using ${most} render threads, twice this machine's ${cores} cores, instead of ${asked}`);
+  return most;
+}
+
 /** A path with symlinks resolved as far as it exists (the rest as given), to compare folders that may not exist yet. */
 async function realPathOf(path: string): Promise<string> {
   const full = resolve(path);
@@ -206,7 +219,7 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
       flattenColor: settings.backgroundColor ?? "ffffff",
       bandCache: internal.bandCache,
     },
-    options.workers ?? defaultWorkerCount(),
+    workerCount(options.workers, options.onLog),
     // Ctrl-C reaches the workers too: none starts another token, and one being encoded stops between two bands.
     { signal: options.signal },
   );
