@@ -647,22 +647,63 @@ export class Completer {
    */
   contextKey(layer: number, token: ArrayLike<number>): number | string {
     let key = 0;
+    for (const f of this.buckets[layer] ?? []) {
+      for (let k = 0; k < f.vars.length; k++) {
+        const w = f.vars[k] ?? 0;
+        if (w === layer) continue;
+        const trait = token[w] ?? -1;
+        key = key * ((f.dims[k] ?? 1) + 1) + (trait < 0 ? 0 : (f.maps[k]?.[trait] ?? -1) + 1);
+      }
+    }
+    if (key < 2 ** 52) return key;
+    // Too many digits for a double to hold exactly: the digits as text.
     let parts = "";
     for (const f of this.buckets[layer] ?? []) {
       for (let k = 0; k < f.vars.length; k++) {
         const w = f.vars[k] ?? 0;
         if (w === layer) continue;
         const trait = token[w] ?? -1;
-        const digit = trait < 0 ? 0 : (f.maps[k]?.[trait] ?? -1) + 1;
-        key = key * ((f.dims[k] ?? 1) + 1) + digit;
-        parts += `${digit},`;
+        parts += `${trait < 0 ? 0 : (f.maps[k]?.[trait] ?? -1) + 1},`;
       }
     }
-    return key < 2 ** 52 ? key : parts;
+    return parts;
   }
 
   /** The traits of `layer` that complete `token` (its traits on the layers before this one in `order`). */
   candidates(layer: number, token: ArrayLike<number>): number[] {
-    return (this.model.domains[layer] ?? []).filter((t) => this.allows(layer, t, token));
+    const domain = this.model.domains[layer] ?? [];
+    const bucket = this.buckets[layer] ?? [];
+    if (bucket.length === 0) return [...domain];
+    // Per factor, which classes of this layer it allows given the other layers' traits: then trait by trait.
+    const maps: Int32Array[] = [];
+    const masks: Uint8Array[] = [];
+    for (const f of bucket) {
+      const strides = this.strides.get(f) as number[];
+      let base = 0;
+      let at = -1;
+      for (let k = 0; k < f.vars.length; k++) {
+        const w = f.vars[k] ?? 0;
+        if (w === layer) {
+          at = k;
+          continue;
+        }
+        const trait = token[w] ?? -1;
+        const c = trait < 0 ? -1 : (f.maps[k]?.[trait] ?? -1);
+        if (c < 0) return [];
+        base += c * (strides[k] ?? 1);
+      }
+      const stride = strides[at] ?? 1;
+      const mask = new Uint8Array(f.dims[at] ?? 1);
+      for (let c = 0; c < mask.length; c++) mask[c] = toNumber(f.values, base + c * stride) === 0 ? 0 : 1;
+      maps.push(f.maps[at] as Int32Array);
+      masks.push(mask);
+    }
+    const out: number[] = [];
+    for (const t of domain) {
+      let ok = true;
+      for (let m = 0; m < masks.length && ok; m++) ok = (masks[m] as Uint8Array)[(maps[m] as Int32Array)[t] ?? 0] === 1;
+      if (ok) out.push(t);
+    }
+    return out;
   }
 }

@@ -30,13 +30,13 @@ import { brokenRules, countModelOf, describeRule, domainsOf, type CompiledRule, 
 /** Passes over the rules while repairing quotas; each pass moves only what some rule still needs. */
 const REPAIR_PASSES = 40;
 /** Random swap attempts per token breaking a rule, before a scan of partners. */
-const RULE_SWAP_ATTEMPTS = 60;
+const RULE_SWAP_ATTEMPTS = 24;
 /** Partners looked at per wanted trait in the scan after the random attempts. */
-const RULE_SCAN_PARTNERS = 400;
+const RULE_SCAN_PARTNERS = 100;
 /** Swaps, in all and per token of the collection, that may leave the partner breaking a rule (mended in its turn). */
-const RULE_KICKS_PER_TOKEN = 0.25;
+const RULE_KICKS_PER_TOKEN = 0.05;
 /** Partners the scans may look at in all, per token of the collection: tokens left after it move instead. */
-const RULE_SCAN_BUDGET_PER_TOKEN = 50;
+const RULE_SCAN_BUDGET_PER_TOKEN = 5;
 /** Attempts per colliding token to mend it by a rule-keeping swap (as the planner without rules). */
 const SWAP_ATTEMPTS_PER_COLLISION = 200;
 const KICK_BUDGET_PER_TOKEN = 2;
@@ -155,6 +155,29 @@ function brokenOn(board: Board, l: number, token: number): number {
 function brokenClauses(board: Board, token: number): number[] {
   const out: number[] = [];
   for (let c = 0; c < board.ruleSet.clauses.length; c++) if (!clauseHolds(board, c, token)) out.push(c);
+  return out;
+}
+
+/**
+ * out[t]: how many of the clauses naming layer l token i would break with trait t there, its other traits as they
+ * are. Only the clauses no other layer of the token satisfies can break, so the cost is those times the domain.
+ */
+function missesOn(board: Board, l: number, i: number, out: Int32Array): Int32Array {
+  out.fill(0);
+  for (const c of board.clausesOf[l] ?? []) {
+    const clause = board.ruleSet.clauses[c];
+    if (!clause) continue;
+    let here = -1;
+    let elsewhere = false;
+    for (let k = 0; k < clause.layers.length && !elsewhere; k++) {
+      const lk = clause.layers[k] ?? 0;
+      if (lk === l) here = k;
+      else if (clause.allowed[k]?.[board.columns[lk]?.[i] ?? 0]) elsewhere = true;
+    }
+    if (elsewhere) continue;
+    const allowed = here >= 0 ? (clause.allowed[here] as Uint8Array) : undefined;
+    for (const t of board.domain[l] ?? []) if (!allowed?.[t]) out[t] = (out[t] ?? 0) + 1;
+  }
   return out;
 }
 
@@ -575,22 +598,52 @@ function layOutUnderRules(board: Board, completer: Completer): Uint16Array[] {
     order.sort((a, b) => (candidatesOf[a]?.length ?? 0) - (candidatesOf[b]?.length ?? 0));
     const all = (board.quota[l] ?? []).map((_, t) => t);
     const col = columns[l] as Uint16Array;
+    // How many tokens still to place could take each trait: a trait whose quota left nears that number must be
+    // taken by the tokens that can, or it ends on tokens that break a rule for it.
+    const eligible = new Array<number>(all.length).fill(0);
+    for (let i = 0; i < N; i++) for (const t of candidatesOf[i] ?? []) eligible[t] = (eligible[t] ?? 0) + 1;
     for (const i of order) {
       const own = candidatesOf[i] ?? [];
+      let pick = -1;
       let total = 0;
-      for (const t of own) total += left[t] ?? 0;
-      const from = total > 0 ? own : all;
-      if (total === 0) for (const t of all) total += left[t] ?? 0;
-      let r = rng.int(total);
-      let pick = from[0] ?? 0;
-      for (const t of from) {
+      let urgent = 0;
+      for (const t of own) {
         const n = left[t] ?? 0;
-        if (r < n) {
+        if (n === 0) continue;
+        const pressure = n / Math.max(1, eligible[t] ?? 0);
+        if (pressure >= 1 && pressure > urgent) {
+          urgent = pressure;
           pick = t;
-          break;
         }
-        r -= n;
+        total += pressure;
       }
+      if (pick < 0 && total > 0) {
+        // In proportion to quota left over the tokens left that could take it (proportional to the quota where
+        // every token can take every trait, as without rules).
+        let r = rng.next() * total;
+        for (const t of own) {
+          const n = left[t] ?? 0;
+          if (n === 0) continue;
+          r -= n / Math.max(1, eligible[t] ?? 0);
+          pick = t;
+          if (r < 0) break;
+        }
+      }
+      if (pick < 0) {
+        // No trait this token can keep a rule with has quota left: one that has, for the swaps to mend.
+        let sum = 0;
+        for (const t of all) sum += left[t] ?? 0;
+        let r = rng.int(sum);
+        for (const t of all) {
+          const n = left[t] ?? 0;
+          if (r < n) {
+            pick = t;
+            break;
+          }
+          r -= n;
+        }
+      }
+      for (const t of own) eligible[t] = (eligible[t] ?? 0) - 1;
       col[i] = pick;
       left[pick] = (left[pick] ?? 0) - 1;
     }
@@ -601,8 +654,10 @@ function layOutUnderRules(board: Board, completer: Completer): Uint16Array[] {
 
 // ---- 5. rules by swaps ------------------------------------------------------------------------------------------
 
-/** Partners tried per trait, in a swap mending a broken rule or a collision: the first that works is taken. */
+/** Partners tried per trait, in a swap mending a collision: the first that works is taken. */
 const PARTNERS_PER_TRAIT = 8;
+/** Partners tried per attempt to mend a broken rule, over the traits that would mend it. */
+const PARTNERS_PER_ATTEMPT = 8;
 
 /** Swaps that mend tokens breaking rules, counts unchanged; returns the tokens still breaking one. */
 function mendRulesBySwaps(board: Board): number[] {
@@ -638,18 +693,14 @@ function mendRulesBySwaps(board: Board): number[] {
     if (aj > 0) queue.push(j);
     return true;
   };
+  const scratch = board.layers.map((l) => new Int32Array(l.traits.length));
   /** The traits of layer l that would leave token i breaking fewer of the layer's clauses, in seeded order. */
   const better = (l: number, i: number): number[] => {
-    const col = columns[l] as Uint16Array;
-    const ti = col[i] ?? 0;
-    const before = brokenOn(board, l, i);
+    const ti = columns[l]?.[i] ?? 0;
+    const misses = missesOn(board, l, i, scratch[l] as Int32Array);
+    const before = misses[ti] ?? 0;
     const out: number[] = [];
-    for (const t of board.domain[l] ?? []) {
-      if (t === ti || holders.count(l, t) === 0) continue;
-      col[i] = t;
-      if (brokenOn(board, l, i) < before) out.push(t);
-    }
-    col[i] = ti;
+    for (const t of board.domain[l] ?? []) if (t !== ti && (misses[t] ?? 0) < before && holders.count(l, t) > 0) out.push(t);
     return shuffleInPlace(out, rng);
   };
   for (let q = 0; q < queue.length; q++) {
@@ -660,10 +711,12 @@ function mendRulesBySwaps(board: Board): number[] {
       if (!clause) break;
       const l = clause.layers[rng.int(clause.layers.length)] ?? 0;
       const kick = attempt >= RULE_SWAP_ATTEMPTS / 2;
+      const wanted = better(l, i);
       let swapped = false;
-      for (const t of better(l, i)) {
-        for (let p = 0; p < PARTNERS_PER_TRAIT && !swapped; p++) swapped = trySwap(l, i, holders.pick(l, t, rng), kick && p === PARTNERS_PER_TRAIT - 1);
-        if (swapped) break;
+      // Partners among the holders of traits that mend the token, a few per attempt.
+      for (let p = 0; p < PARTNERS_PER_ATTEMPT && !swapped && wanted.length > 0; p++) {
+        const t = wanted[p % wanted.length] ?? 0;
+        swapped = trySwap(l, i, holders.pick(l, t, rng), kick && p === PARTNERS_PER_ATTEMPT - 1);
       }
       if (swapped) broken = brokenClauses(board, i);
     }
@@ -799,6 +852,7 @@ function mendCollisions(board: Board, unique: Unique, tokens: readonly number[],
   const swappable = layerOf.map((_, u) => u).filter((u) => (board.domain[layerOf[u] ?? 0]?.length ?? 0) > 1);
   const queue = [...tokens];
   let kicks = 0;
+  const scratch = board.layers.map((x) => new Int32Array(x.traits.length));
   const attempts = Math.max(8, Math.ceil(SWAP_ATTEMPTS_PER_COLLISION / 10));
   for (let q = 0; q < queue.length; q++) {
     const i = queue[q] ?? 0;
@@ -813,13 +867,12 @@ function mendCollisions(board: Board, unique: Unique, tokens: readonly number[],
       // The traits this token could take on the layer and keep every rule, free ones first.
       const free: number[] = [];
       const taken: number[] = [];
+      const misses = missesOn(board, l, i, scratch[l] as Int32Array);
       for (const t2 of board.domain[l] ?? []) {
-        if (t2 === ti || holders.count(l, t2) === 0) continue;
+        if (t2 === ti || (misses[t2] ?? 0) > 0 || holders.count(l, t2) === 0) continue;
         const selfCollides = index.isTaken(index.keyWith(i, u, t2));
         if (selfCollides && !kick) continue;
-        col[i] = t2;
-        if (brokenOn(board, l, i) === 0) (selfCollides ? taken : free).push(t2);
-        col[i] = ti;
+        (selfCollides ? taken : free).push(t2);
       }
       for (const t2 of [...shuffleInPlace(free, rng), ...shuffleInPlace(taken, rng)]) {
         const selfCollides = taken.includes(t2);
