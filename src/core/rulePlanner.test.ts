@@ -5,7 +5,7 @@ import { buildLayerSet } from "./layers.js";
 import type { Plan } from "./planner.js";
 import { planCollection, traitOf } from "./planner.js";
 import { analyzeRules, hasRules, ruleCapacity, withRules, type RuledLayerSet } from "./ruleModel.js";
-import { tokensCloserThan } from "./rulePlanner.js";
+import { collectionCapacity, previewRuleCounts, tokensCloserThan } from "./rulePlanner.js";
 import type { CountsConfig, RuleConfig, RuleSpec } from "./rules.js";
 import { createRng, type Rng } from "./rng.js";
 
@@ -150,6 +150,16 @@ describe("planCollection with rules: each rule kind, both directions", () => {
   it("layers no rule names keep every count within 1 of its share", () => {
     for (const layer of ["Mouth", "Pattern"]) expect(plan.deviations.filter((d) => d.layer === layer)).toEqual([]);
     for (const d of plan.deviations) expect(d.rule, `${d.layer}/${d.trait}`).toBeDefined();
+  });
+
+  it("the preview before planning names the same moves, and the capacity is the same with or without the rules' planner", () => {
+    const preview = previewRuleCounts(set, N);
+    for (const trait of ["Laser", "Night", "Cap", "Bald"]) {
+      const planned = plan.deviations.find((d) => d.trait === trait);
+      expect(preview.find((d) => d.trait === trait), trait).toEqual(planned);
+    }
+    expect(collectionCapacity(set)).toBe(ruleCapacity(set));
+    expect(collectionCapacity(PFP)).toBe(BigInt(planCollection(PFP, 1, "c").capacity));
   });
 
   it("is deterministic for a seed and differs across seeds", () => {

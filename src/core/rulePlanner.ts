@@ -20,12 +20,12 @@
  */
 import { CollisionIndex } from "./collisions.js";
 import { TraitloomError } from "./errors.js";
-import type { Layer } from "./layers.js";
+import type { Layer, LayerSet } from "./layers.js";
 import { apportion, shuffleTokens } from "./placement.js";
 import type { Deviation, Plan } from "./planner.js";
 import { createRng, shuffleInPlace, type Rng } from "./rng.js";
 import { Completer, countCombinations, countPerTrait, RuleComplexityError, type CountModel } from "./ruleCount.js";
-import { brokenRules, countModelOf, describeRule, domainsOf, type CompiledRule, type RuledLayerSet, type RuleSet, type TraitRef } from "./ruleModel.js";
+import { brokenRules, countModelOf, describeRule, domainsOf, hasRules, ruleCapacity, type CompiledRule, type RuledLayerSet, type RuleSet, type TraitRef } from "./ruleModel.js";
 
 /** Passes over the rules while repairing quotas; each pass moves only what some rule still needs. */
 const REPAIR_PASSES = 40;
@@ -1221,20 +1221,10 @@ export function tokensCloserThan(plan: Plan, uniqueLayers: readonly number[], k:
 
 // ---- the plan ---------------------------------------------------------------------------------------------------
 
-/**
- * Plans `count` tokens that keep every rule of `layerSet.ruleSet`, unique on its unique layers, every fixed count
- * exact, every other count within 1 of its share where the rules allow it; where they do not, the deviations
- * name the rule that moved each trait. Fails at once where the rules and counts leave fewer combinations than
- * `count`, or where fixed counts and rules conflict.
- */
-export function planWithRules(layerSet: RuledLayerSet, count: number, seed: string): Plan {
+/** Targets, checks and repaired quotas: everything before the layout, shared by the plan and its preview. */
+function repairedBoard(layerSet: RuledLayerSet, model: CountModel, N: number, rng: Rng): { board: Board; targets: Targets; planDomain: number[][] } {
   const { layers, ruleSet } = layerSet;
-  const N = count;
   const L = layers.length;
-  const model = countModelOf(layers, ruleSet);
-  const capacity = checkCapacity(layerSet, model, N);
-  const rng = createRng(seed, "plan");
-
   const removed = new Set(ruleSet.removed.map((r) => `${r.layer}:${r.trait}`));
   const domains = model.domains.map((d) => [...d]);
   const targets = targetsOf(layers, ruleSet, domains, N, rng);
@@ -1259,6 +1249,43 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
   const weights = layers.map((l) => l.traits.map((t) => t.weight));
   const unmet = repairQuotas(board, weights);
   failWherePinned(board, unmet);
+  return { board, targets, planDomain };
+}
+
+/**
+ * What the rules and counts will do to the counts of a collection of `count` tokens, before planning it: the
+ * deviations the repaired quotas already hold (each with its rule), for a panel to show live. Throws what
+ * planning would throw at once (capacity, counts that conflict); moves uniqueness forces later are not in it.
+ */
+export function previewRuleCounts(layerSet: RuledLayerSet, count: number): Deviation[] {
+  const model = countModelOf(layerSet.layers, layerSet.ruleSet);
+  checkCapacity(layerSet, model, count);
+  const { board, targets } = repairedBoard(layerSet, model, count, createRng("preview", "plan"));
+  board.counts = board.quota;
+  return findRuleDeviations(board, targets);
+}
+
+/** The exact number of unique combinations a layer set allows, with its rules where it has them. */
+export function collectionCapacity(layerSet: LayerSet): bigint {
+  if (hasRules(layerSet)) return ruleCapacity(layerSet);
+  let product = 1n;
+  for (const layer of layerSet.layers) if (layer.countsForUniqueness) product *= BigInt(layer.traits.filter((t) => t.weight > 0).length);
+  return product;
+}
+
+/**
+ * Plans `count` tokens that keep every rule of `layerSet.ruleSet`, unique on its unique layers, every fixed count
+ * exact, every other count within 1 of its share where the rules allow it; where they do not, the deviations
+ * name the rule that moved each trait. Fails at once where the rules and counts leave fewer combinations than
+ * `count`, or where fixed counts and rules conflict.
+ */
+export function planWithRules(layerSet: RuledLayerSet, count: number, seed: string): Plan {
+  const { layers, ruleSet } = layerSet;
+  const N = count;
+  const model = countModelOf(layers, ruleSet);
+  const capacity = checkCapacity(layerSet, model, N);
+  const rng = createRng(seed, "plan");
+  const { board, targets, planDomain } = repairedBoard(layerSet, model, N, rng);
 
   const completer = new Completer({ ...model, domains: planDomain });
   if (!completer.satisfiable) throw new Error("rule planner: no rule-keeping token although the rules were checked");
@@ -1287,7 +1314,7 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
   verify(board, unique);
   const traits = shuffleTokens(board.columns, N, rng);
   const deviations = findRuleDeviations(board, targets);
-  return { count: N, seed, capacity: Number(capacity), layerCount: L, traits, counts: board.counts, expected: targets.expected, deviations };
+  return { count: N, seed, capacity: Number(capacity), layerCount: layers.length, traits, counts: board.counts, expected: targets.expected, deviations };
 }
 
 /**
