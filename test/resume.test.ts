@@ -200,8 +200,9 @@ describe("resuming and protecting an output folder", () => {
     const out = join(root, "refused-mid-run");
     const stopped = generateA(out, {
       onProgress: (p) => {
-        // Token 12 is in the second batch of 8, sent only after this first result is counted.
-        if (p.done === 1) mkdirSync(join(out, "images", "12.png", "in-the-way"), { recursive: true });
+        // Before any token renders (the first progress report comes once the folder is open): token 12, in the
+        // second batch of 8, then cannot be written, while the first batch is.
+        if (p.done === 0) mkdirSync(join(out, "images", "12.png", "in-the-way"), { recursive: true });
       },
     });
     const path = join(out, "images", "12.png");
