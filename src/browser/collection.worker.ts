@@ -6,6 +6,7 @@
  */
 import { parseConfig } from "../core/config.js";
 import { buildLayerSet, type LayerSet } from "../core/layers.js";
+import { withRules } from "../core/ruleModel.js";
 import { planCollection, type Plan } from "../core/planner.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import { FolderSink } from "../render/folderSink.js";
@@ -30,7 +31,7 @@ let running: AbortController | undefined;
 function prepare(method: string, input: CollectionInput): { layerSet: LayerSet; settings: CollectionSettings; plan: Plan } {
   checkCollectionInput(method, input);
   const config = parseConfig(input.config, "studio settings");
-  const layerSet = buildLayerSet(input.listing, config);
+  const layerSet = withRules(buildLayerSet(input.listing, config), config, "studio settings");
   const settings = resolveSettings(config, { count: input.count, seed: input.seed });
   const plan = planCollection(layerSet, settings.count, settings.seed);
   return { layerSet, settings, plan };

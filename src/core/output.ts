@@ -2,6 +2,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { sha256Hex } from "./hash.js";
 import type { LayerSet } from "./layers.js";
+import { ruleFingerprint } from "./ruleModel.js";
 import type { TokenRecord } from "./metadata.js";
 import type { RarityReport } from "./rarity.js";
 import type { CollectionSettings } from "./settings.js";
@@ -113,9 +114,11 @@ export function* rarityJsonChunks(report: RarityReport, ids: (index: number) => 
 
 /** The part of a layer set that decides output: layer names, order, uniqueness flags, trait names, values, weights, files. */
 export function layerSetFingerprint(layerSet: LayerSet): string {
-  return JSON.stringify(
-    layerSet.layers.map((l) => [l.name, l.folder, l.countsForUniqueness, l.traits.map((t) => [t.name, t.value, t.weight, t.file])]),
-  );
+  const layers = layerSet.layers.map((l) => [l.name, l.folder, l.countsForUniqueness, l.traits.map((t) => [t.name, t.value, t.weight, t.file])]);
+  // Rules and fixed counts shape the plan: a folder planned under other rules is another collection. Without
+  // rules the fingerprint is what it always was, so today's collections keep their inputHash.
+  const rules = ruleFingerprint(layerSet);
+  return JSON.stringify(rules === undefined ? layers : [layers, rules]);
 }
 
 /**

@@ -6,6 +6,7 @@ import { formatCount, parseConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
 import type { LayerSet } from "../core/layers.js";
 import { buildLayerSet } from "../core/layers.js";
+import { withRules } from "../core/ruleModel.js";
 import type { Deviation, Plan, PlanProgress } from "../core/planner.js";
 import { planCollection } from "../core/planner.js";
 import type { CollectionSettings, CompressionPreset, ImageFormat } from "../core/settings.js";
@@ -136,7 +137,8 @@ export async function prepareCollection(
   if (layersDir === undefined) {
     throw new TraitloomError("BAD_ARGUMENT", "layersDir: expected a layers folder (argument, or \"layersDir\" in traitloom.json), found none");
   }
-  const layerSet = buildLayerSet(await listLayersDir(layersDir), config, options.configPath ?? "config");
+  // Rules and fixed counts (config `rules`, `counts`) travel with the layer set into the planner and the input hash.
+  const layerSet = withRules(buildLayerSet(await listLayersDir(layersDir), config, options.configPath ?? "config"), config, options.configPath ?? "config");
   if (layerSet.skipped.length > 0) log(`skipped ${layerSet.skipped.length} non-layer file(s): ${layerSet.skipped.join(", ")}`);
   if (layerSet.unusedFolders.length > 0) log(`folders not in the config's layers, not used: ${layerSet.unusedFolders.join(", ")}`);
   for (const w of layerSet.warnings) log(`warning: ${w}`);
@@ -147,7 +149,7 @@ export async function prepareCollection(
   const plan = planCollection(layerSet, settings.count, settings.seed, { onProgress: planning.onProgress });
   planning.finish();
   for (const d of plan.deviations) {
-    log(`rarity moved for uniqueness: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
+    log(`rarity moved ${d.rule ? `by ${d.rule}` : "for uniqueness"}: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
   }
   return { config, layersDir, layerSet, settings, seedWasGenerated, plan };
 }
