@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TraitloomConfig } from "../src/core/config.js";
 import { generateCollection } from "../src/node/generate.js";
 import { removeDir, tempDir, writeBasicLayers } from "./helpers/fixtures.js";
 
@@ -25,7 +26,7 @@ interface Manifest {
 
 describe("rules in a run", () => {
   it("never Blue with Disc and a fixed count of Red: every token keeps them; other rules are another collection", async () => {
-    const config = { rules: [{ never: ["Background/Blue", "Body/Disc"] }], counts: { "Background/Red": 4 } };
+    const config: TraitloomConfig = { rules: [{ never: ["Background/Blue", "Body/Disc"] }], counts: { "Background/Red": 4 } };
     const out = join(root, "ruled");
     const result = await generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "rules", workers: 1, config });
     expect(result.rendered).toBe(12);
