@@ -38,6 +38,11 @@ export const BLEND_MODES = [
 ] as const;
 export type BlendMode = (typeof BLEND_MODES)[number];
 
+/** HashLips' `constants/blend_mode.js` MODE keys (camelCase: `sourceAtop`) → canvas names, sourceAtop as meant. */
+export const HASHLIPS_MODES: Readonly<Record<string, BlendMode>> = Object.fromEntries(
+  BLEND_MODES.map((m) => [m.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), m]),
+);
+
 /** One image drawn for a trait. */
 export interface PartSpec {
   /** Path relative to the layers folder, "/"-separated. */

@@ -11,10 +11,10 @@
  * apart from Chromium on half-transparent pixels; with it, within 2 (test/e2e/blend.e2e.ts).
  */
 
-import { BLEND_MODES, type BlendMode } from "../core/model.js";
+import { BLEND_MODES, HASHLIPS_MODES, type BlendMode } from "../core/model.js";
 
 /** Every canvas `globalCompositeOperation` value (defined once, in the trait model that carries them). */
-export { BLEND_MODES, type BlendMode };
+export { BLEND_MODES, HASHLIPS_MODES, type BlendMode };
 
 const MODE_CODE = new Map<string, number>(BLEND_MODES.map((m, i) => [m, i]));
 
@@ -22,40 +22,8 @@ export function isBlendMode(name: string): name is BlendMode {
   return MODE_CODE.has(name);
 }
 
-/**
- * HashLips' `MODE` keys (constants/blend_mode.js, inherited by datlips) and the canvas names they stand for.
- * HashLips maps `sourceAtop` to "source-out" (a typo in its table); Traitloom reads the key as what it says,
- * source-atop, and `parseBlendMode` warns.
- */
-export const HASHLIPS_MODES: Readonly<Record<string, BlendMode>> = {
-  sourceOver: "source-over",
-  sourceIn: "source-in",
-  sourceOut: "source-out",
-  sourceAtop: "source-atop",
-  destinationOver: "destination-over",
-  destinationIn: "destination-in",
-  destinationOut: "destination-out",
-  destinationAtop: "destination-atop",
-  lighter: "lighter",
-  copy: "copy",
-  xor: "xor",
-  multiply: "multiply",
-  screen: "screen",
-  overlay: "overlay",
-  darken: "darken",
-  lighten: "lighten",
-  colorDodge: "color-dodge",
-  colorBurn: "color-burn",
-  hardLight: "hard-light",
-  softLight: "soft-light",
-  difference: "difference",
-  exclusion: "exclusion",
-  hue: "hue",
-  saturation: "saturation",
-  color: "color",
-  luminosity: "luminosity",
-};
-
+// HashLips' `MODE` keys (HASHLIPS_MODES, in the trait model): HashLips maps `sourceAtop` to "source-out" (a typo in its
+// table); Traitloom reads the key as what it says, source-atop, and `parseBlendMode` warns.
 /** sharp's `blend` names (libvips) that differ from the canvas ones: a folder made for a sharp-based engine reads too. */
 const SHARP_NAMES: Readonly<Record<string, BlendMode>> = {
   over: "source-over",

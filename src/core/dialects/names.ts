@@ -2,7 +2,7 @@
  * Reading names the way each engine writes them: extensions, z prefixes, query strings, blend-mode names and
  * named-weight tables. Pure string work; the readers decide what a name means in their dialect.
  */
-import { BLEND_MODES, type BlendMode, type Dialect } from "../model.js";
+import { BLEND_MODES, HASHLIPS_MODES, type BlendMode, type Dialect } from "../model.js";
 import { DEFAULT_NAMED_WEIGHTS, imageExtension, parseLayerFolderName } from "../weights.js";
 import type { NamedWeights } from "./types.js";
 
@@ -139,11 +139,6 @@ export function readQueryString(base: string): QueryRead {
   }
   return out;
 }
-
-/** HashLips `constants/blend_mode.js` MODE keys (camelCase) → canvas names, sourceAtop as meant. */
-const HASHLIPS_MODES: Readonly<Record<string, BlendMode>> = Object.fromEntries(
-  BLEND_MODES.map((m) => [m.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), m]),
-);
 
 /** sharp/libvips and other names users write for canvas modes. */
 const OTHER_NAMES: Readonly<Record<string, BlendMode>> = {
