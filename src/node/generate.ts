@@ -4,6 +4,7 @@ import { basename, dirname, join, relative, resolve, isAbsolute } from "node:pat
 import type { TraitloomConfig } from "../core/config.js";
 import { formatCount, parseConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
+import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { buildLayerSet } from "../core/layers.js";
 import { withRules } from "../core/ruleModel.js";
@@ -141,6 +142,7 @@ export async function prepareCollection(
   const layerSet = withRules(buildLayerSet(await listLayersDir(layersDir), config, options.configPath ?? "config"), config, options.configPath ?? "config");
   if (layerSet.skipped.length > 0) log(`skipped ${layerSet.skipped.length} non-layer file(s): ${layerSet.skipped.join(", ")}`);
   if (layerSet.unusedFolders.length > 0) log(`folders not in the config's layers, not used: ${layerSet.unusedFolders.join(", ")}`);
+  if (layerSet.detected) log(`dialect: ${layerSet.detected.dialect} (auto: ${layerSet.detected.reason})`);
   for (const w of layerSet.warnings) log(`warning: ${w}`);
   const seedWasGenerated = options.seed === undefined && config.seed === undefined;
   const seed = options.seed ?? config.seed ?? seedFromEntropy(() => randomBytes(4).readUInt32BE() / 2 ** 32);
@@ -210,10 +212,12 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
     throw e;
   });
   const { width, height } = loaded;
+  for (const w of loaded.warnings) options.onLog?.(`warning: ${w}`);
   const sink = new FolderSink(new NodeFileStore(options.outDir), { overwrite: options.overwrite });
   const backend = new NodeRenderBackend(
     {
       pack: packTraits(loaded.prepared, width, height),
+      steps: renderPlanOf(layerSet)?.steps,
       placement: sink.placement,
       format: settings.format,
       compression: settings.compression,

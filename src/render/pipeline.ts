@@ -8,6 +8,7 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
+import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
 import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, manifestEntry, rarityJsonChunks, type ManifestHeader } from "../core/output.js";
@@ -22,6 +23,11 @@ export interface PlannedToken {
   id: number;
   /** Trait index per layer. */
   traits: number[];
+  /**
+   * What to draw, bottom first, as indices of the render plan's steps (core/draw.ts renderPlanOf), where the layer
+   * set has one (parts, z, blend, variants); absent for a flat set: one trait per layer, in layer order.
+   */
+  draw?: number[] | undefined;
   /** Path of the image in the collection, e.g. "images/1.png". */
   image: string;
   /** Path of the metadata file, e.g. "metadata/1.json". */
@@ -140,13 +146,17 @@ export function tokenPaths(id: number, settings: Pick<CollectionSettings, "forma
 /** Token `index` of the plan, ready to render. */
 export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number): PlannedToken {
   const record = tokenRecord(layerSet, plan, index, settings);
-  return {
+  const traits = record.dna.split("-").map(Number);
+  const token: PlannedToken = {
     index,
     id: record.id,
-    traits: record.dna.split("-").map(Number),
+    traits,
     ...tokenPaths(record.id, settings),
     metadata: metadataJson(tokenMetadata(record, settings)),
   };
+  const render = renderPlanOf(layerSet);
+  if (render) token.draw = render.drawList(traits);
+  return token;
 }
 
 /**
