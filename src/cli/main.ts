@@ -33,6 +33,7 @@ Usage:
   traitloom init <layersDir> [-o traitloom.json] [--force]
   traitloom generate [layersDir] [-c traitloom.json] -n <count> -o <outDir> [--seed <s>] [--workers N]
                      [--compression fast|balanced|small] [--format png|webp|jpeg]
+                     [--dialect auto|traitloom|hashlips|nftchef|datlips|hl2|nftool]
                      [--shard i/n] [--overwrite] [--quiet]
   traitloom merge <shardDir...> -o <outDir> [--overwrite]
   traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
@@ -56,6 +57,8 @@ Options:
                        A seed may start with "-" (--seed -x); a file or folder starting with "-" takes the
                        = form (--out=-x) or ./-x, so a forgotten value is never taken for a name.
   --workers <n>        Render threads (default: the number of cores; at most twice that, with a warning).
+  --dialect <d>        How layer folders are read (or "dialect" in the config): traitloom (default; HashLips
+                       folders unchanged), an engine's (hashlips, nftchef, datlips, hl2, nftool), or auto.
   --compression <p>    PNG preset: fast, balanced (default) or small (speed and size in docs/benchmarks.md).
   --format <f>         png (default), webp or jpeg.
   --shard <i/n>        Render only part i of n of the planned collection (for many machines); join with merge.
@@ -191,6 +194,7 @@ const GENERATE_OPTIONS = {
   shard: { value: "i/n such as 2/3", dash: "number" },
   compression: { value: "one of fast, balanced, small", dash: "value" },
   format: { value: "one of png, webp, jpeg", dash: "value" },
+  dialect: { value: "one of auto, traitloom, hashlips, nftchef, datlips, hl2, nftool", dash: "value" },
   overwrite: {},
   quiet: { short: "q" },
   help: { short: "h" },
@@ -325,6 +329,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
   }
   const compression = oneOf(spelled.compression, values.compression, ["fast", "balanced", "small"] as const);
   const format = oneOf(spelled.format, values.format, ["png", "webp", "jpeg"] as const);
+  const dialect = oneOf(spelled.dialect, values.dialect, ["auto", "traitloom", "hashlips", "nftchef", "datlips", "hl2", "nftool"] as const);
   const count = wholeNumber(spelled.count, values.count, "of tokens", 1, MAX_COUNT);
   const requestedWorkers = wholeNumber(spelled.workers, values.workers, "of render threads", 1, Number.MAX_SAFE_INTEGER);
   let shard: { index: number; of: number } | undefined;
@@ -369,6 +374,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       seed: values.seed,
       format,
       compression,
+      dialect,
       workers,
       overwrite: values.overwrite,
       shard,

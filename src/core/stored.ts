@@ -5,6 +5,8 @@
  * schema here, with errors of one line naming the file, the field, what was expected and what was received:
  * `shard-2/manifest.json: tokens[3].image: expected 64 hex digits, received "zz"`.
  */
+import { layerOptionsSchema } from "./dialects/types.js";
+import { DIALECTS } from "./model.js";
 import { z } from "zod";
 import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
@@ -111,6 +113,7 @@ const layerStateSchema = z.object({
   name: z.string(),
   visible: z.boolean(),
   weights: z.record(z.string(), z.number().min(0)),
+  options: layerOptionsSchema.optional(),
 });
 
 const resizeModes = ["error", "fit", "stretch"] as const satisfies readonly ResizeMode[];
@@ -134,6 +137,7 @@ export const studioSettingsSchema = z.object({
   layers: z.array(layerStateSchema),
   weightSyntax: z.enum(weightSyntaxes).optional(),
   namedWeights: z.record(z.string(), z.number().min(0)).optional(),
+  dialect: z.enum(["auto", ...DIALECTS]).optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

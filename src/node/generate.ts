@@ -40,6 +40,8 @@ export interface GenerateOptions {
   /** Output format and PNG preset; the config's `image` otherwise. */
   format?: ImageFormat | undefined;
   compression?: CompressionPreset | undefined;
+  /** How layer folders are read; wins over the config's `dialect`. */
+  dialect?: TraitloomConfig["dialect"];
   workers?: number | undefined;
   /** Replace a different collection already in outDir instead of refusing. */
   overwrite?: boolean | undefined;
@@ -121,7 +123,7 @@ function planningLog(log: (line: string) => void, count: number): { onProgress: 
 
 /** Loads config and layers and plans the collection: everything up to rendering, in milliseconds up to 100,000 tokens. */
 export async function prepareCollection(
-  options: Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "format" | "compression" | "onLog">,
+  options: Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "format" | "compression" | "dialect" | "onLog">,
 ): Promise<{
   config: TraitloomConfig;
   layersDir: string;
@@ -131,7 +133,8 @@ export async function prepareCollection(
   plan: Plan;
 }> {
   const log = options.onLog ?? (() => undefined);
-  const config = options.config ?? (options.configPath ? await readConfigFile(options.configPath) : {});
+  const read = options.config ?? (options.configPath ? await readConfigFile(options.configPath) : {});
+  const config = options.dialect !== undefined ? { ...read, dialect: options.dialect } : read;
   const layersDir =
     options.layersDir ??
     (config.layersDir !== undefined ? resolve(options.configPath ? dirname(options.configPath) : ".", config.layersDir) : undefined);
