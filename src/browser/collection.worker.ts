@@ -6,6 +6,7 @@
  */
 import { parseConfig } from "../core/config.js";
 import { buildLayerSet, type LayerSet } from "../core/layers.js";
+import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import { planCollection, type Plan } from "../core/planner.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
@@ -34,7 +35,7 @@ function prepare(method: string, input: CollectionInput): { layerSet: LayerSet; 
   checkCollectionInput(method, input);
   const config = parseConfig(input.config, "studio settings");
   const layerSet = withRules(buildLayerSet(input.listing, config), config, "studio settings");
-  const settings = resolveSettings(config, { count: input.count, seed: input.seed });
+  const settings = resolveSettings(config, { count: editionsCount(config) ?? input.count, seed: input.seed });
   const plan = planCollection(layerSet, settings.count, settings.seed);
   return { layerSet, settings, plan };
 }

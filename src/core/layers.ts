@@ -2,6 +2,7 @@ import type { TraitloomConfig } from "./config.js";
 import { detectDialect, readLayer as readModelLayer, type DialectChoice, type LayerEntry, type LayerRef } from "./dialects/index.js";
 import { DATLIPS_NAMED_WEIGHTS } from "./dialects/names.js";
 import { flattenLayer, isFlat, type ChoiceNode, type Dialect, type ListedDir, type PartSpec } from "./model.js";
+import { analyzeEditions, type EditionInfo } from "./editions.js";
 import type { CountNode } from "./treeCounts.js";
 import { nearestKey } from "./config.js";
 import { problem, problemsError, type TraitloomErrorCode, type TraitloomProblem } from "./errors.js";
@@ -65,6 +66,8 @@ export interface Trait {
   variants?: Record<string, PartSpec[]> | undefined;
   /** false: no attribute (an empty choice such as NONE, or `inMetadata: false`). Default true. */
   inMetadata?: boolean | undefined;
+  /** The trait a layer holds on tokens of another edition (editions.ts): draws nothing, no attribute, not unique. */
+  absent?: true | undefined;
 }
 
 export interface Layer {
@@ -90,6 +93,10 @@ export interface LayerSet {
   dialect?: Dialect | undefined;
   /** Where the config said "auto": the dialect picked and the marker (file) that decided it. */
   detected?: DialectChoice | undefined;
+  /** The editions (config `editions`), each a range of the layers; the planner plans each on its own (editions.ts). */
+  editions?: readonly EditionInfo[] | undefined;
+  /** Mix the editions' tokens across ids by the seed (config `shuffle: "ids"`). */
+  shuffleIds?: boolean | undefined;
   /** Junk files passed over (.DS_Store and the like), as paths relative to the layers folder. */
   skipped: string[];
   /** Layer folders present but not named in the config's `layers`. */
@@ -447,6 +454,7 @@ function readModel(root: string, choice: LayerChoice, dialect: Dialect, config: 
  * for (const p of problems) console.log(p.message); // "layers/02-Body/notes.txt: expected a .png, …"
  */
 export function analyzeLayers(listing: LayersListing, config: TraitloomConfig = {}, configSource = "traitloom.json"): LayerAnalysis {
+  if (config.editions) return analyzeEditions(listing, config, configSource);
   const out: LayerAnalysis = { layerSet: undefined, problems: [], layers: [], skipped: [], unusedFolders: [], warnings: [] };
   const folders = listing.folders.filter((f) => {
     if (isJunkFolder(f.folder)) {

@@ -7,6 +7,7 @@ import { TraitloomError } from "../core/errors.js";
 import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { buildLayerSet } from "../core/layers.js";
+import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import type { Deviation, Plan, PlanProgress } from "../core/planner.js";
 import { planCollection } from "../core/planner.js";
@@ -149,10 +150,13 @@ export async function prepareCollection(
   for (const w of layerSet.warnings) log(`warning: ${w}`);
   const seedWasGenerated = options.seed === undefined && config.seed === undefined;
   const seed = options.seed ?? config.seed ?? seedFromEntropy(() => randomBytes(4).readUInt32BE() / 2 ** 32);
-  const settings = resolveSettings(config, { count: options.count, seed, format: options.format, compression: options.compression });
+  const settings = resolveSettings(config, { count: options.count ?? editionsCount(config), seed, format: options.format, compression: options.compression });
   const planning = planningLog(log, settings.count);
   const plan = planCollection(layerSet, settings.count, settings.seed, { onProgress: planning.onProgress });
   planning.finish();
+  if (plan.editionCapacities && layerSet.editions) {
+    log(`capacity per edition: ${layerSet.editions.map((e, i) => `${e.id} ${formatCount(plan.editionCapacities?.[i] ?? 0)} (${formatCount(e.count)} planned)`).join(", ")}`);
+  }
   for (const d of plan.deviations) {
     log(`rarity moved ${d.rule ? `by ${d.rule}` : "for uniqueness"}: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
   }
