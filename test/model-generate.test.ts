@@ -49,7 +49,7 @@ async function pixelsOf(layersDir: string, file: string): Promise<Rgba> {
  * Straight-alpha compositing as the W3C compositing spec writes it (source-over with a separable blend function),
  * each step stored as 8-bit like a canvas: an oracle independent of src/render.
  */
-function composite(layers: ReadonlyArray<{ rgba: Rgba; blend?: "multiply"; opacity?: number }>): Rgba {
+function composite(layers: ReadonlyArray<{ rgba: Rgba; blend?: "multiply" | undefined; opacity?: number | undefined }>): Rgba {
   const out = new Uint8Array(S * S * 4);
   for (const { rgba, blend, opacity = 1 } of layers) {
     for (let i = 0; i < S * S * 4; i += 4) {
