@@ -10,6 +10,7 @@ import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { isTraitloomError, problem } from "../core/errors.js";
 import { analyzeLayers, orderLayerFolders, type Layer, type LayerAnalysis, type LayerProblem, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
 import { capacityOf } from "../core/planner.js";
+import type { CountsConfig, RulesConfig } from "../core/rules.js";
 import { isJunkFolder, type WeightSyntax } from "../core/weights.js";
 
 /** A file of the project, by its path under the layers folder ("01-Background/Sky#30.png"). */
@@ -53,6 +54,9 @@ export interface StudioSettings {
   weightSyntax?: WeightSyntax;
   /** As traitloom.json's `namedWeights`: named weights (#Rare) replacing entries of the default table. */
   namedWeights?: Record<string, number>;
+  /** As traitloom.json's `rules` and `counts` (the rules panel writes them). */
+  rules?: RulesConfig;
+  counts?: CountsConfig;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -119,6 +123,8 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   config.layers = settings.layers
     .filter((l) => l.visible)
     .map((l) => (Object.keys(l.weights).length > 0 ? { name: l.name, folder: l.folder, traits: { ...l.weights } } : { name: l.name, folder: l.folder }));
+  if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
+  if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
   return config;
 }
 

@@ -48,13 +48,15 @@ const isBlob = (value: unknown): value is Blob => value instanceof Blob;
 
 function toSavedProject(p: StoredProject<Blob>): SavedProject {
   // StudioSettings always has width and height (undefined: the traits' size) and has the optional ones only when set.
-  const { width, height, weightSyntax, namedWeights, ...rest } = p.settings;
+  const { width, height, weightSyntax, namedWeights, rules, counts, ...rest } = p.settings;
   const settings: StudioSettings = {
     ...rest,
     width,
     height,
     ...(weightSyntax !== undefined ? { weightSyntax } : {}),
     ...(namedWeights !== undefined ? { namedWeights } : {}),
+    ...(rules !== undefined ? { rules } : {}),
+    ...(counts !== undefined ? { counts } : {}),
   };
   return { root: p.root, files: p.files, loadProblems: p.loadProblems, settings };
 }
