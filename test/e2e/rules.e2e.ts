@@ -89,7 +89,7 @@ describe.skipIf(!executable)("rules panel (headless Chromium)", () => {
     // No axe-core violation in the panel, with its form, lists and table open.
     await page.addScriptTag({ content: AXE });
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
+      const axe = (globalThis as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
       const r = await axe.run({ include: [["[data-testid=rules-panel]"]] });
       return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
     });
