@@ -12,6 +12,7 @@ import { analyzeLayers, orderLayerFolders, type Layer, type LayerAnalysis, type 
 import type { DialectChoice, LayerOptions } from "../core/dialects/index.js";
 import type { Dialect, ListedDir } from "../core/model.js";
 import { capacityOf } from "../core/planner.js";
+import type { CountsConfig, RulesConfig } from "../core/rules.js";
 import { isJunkFolder, type WeightSyntax } from "../core/weights.js";
 
 /** A file of the project, by its path under the layers folder ("01-Background/Sky#30.png"). */
@@ -62,6 +63,9 @@ export interface StudioSettings {
   namedWeights?: Record<string, number>;
   /** As traitloom.json's `dialect`: how the folders are read; undefined: "traitloom". */
   dialect?: TraitloomConfig["dialect"];
+  /** As traitloom.json's `rules` and `counts` (the rules panel writes them). */
+  rules?: RulesConfig;
+  counts?: CountsConfig;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -133,6 +137,8 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
       const weights = { ...traits, ...l.weights };
       return { name: l.name, folder: l.folder, ...options, ...(Object.keys(weights).length > 0 ? { traits: weights } : {}) };
     });
+  if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
+  if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
   return config;
 }
 

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
+import { countsSchema, rulesSchema } from "./rules.js";
 import type { WeightSyntax } from "./weights.js";
 
 /** sha256 as the tool writes it: 64 lowercase hex digits. */
@@ -138,6 +139,8 @@ export const studioSettingsSchema = z.object({
   weightSyntax: z.enum(weightSyntaxes).optional(),
   namedWeights: z.record(z.string(), z.number().min(0)).optional(),
   dialect: z.enum(["auto", ...DIALECTS]).optional(),
+  rules: rulesSchema.optional(),
+  counts: countsSchema.optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

@@ -5,6 +5,7 @@ import { LayersPanel } from "./LayersPanel.js";
 import { fromDemo, fromDrop, fromFileList, fromZip } from "./loaders.js";
 import { PreviewPanel } from "./PreviewPanel.js";
 import { RarityPanel, TokenBrowser } from "./ResultsPanel.js";
+import { RulesPanel } from "./RulesPanel.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { useProject } from "./useProject.js";
 
@@ -131,6 +132,7 @@ export function App() {
           <LayersPanel project={project} settings={settings} analysis={analysis} update={update} disabled={running} />
           <div className="stack">
             <SettingsPanel settings={settings} analysis={analysis} update={update} disabled={running} />
+            <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
             <PreviewPanel analysis={analysis} settings={settings} sources={sources} renderer={renderer} renderKey={renderKey} />
             <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} />
             {run.state === "done" ? (

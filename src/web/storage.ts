@@ -48,7 +48,7 @@ const isBlob = (value: unknown): value is Blob => value instanceof Blob;
 
 function toSavedProject(p: StoredProject<Blob>): SavedProject {
   // StudioSettings always has width and height (undefined: the traits' size) and has the optional ones only when set.
-  const { width, height, weightSyntax, namedWeights, dialect, layers, ...rest } = p.settings;
+  const { width, height, weightSyntax, namedWeights, dialect, layers, rules, counts, ...rest } = p.settings;
   const settings: StudioSettings = {
     ...rest,
     width,
@@ -57,6 +57,8 @@ function toSavedProject(p: StoredProject<Blob>): SavedProject {
     ...(namedWeights !== undefined ? { namedWeights } : {}),
     ...(dialect !== undefined ? { dialect } : {}),
     layers: layers.map(({ options, ...l }) => (options !== undefined ? { ...l, options } : l)),
+    ...(rules !== undefined ? { rules } : {}),
+    ...(counts !== undefined ? { counts } : {}),
   };
   return { root: p.root, files: p.files, loadProblems: p.loadProblems, settings };
 }
