@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TraitloomError } from "./errors.js";
 import { countsSchema, rulesSchema } from "./rules.js";
+import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
 
 /**
  * Most tokens one collection has: the planner keeps about 170 bytes per token in memory while it plans (1.7 GB
@@ -101,6 +102,9 @@ export const configSchema = z.strictObject({
   image: imageConfigSchema.optional(),
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
+  outputs: outputsSchema
+    .optional()
+    .describe("Metadata targets to write (erc721, erc1155, solana, cardano, tezos), several at once. Default: erc721 alone."),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;
@@ -154,6 +158,7 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === "layers" && path[2] === "traits" && path.length === 4) return KNOWN_KEYS.trait;
   if (path[0] === "extraAttributes" && path.length === 2) return KNOWN_KEYS.attribute;
   if (path[0] === "image") return KNOWN_KEYS.image;
+  if (path[0] === "outputs" && path.length === 1) return TARGET_NAMES;
   return [];
 }
 
