@@ -497,6 +497,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       `done: ${shard ? `shard ${shard.index}/${shard.of}, ${result.rendered + result.resumed} of ` : ""}${result.count} tokens (${result.rendered} rendered, ${result.resumed} kept) at ${result.width}x${result.height}${rate}, seed "${result.seed}"\n` +
         `open ${join(outDir, "images")}/ for the images, ${join(outDir, "rarity.csv")} for rarity, ${join(outDir, "manifest.json")} for provenance ${result.provenance.slice(0, 16)}…`,
     );
+    for (const note of result.notes) io.out(note);
     return EXIT_OK;
   } catch (e) {
     throw namingCount(e, values.count !== undefined ? spelled.count : undefined, configPath);

@@ -3,6 +3,7 @@ import { TraitloomError } from "./errors.js";
 import { layerEntrySchema } from "./dialects/types.js";
 import { DIALECTS } from "./model.js";
 import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
+import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
 
 /**
  * Most tokens one collection has: the planner keeps about 170 bytes per token in memory while it plans (1.7 GB
@@ -110,6 +111,9 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
   uniqueness: uniquenessSchema.optional(),
+  outputs: outputsSchema
+    .optional()
+    .describe("Metadata targets to write (erc721, erc1155, solana, cardano, tezos), several at once. Default: erc721 alone."),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;
@@ -165,6 +169,7 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === "extraAttributes" && path.length === 2) return KNOWN_KEYS.attribute;
   if (path[0] === "image") return KNOWN_KEYS.image;
   if (path[0] === "uniqueness" && path.length === 1) return KNOWN_KEYS.uniqueness;
+  if (path[0] === "outputs" && path.length === 1) return TARGET_NAMES;
   return [];
 }
 

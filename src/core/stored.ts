@@ -63,6 +63,8 @@ export const manifestEntrySchema = z.strictObject({
   image: sha256Hex,
   metadata: sha256Hex,
   traits: z.record(z.string(), z.string()),
+  /** The token's number in the Solana assets folder, where that target was written. */
+  solana: z.number().int().min(0).optional(),
 });
 
 /**
@@ -90,6 +92,7 @@ export const manifestSchema = z.strictObject({
   format: z.enum(["png", "webp", "jpeg"]),
   configHash: sha256Hex,
   inputHash: sha256Hex,
+  outputs: z.array(z.enum(["erc721", "erc1155", "solana", "cardano", "tezos"])).optional(),
   shard: shardInfoSchema.optional(),
   tokens: z.array(manifestEntrySchema),
   provenance: sha256Hex,
