@@ -33,6 +33,33 @@ export interface LayerState {
   visible: boolean;
   /** Weights the user changed, by trait name; the rest come from file names. */
   weights: Record<string, number>;
+  /** As traitloom.json's `countsForUniqueness`: false, the layer's trait does not make a token unique (HashLips bypassDNA). */
+  countsForUniqueness?: boolean;
+  /** Trait value renames, by trait name: the attribute value written to metadata (traitloom.json's `traits.<name>.value`). */
+  values?: Record<string, string>;
+}
+
+/** Where the layer order came from, said to the user above the layers. */
+export type LayerOrderSource = "prefix" | "alphabetical" | "config.js" | "traitloom.json" | "you";
+
+export interface LayerOrder {
+  source: LayerOrderSource;
+  /** One line: how and why ("read from src/config.js (HashLips): Background, Eyeball, …"). */
+  detail: string;
+}
+
+/** An attribute added to every token (traitloom.json's `extraAttributes`). */
+export interface ExtraAttribute {
+  trait_type: string;
+  value: string | number;
+  display_type?: "number" | "boost_number" | "boost_percentage" | "date" | undefined;
+}
+
+/** traitloom.json's `image`. */
+export interface ImageSettings {
+  format?: "png" | "webp" | "jpeg" | undefined;
+  compression?: "fast" | "balanced" | "small" | undefined;
+  quality?: number | undefined;
 }
 
 export interface StudioSettings {
@@ -53,6 +80,15 @@ export interface StudioSettings {
   weightSyntax?: WeightSyntax;
   /** As traitloom.json's `namedWeights`: named weights (#Rare) replacing entries of the default table. */
   namedWeights?: Record<string, number>;
+  /** How the layers were ordered and why; undefined in projects saved before the studio said so. */
+  layerOrder?: LayerOrder;
+  /** The rest of traitloom.json, as the CLI reads it. */
+  externalUrl?: string;
+  backgroundColor?: string;
+  extraAttributes?: ExtraAttribute[];
+  extraMetadata?: Record<string, unknown>;
+  noneTraitNames?: string[];
+  image?: ImageSettings;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -116,10 +152,33 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   if (settings.resize !== "error") config.resize = settings.resize;
   if (settings.weightSyntax !== undefined && settings.weightSyntax !== "auto") config.weightSyntax = settings.weightSyntax;
   if (settings.namedWeights !== undefined && Object.keys(settings.namedWeights).length > 0) config.namedWeights = { ...settings.namedWeights };
-  config.layers = settings.layers
-    .filter((l) => l.visible)
-    .map((l) => (Object.keys(l.weights).length > 0 ? { name: l.name, folder: l.folder, traits: { ...l.weights } } : { name: l.name, folder: l.folder }));
+  if (settings.externalUrl !== undefined && settings.externalUrl.trim() !== "") config.externalUrl = settings.externalUrl.trim();
+  if (settings.backgroundColor !== undefined && settings.backgroundColor !== "") config.backgroundColor = settings.backgroundColor;
+  if (settings.extraAttributes !== undefined && settings.extraAttributes.length > 0) config.extraAttributes = settings.extraAttributes.map((a) => ({ ...a }));
+  if (settings.extraMetadata !== undefined && Object.keys(settings.extraMetadata).length > 0) config.extraMetadata = { ...settings.extraMetadata };
+  if (settings.noneTraitNames !== undefined) config.noneTraitNames = [...settings.noneTraitNames];
+  if (settings.image !== undefined && Object.keys(settings.image).length > 0) config.image = { ...settings.image };
+  config.layers = settings.layers.filter((l) => l.visible).map(layerConfig);
   return config;
+}
+
+/** One shown layer as traitloom.json writes it: the folder, its trait_type, changed weights and renamed values. */
+function layerConfig(l: LayerState): NonNullable<TraitloomConfig["layers"]>[number] {
+  const names = new Set([...Object.keys(l.weights), ...Object.keys(l.values ?? {})]);
+  const traits: Record<string, number | { weight?: number; value?: string }> = {};
+  for (const name of names) {
+    const weight = l.weights[name];
+    const value = l.values?.[name];
+    if (value === undefined || value === "") {
+      if (weight !== undefined) traits[name] = weight;
+    } else traits[name] = weight === undefined ? { value } : { weight, value };
+  }
+  return {
+    name: l.name,
+    folder: l.folder,
+    ...(l.countsForUniqueness === false ? { countsForUniqueness: false } : {}),
+    ...(Object.keys(traits).length > 0 ? { traits } : {}),
+  };
 }
 
 export interface Analysis {

@@ -111,6 +111,8 @@ const layerStateSchema = z.object({
   name: z.string(),
   visible: z.boolean(),
   weights: z.record(z.string(), z.number().min(0)),
+  countsForUniqueness: z.boolean().optional(),
+  values: z.record(z.string(), z.string()).optional(),
 });
 
 const resizeModes = ["error", "fit", "stretch"] as const satisfies readonly ResizeMode[];
@@ -134,6 +136,27 @@ export const studioSettingsSchema = z.object({
   layers: z.array(layerStateSchema),
   weightSyntax: z.enum(weightSyntaxes).optional(),
   namedWeights: z.record(z.string(), z.number().min(0)).optional(),
+  layerOrder: z.object({ source: z.enum(["prefix", "alphabetical", "config.js", "traitloom.json", "you"]), detail: z.string() }).optional(),
+  externalUrl: z.string().optional(),
+  backgroundColor: z.string().optional(),
+  extraAttributes: z
+    .array(
+      z.object({
+        trait_type: z.string(),
+        value: z.union([z.string(), z.number()]),
+        display_type: z.enum(["number", "boost_number", "boost_percentage", "date"]).optional(),
+      }),
+    )
+    .optional(),
+  extraMetadata: z.record(z.string(), z.unknown()).optional(),
+  noneTraitNames: z.array(z.string()).optional(),
+  image: z
+    .object({
+      format: z.enum(["png", "webp", "jpeg"]).optional(),
+      compression: z.enum(["fast", "balanced", "small"]).optional(),
+      quality: z.number().int().min(1).max(100).optional(),
+    })
+    .optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;
