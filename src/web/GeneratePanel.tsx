@@ -46,7 +46,13 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
   const canRun =
-    analysis.layerSet !== undefined && analysis.canvas !== undefined && sources !== undefined && settings.count <= analysis.capacity && settings.seed.length > 0;
+    analysis.layerSet !== undefined &&
+    analysis.canvas !== undefined &&
+    sources !== undefined &&
+    settings.count <= analysis.capacity &&
+    settings.seed.length > 0 &&
+    // The studio's render workers encode PNG only; WebP and JPEG are the CLI's (MetadataSettings says so).
+    (analysis.config.image?.format ?? "png") === "png";
   const running = run.state === "running";
   const key = runKey(analysis, settings);
   const outdated = run.state === "done" && run.made.key !== key ? settingsChanges(run.made.settings, settings) : [];
@@ -140,7 +146,18 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
   let total = settings.count;
   switch (run.state) {
     case "idle":
-      status = canRun ? "ready" : "not ready";
+      // Not "not ready": what stands in the way, so the user knows what to fix.
+      status = canRun
+        ? "ready"
+        : analysis.layerSet === undefined
+          ? "blocked: a problem stops generation (see “Generation is blocked”)"
+          : settings.count > analysis.capacity
+            ? "blocked: the size is more than the unique combinations"
+            : settings.seed.length === 0
+              ? "blocked: enter a seed"
+              : (analysis.config.image?.format ?? "png") !== "png"
+                ? "blocked: the studio writes PNG only (WebP and JPEG are the CLI's)"
+                : "reading the trait images…";
       break;
     case "running": {
       const p = run.progress;

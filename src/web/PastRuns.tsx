@@ -6,10 +6,25 @@ import { useEffect, useState } from "react";
 import { download } from "./projectFile.js";
 import { deleteRun, formatBytes, listRuns, removePartialArchives, storageEstimate, type PastRun } from "./runs.js";
 
-/** Partial archives are removed once per page, before this page's first run could have started one. */
+/** Tries at removing partial archives a closing tab's worker still holds, a second apart. */
+const CLEANUP_TRIES = 5;
+
+/**
+ * Partial archives are removed once per page. One the previous page's worker still holds (a reload mid-run) is
+ * tried again a moment later; this page's own runs are never taken (removePartialArchives knows them by name).
+ */
 let startup: Promise<string[]> | undefined;
 function cleanOnce(): Promise<string[]> {
-  startup ??= removePartialArchives().catch(() => []);
+  startup ??= (async () => {
+    const all: string[] = [];
+    for (let i = 0; i < CLEANUP_TRIES; i++) {
+      const { removed, left } = await removePartialArchives().catch(() => ({ removed: [], left: 0 }));
+      all.push(...removed);
+      if (left === 0) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return all;
+  })();
   return startup;
 }
 

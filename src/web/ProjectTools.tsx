@@ -27,7 +27,7 @@ export function ProjectTools({ project, analysis, settings, undo, redo, canUndo,
   const input = useRef<HTMLInputElement>(null);
   const [saving, setSaving] = useState(false);
   return (
-    <div className="project-tools row" role="group" aria-label="Edits and project file">
+    <div className="project-tools row" role="group" aria-label="Edits and project file" data-testid="project-tools" data-root={project.root} data-version={project.version}>
       <button type="button" data-testid="undo-button" disabled={disabled || !canUndo} onClick={undo} aria-keyshortcuts="Control+Z" title="Undo (Ctrl+Z)">
         Undo
       </button>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
+import { MetadataSettings } from "./MetadataSettings.js";
 import { settingsSeed } from "./useProject.js";
 
 interface Props {
@@ -64,7 +65,7 @@ export function SettingsPanel({ settings, analysis, update, disabled, traitSize 
       <h2 id="settings-title">Collection</h2>
       <div className="capacity-row">
         <span data-testid="capacity" data-value={analysis.layerSet ? analysis.capacity : 0}>
-          {analysis.layerSet ? `${analysis.capacity.toLocaleString("en-US")} unique combinations` : "no valid layers yet"}
+          {analysis.layerSet ? `${analysis.capacity.toLocaleString("en-US")} unique combinations` : "unique combinations: none until the problem that blocks the layers is fixed"}
         </span>
         {over ? (
           <strong className="warning" data-testid="capacity-warning" role="alert">
@@ -146,6 +147,7 @@ export function SettingsPanel({ settings, analysis, update, disabled, traitSize 
           onChange={(n) => update({ workers: n ?? 0 })}
         />
       </div>
+      <MetadataSettings settings={settings} update={update} disabled={disabled} />
     </section>
   );
 }

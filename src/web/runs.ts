@@ -131,16 +131,16 @@ export async function deleteRun(id: string): Promise<void> {
 
 /**
  * Deletes the archives no finished run owns: those of runs cut short by a reload, a closed tab or a crash. Call it
- * at start-up, before any run of this page starts. Returns the names deleted.
+ * at start-up. Returns the names deleted, and how many could not be yet (a closing tab's worker still holds them).
  */
-export async function removePartialArchives(): Promise<string[]> {
+export async function removePartialArchives(): Promise<{ removed: string[]; left: number }> {
   const dir = await runsDir();
-  if (!dir) return [];
+  if (!dir) return { removed: [], left: 0 };
   let kept: Set<string>;
   try {
     kept = new Set((await run("readonly", (s) => s.getAllKeys())).map(String));
   } catch {
-    return [];
+    return { removed: [], left: 0 };
   }
   const names: string[] = [];
   // An archive named after a time since this page loaded is a run of this page, under way: never partial.
@@ -149,8 +149,9 @@ export async function removePartialArchives(): Promise<string[]> {
     const made = /^collection-([0-9a-z]+)\.zip$/.exec(name)?.[1];
     if (!kept.has(name) && !(made !== undefined && parseInt(made, 36) >= pageStart)) names.push(name);
   }
-  for (const name of names) await dir.removeEntry(name).catch(() => undefined);
-  return names;
+  const removed: string[] = [];
+  for (const name of names) await dir.removeEntry(name).then(() => removed.push(name), () => undefined);
+  return { removed, left: names.length - removed.length };
 }
 
 /** What the origin stores in all (IndexedDB, OPFS) and may store, where the browser says. */
