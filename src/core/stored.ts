@@ -118,6 +118,8 @@ const layerStateSchema = z.object({
   visible: z.boolean(),
   weights: z.record(z.string(), z.number().min(0)),
   options: layerOptionsSchema.optional(),
+  countsForUniqueness: z.boolean().optional(),
+  values: z.record(z.string(), z.string()).optional(),
 });
 
 const resizeModes = ["error", "fit", "stretch"] as const satisfies readonly ResizeMode[];
@@ -144,6 +146,27 @@ export const studioSettingsSchema = z.object({
   dialect: z.enum(["auto", ...DIALECTS]).optional(),
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
+  layerOrder: z.object({ source: z.enum(["prefix", "alphabetical", "config.js", "traitloom.json", "you"]), detail: z.string() }).optional(),
+  externalUrl: z.string().optional(),
+  backgroundColor: z.string().optional(),
+  extraAttributes: z
+    .array(
+      z.object({
+        trait_type: z.string(),
+        value: z.union([z.string(), z.number()]),
+        display_type: z.enum(["number", "boost_number", "boost_percentage", "date"]).optional(),
+      }),
+    )
+    .optional(),
+  extraMetadata: z.record(z.string(), z.unknown()).optional(),
+  noneTraitNames: z.array(z.string()).optional(),
+  image: z
+    .object({
+      format: z.enum(["png", "webp", "jpeg"]).optional(),
+      compression: z.enum(["fast", "balanced", "small"]).optional(),
+      quality: z.number().int().min(1).max(100).optional(),
+    })
+    .optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;
