@@ -77,6 +77,16 @@ export async function openArchive(result: FinishResult): Promise<Blob> {
   return (await dir.getFileHandle(result.zipName)).getFile();
 }
 
+/** Deletes one archive from the origin-private file system (a run cancelled or failed part-way). */
+export async function removeArchive(name: string): Promise<void> {
+  try {
+    const root = await navigator.storage.getDirectory();
+    await (await root.getDirectoryHandle("runs", { create: true })).removeEntry(name);
+  } catch {
+    // Not there, or no origin-private file system.
+  }
+}
+
 /** Deletes earlier archives in the origin-private file system, keeping `keep`. */
 export async function removeArchives(keep?: string): Promise<void> {
   try {
@@ -140,8 +150,9 @@ async function runInWorkers(req: GenerateRequest, target: CollectionTarget, opti
     }, CANCEL_GRACE_MS);
   };
   signal?.addEventListener("abort", onAbort, { once: true });
+  let failedRun = false;
   try {
-    if (target.kind === "zip") await removeArchives();
+    // Earlier archives stay: the studio keeps finished runs (src/web/runs.ts) and deletes partial ones at start-up.
     const ports: MessagePort[] = [];
     await Promise.race([
       Promise.all(
@@ -188,12 +199,14 @@ async function runInWorkers(req: GenerateRequest, target: CollectionTarget, opti
     ]);
     return { finished, elapsedMs: now() - t0 };
   } catch (e) {
+    failedRun = true;
     if (signal?.aborted) throw abortError();
     throw e;
   } finally {
     signal?.removeEventListener("abort", onAbort);
     stopAll();
-    if (signal?.aborted && target.kind === "zip") void removeArchives();
+    // Only this run's partial archive: the others are finished runs the studio keeps.
+    if ((failedRun || signal?.aborted) && target.kind === "zip") void removeArchive(target.zipName);
   }
 }
 

@@ -10,8 +10,10 @@ import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { isTraitloomError, problem } from "../core/errors.js";
 import { analyzeLayers, orderLayerFolders, type Layer, type LayerAnalysis, type LayerProblem, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
 import type { DialectChoice, LayerOptions } from "../core/dialects/index.js";
+import type { TraitOptions } from "../core/dialects/types.js";
 import type { Dialect, ListedDir } from "../core/model.js";
 import { capacityOf } from "../core/planner.js";
+import type { CountsConfig, RulesConfig } from "../core/rules.js";
 import { isJunkFolder, type WeightSyntax } from "../core/weights.js";
 
 /** A file of the project, by its path under the layers folder ("01-Background/Sky#30.png"). */
@@ -40,6 +42,33 @@ export interface LayerState {
    * z, variantOf, parts, traits, none, countsForUniqueness), as the layers panel sets them.
    */
   options?: LayerOptions | undefined;
+  /** As traitloom.json's `countsForUniqueness`: false, the layer's trait does not make a token unique (HashLips bypassDNA). */
+  countsForUniqueness?: boolean;
+  /** Trait value renames, by trait name: the attribute value written to metadata (traitloom.json's `traits.<name>.value`). */
+  values?: Record<string, string>;
+}
+
+/** Where the layer order came from, said to the user above the layers. */
+export type LayerOrderSource = "prefix" | "alphabetical" | "config.js" | "traitloom.json" | "you";
+
+export interface LayerOrder {
+  source: LayerOrderSource;
+  /** One line: how and why ("read from src/config.js (HashLips): Background, Eyeball, …"). */
+  detail: string;
+}
+
+/** An attribute added to every token (traitloom.json's `extraAttributes`). */
+export interface ExtraAttribute {
+  trait_type: string;
+  value: string | number;
+  display_type?: "number" | "boost_number" | "boost_percentage" | "date" | undefined;
+}
+
+/** traitloom.json's `image`. */
+export interface ImageSettings {
+  format?: "png" | "webp" | "jpeg" | undefined;
+  compression?: "fast" | "balanced" | "small" | undefined;
+  quality?: number | undefined;
 }
 
 export interface StudioSettings {
@@ -62,6 +91,18 @@ export interface StudioSettings {
   namedWeights?: Record<string, number>;
   /** As traitloom.json's `dialect`: how the folders are read; undefined: "traitloom". */
   dialect?: TraitloomConfig["dialect"];
+  /** As traitloom.json's `rules` and `counts` (the rules panel writes them). */
+  rules?: RulesConfig;
+  counts?: CountsConfig;
+  /** How the layers were ordered and why; undefined in projects saved before the studio said so. */
+  layerOrder?: LayerOrder;
+  /** The rest of traitloom.json, as the CLI reads it. */
+  externalUrl?: string;
+  backgroundColor?: string;
+  extraAttributes?: ExtraAttribute[];
+  extraMetadata?: Record<string, unknown>;
+  noneTraitNames?: string[];
+  image?: ImageSettings;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -126,14 +167,41 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   if (settings.weightSyntax !== undefined && settings.weightSyntax !== "auto") config.weightSyntax = settings.weightSyntax;
   if (settings.namedWeights !== undefined && Object.keys(settings.namedWeights).length > 0) config.namedWeights = { ...settings.namedWeights };
   if (settings.dialect !== undefined && settings.dialect !== "traitloom") config.dialect = settings.dialect;
-  config.layers = settings.layers
-    .filter((l) => l.visible)
-    .map((l) => {
-      const { traits, ...options } = l.options ?? {};
-      const weights = { ...traits, ...l.weights };
-      return { name: l.name, folder: l.folder, ...options, ...(Object.keys(weights).length > 0 ? { traits: weights } : {}) };
-    });
+  if (settings.externalUrl !== undefined && settings.externalUrl.trim() !== "") config.externalUrl = settings.externalUrl.trim();
+  if (settings.backgroundColor !== undefined && settings.backgroundColor !== "") config.backgroundColor = settings.backgroundColor;
+  if (settings.extraAttributes !== undefined && settings.extraAttributes.length > 0) config.extraAttributes = settings.extraAttributes.map((a) => ({ ...a }));
+  if (settings.extraMetadata !== undefined && Object.keys(settings.extraMetadata).length > 0) config.extraMetadata = { ...settings.extraMetadata };
+  if (settings.noneTraitNames !== undefined) config.noneTraitNames = [...settings.noneTraitNames];
+  if (settings.image !== undefined && Object.keys(settings.image).length > 0) config.image = { ...settings.image };
+  config.layers = settings.layers.filter((l) => l.visible).map(layerConfig);
+  if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
+  if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
   return config;
+}
+
+/** One shown layer as traitloom.json writes it: the folder, its trait_type, changed weights and renamed values. */
+function layerConfig(l: LayerState): NonNullable<TraitloomConfig["layers"]>[number] {
+  // The trait model's options first (blend, z, …), then what the layers panel changed: weights and value renames.
+  const { traits: optionTraits, ...options } = l.options ?? {};
+  const traits: Record<string, TraitOptions> = { ...optionTraits };
+  for (const name of new Set([...Object.keys(l.weights), ...Object.keys(l.values ?? {})])) {
+    const base = traits[name];
+    const entry: Exclude<TraitOptions, number> = typeof base === "object" ? { ...base } : base !== undefined ? { weight: base } : {};
+    const weight = l.weights[name];
+    const value = l.values?.[name];
+    if (weight !== undefined) entry.weight = weight;
+    if (value !== undefined && value !== "") entry.value = value;
+    const keys = Object.keys(entry);
+    if (keys.length === 0) continue;
+    traits[name] = keys.length === 1 && entry.weight !== undefined ? entry.weight : entry;
+  }
+  return {
+    name: l.name,
+    folder: l.folder,
+    ...options,
+    ...(l.countsForUniqueness === false ? { countsForUniqueness: false } : {}),
+    ...(Object.keys(traits).length > 0 ? { traits } : {}),
+  };
 }
 
 export interface Analysis {

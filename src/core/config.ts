@@ -2,7 +2,8 @@ import { z } from "zod";
 import { TraitloomError } from "./errors.js";
 import { layerEntrySchema } from "./dialects/types.js";
 import { DIALECTS } from "./model.js";
-import { countsSchema, rulesSchema } from "./rules.js";
+import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
+import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
 
 /**
  * Most tokens one collection has: the planner keeps about 170 bytes per token in memory while it plans (1.7 GB
@@ -109,17 +110,22 @@ export const configSchema = z.strictObject({
   image: imageConfigSchema.optional(),
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
+  uniqueness: uniquenessSchema.optional(),
+  outputs: outputsSchema
+    .optional()
+    .describe("Metadata targets to write (erc721, erc1155, solana, cardano, tezos), several at once. Default: erc721 alone."),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;
 export type LayerConfig = z.infer<typeof layerConfigSchema>;
 
-const KNOWN_KEYS: Record<"top" | "layer" | "image" | "trait" | "attribute", readonly string[]> = {
+const KNOWN_KEYS: Record<"top" | "layer" | "image" | "trait" | "attribute" | "uniqueness", readonly string[]> = {
   top: Object.keys(configSchema.shape),
   layer: Object.keys(layerConfigSchema.shape),
   image: Object.keys(imageConfigSchema.shape),
   trait: ["weight", "value", "z", "blend", "opacity", "inMetadata"],
   attribute: Object.keys(attributeSchema.shape),
+  uniqueness: Object.keys(uniquenessSchema.shape),
 };
 
 function editDistance(a: string, b: string): number {
@@ -162,6 +168,8 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === "layers" && path[2] === "traits" && path.length === 4) return KNOWN_KEYS.trait;
   if (path[0] === "extraAttributes" && path.length === 2) return KNOWN_KEYS.attribute;
   if (path[0] === "image") return KNOWN_KEYS.image;
+  if (path[0] === "uniqueness" && path.length === 1) return KNOWN_KEYS.uniqueness;
+  if (path[0] === "outputs" && path.length === 1) return TARGET_NAMES;
   return [];
 }
 

@@ -16,7 +16,8 @@ import { resolveSettings } from "../core/settings.js";
 import { seedFromEntropy } from "../core/rng.js";
 import { FolderSink } from "../render/folderSink.js";
 import { packTraits } from "../render/pack.js";
-import { checkShard, runCollection } from "../render/pipeline.js";
+import { checkShard, extraTargets, runCollection } from "../render/pipeline.js";
+import { checkOutputs } from "../core/targets/index.js";
 import { listLayersDir } from "./files.js";
 import { NodeFileStore } from "./fileStore.js";
 import { NodeRenderBackend, defaultWorkerCount } from "./pool.js";
@@ -67,6 +68,27 @@ export interface GenerateResult {
   deviations: Deviation[];
   provenance: string;
   imageBytes: number;
+  /** Lines for the user from the metadata targets: ERC-1155's `{id}` URI for the contract, and such. */
+  notes: string[];
+}
+
+/**
+ * The files the config's targets copy in from the project (`outputs.solana.collection.image`), read relative to the
+ * config file; one that cannot be read is a BAD_CONFIG error naming the field and the path.
+ */
+async function readProjectFiles(config: TraitloomConfig, configPath: string | undefined): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const image = config.outputs?.solana?.collection?.image;
+  if (image !== undefined) {
+    const path = resolve(configPath ? dirname(configPath) : ".", image);
+    try {
+      files.set(image, await readFile(path));
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      throw new TraitloomError("BAD_CONFIG", `outputs.solana.collection.image: expected the collection image ${path}, found ${code === "ENOENT" ? "nothing there" : `a file it cannot read (${String(code)})`}`);
+    }
+  }
+  return files;
 }
 
 /**
@@ -151,6 +173,9 @@ export async function prepareCollection(
   const seedWasGenerated = options.seed === undefined && config.seed === undefined;
   const seed = options.seed ?? config.seed ?? seedFromEntropy(() => randomBytes(4).readUInt32BE() / 2 ** 32);
   const settings = resolveSettings(config, { count: options.count ?? editionsCount(config), seed, format: options.format, compression: options.compression });
+  // WebP with Solana and such are refused before planning; each token's limits are checked by the pipeline.
+  const extra = extraTargets(settings);
+  if (extra) checkOutputs(extra, { settings, width: 0, height: 0 });
   const planning = planningLog(log, settings.count);
   const plan = planCollection(layerSet, settings.count, settings.seed, { onProgress: planning.onProgress });
   planning.finish();
@@ -220,6 +245,7 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
   });
   const { width, height } = loaded;
   for (const w of loaded.warnings) options.onLog?.(`warning: ${w}`);
+  const projectFiles = await readProjectFiles(config, options.configPath);
   const sink = new FolderSink(new NodeFileStore(options.outDir), { overwrite: options.overwrite });
   const backend = new NodeRenderBackend(
     {
@@ -238,7 +264,7 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
   );
   try {
     const result = await runCollection(
-      { layerSet, settings, width, height, fileHashes: loaded.fileHashes, plan, shard: options.shard },
+      { layerSet, settings, width, height, fileHashes: loaded.fileHashes, plan, shard: options.shard, projectFiles },
       backend,
       sink,
       { signal: options.signal, onProgress: options.onProgress, onLog: options.onLog },
@@ -256,6 +282,7 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
       deviations: result.deviations,
       provenance: result.provenance,
       imageBytes: result.imageBytes,
+      notes: result.notes,
     };
   } finally {
     await backend.close();
