@@ -206,7 +206,8 @@ describe("datlips' folder shape (Variant colours, z prefix, sub-traits, exclude,
   });
   afterAll(async () => rm(out, { recursive: true, force: true }));
 
-  it("converts the config.js into two editions with the datlips dialect, mixed ids", () => {
+  it("converts the config.js into two editions with the datlips dialect, mixed ids: the committed traitloom.json", async () => {
+    expect({ layersDir: "layers", ...config }).toEqual(JSON.parse(await readFile(join(DL, "traitloom.json"), "utf8")));
     expect(config.dialect).toBe("datlips");
     expect(config.shuffle).toBe("ids");
     expect(config.editions?.map((e) => [e.id, e.count, e.layers.length])).toEqual([

@@ -76,7 +76,8 @@ async function request(fixture: ContractFixture, run: ContractRun): Promise<Gene
     fixture.root,
     [...blobs].map(([path, blob]) => ({ path, size: blob.size })),
     decoded,
-    { ...DEFAULT_SETTINGS, count: run.count, seed: run.seed, workers: run.workers },
+    // The case's resize and dialect, so art of another size (datlips' stretched colours) and an engine's folder load.
+    { ...DEFAULT_SETTINGS, count: run.count, seed: run.seed, workers: run.workers, resize: run.config?.resize ?? "error", ...(run.config?.dialect ? { dialect: run.config.dialect } : {}) },
   );
   if (analysis.problems.length > 0 || analysis.error !== undefined) {
     throw new Error(`contract: the fixture does not load: ${analysis.error ?? analysis.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);

@@ -12,13 +12,14 @@ export interface ContractCase {
   /**
    * "golden": the committed test/fixtures/golden/traitloom.json (startId 0, every metadata key, a trait renamed and
    * reweighted, a layer that does not count for uniqueness); "none": the layers folder alone, which the studio
-   * reads through its own settings (analyzeProject); an object: that config as given to both sides.
+   * reads through its own settings (analyzeProject); "fixture": the traitloom.json beside the case's layers
+   * folder; an object: that config as given to both sides.
    */
-  config: "golden" | "none" | TraitloomConfig;
+  config: "golden" | "none" | "fixture" | TraitloomConfig;
   /** Render workers on either side. */
   workers: number;
-  /** The layers folder: test/fixtures/golden/layers (default) or test/fixtures/nftchef-mini/layers (the trait model). */
-  layers?: "golden" | "nftchef-mini" | undefined;
+  /** The layers folder: test/fixtures/golden/layers (default), or test/fixtures/<name>/layers (the trait model). */
+  layers?: "golden" | "nftchef-mini" | "datlips-mini" | undefined;
 }
 
 export const CONTRACT_CASES: readonly ContractCase[] = [
@@ -45,4 +46,8 @@ export const CONTRACT_CASES: readonly ContractCase[] = [
     },
     workers: 2,
   },
+  // Two editions shuffled across ids, datlips' Variant colours (art of another size, stretched), z prefixes,
+  // sub-trait parts with multiply, an excluded layer: test/fixtures/datlips-mini/traitloom.json, which
+  // modelConfigFromConversion writes from its config.js (test/model-generate.test.ts checks that).
+  { name: "datlips-editions-20", seed: "contract-datlips", count: 20, layers: "datlips-mini", config: "fixture", workers: 2 },
 ];

@@ -24,11 +24,14 @@ import type { ContractCase } from "./cases.js";
 export const GOLDEN_DIR = fileURLToPath(new URL("../fixtures/golden/", import.meta.url));
 export const LAYERS_DIR = join(GOLDEN_DIR, "layers");
 export const CONFIG_PATH = join(GOLDEN_DIR, "traitloom.json");
-export const NFTCHEF_LAYERS_DIR = fileURLToPath(new URL("../fixtures/nftchef-mini/layers", import.meta.url));
-
 /** The layers folder of a case. */
 export function layersDirOf(c: ContractCase): string {
-  return c.layers === "nftchef-mini" ? NFTCHEF_LAYERS_DIR : LAYERS_DIR;
+  return c.layers === undefined || c.layers === "golden" ? LAYERS_DIR : fileURLToPath(new URL(`../fixtures/${c.layers}/layers`, import.meta.url));
+}
+
+/** The traitloom.json beside a case's layers folder (config "fixture"). */
+function fixtureConfigPath(c: ContractCase): string {
+  return join(layersDirOf(c), "..", "traitloom.json");
 }
 
 /** A collection as files: path relative to its folder ("images/3.png", ".traitloom/state.json") → bytes. */
@@ -38,6 +41,7 @@ export type CollectionFiles = Map<string, Uint8Array>;
 export function caseOptions(c: ContractCase): Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "workers"> {
   const base = { count: c.count, seed: c.seed, workers: c.workers };
   if (c.config === "golden") return { ...base, configPath: CONFIG_PATH };
+  if (c.config === "fixture") return { ...base, configPath: fixtureConfigPath(c) };
   if (c.config === "none") return { ...base, layersDir: layersDirOf(c) };
   return { ...base, layersDir: layersDirOf(c), config: c.config };
 }
@@ -45,6 +49,10 @@ export function caseOptions(c: ContractCase): Pick<GenerateOptions, "layersDir" 
 /** The config a case gives the browser: the golden file's JSON as it is, an inline one, or none. */
 export async function caseConfig(c: ContractCase): Promise<TraitloomConfig | undefined> {
   if (c.config === "golden") return JSON.parse(await readFile(CONFIG_PATH, "utf8")) as TraitloomConfig;
+  if (c.config === "fixture") {
+    const { layersDir: _layersDir, ...config } = JSON.parse(await readFile(fixtureConfigPath(c), "utf8")) as TraitloomConfig;
+    return config;
+  }
   if (c.config === "none") return undefined;
   return c.config;
 }
