@@ -369,3 +369,22 @@ describe("traitloom generate --dialect", () => {
     expect(run.err.filter((l) => l !== "")).toEqual(['error: --dialect: expected one of auto, traitloom, hashlips, nftchef, datlips, hl2, nftool, found "nftchief"']);
   });
 });
+
+describe("traitloom init on nested folders", () => {
+  it("sizes traits by their parts, writes weights only for flat layers, and the config generates", async () => {
+    const dir = await tempDir("traitloom-init-nested-");
+    try {
+      const target = join(dir, "traitloom.json");
+      const run = await runMain(["init", join(NC, "layers"), "-o", target]);
+      expect(run.code).toBe(0);
+      expect(run.out[0]).toBe(`wrote ${target}: 6 layers, 16 traits, 288 unique combinations`);
+      const config = JSON.parse(await readFile(target, "utf8")) as { layers: Array<{ name: string; traits?: Record<string, number> }> };
+      expect(config.layers.find((l) => l.name === "Eyes")?.traits).toBeUndefined();
+      expect(config.layers.find((l) => l.name === "Head")?.traits).toEqual({ faceA: 3, faceB: 3 });
+      const gen = await runMain(["generate", "-c", target, "-n", "4", "--seed", "init", "-o", join(dir, "out"), "--workers", "1", "--quiet"]);
+      expect(gen.code).toBe(0);
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});

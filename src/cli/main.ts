@@ -211,7 +211,13 @@ const INIT_READ_CONCURRENCY = 16;
 
 /** Every trait's size from its image header (sharp reads no pixels), [layer][trait]. */
 async function traitSizes(layersDir: string, layers: readonly Layer[]): Promise<ImageSize[][]> {
-  const files = layers.flatMap((l) => l.traits.map((t) => ({ layer: l.index, trait: t.index, shown: join(layersDir, t.file) })));
+  // A trait of the trait model is sized by the first part it draws (its folder is no image); an empty choice has none.
+  const files = layers.flatMap((l) =>
+    l.traits.flatMap((t) => {
+      const file = t.parts ? t.parts[0]?.file : t.file;
+      return file === undefined ? [] : [{ layer: l.index, trait: t.index, shown: join(layersDir, file) }];
+    }),
+  );
   const sizes: ImageSize[][] = layers.map(() => []);
   for (let i = 0; i < files.length; i += INIT_READ_CONCURRENCY) {
     await Promise.all(
@@ -327,10 +333,11 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
     baseUri: "ipfs://REPLACE_WITH_CID",
     count,
     ...(resize ? { resize } : {}),
+    // A tree's weights are in its folder names (its traits weigh their shares): only flat layers list theirs.
     layers: kept.map((l) => ({
       name: l.name,
       folder: l.folder,
-      traits: Object.fromEntries(l.traits.map((t) => [t.name, t.weight])),
+      ...(l.traits.some((t) => t.path !== undefined) ? {} : { traits: Object.fromEntries(l.traits.map((t) => [t.name, t.weight])) }),
     })),
   };
   await ensureDir(targetDir);
