@@ -42,7 +42,7 @@ function empty(path: string): void {
 
 async function nftchef(): Promise<void> {
   const dir = join(ROOT, "nftchef-mini/layers");
-  rmSync(join(ROOT, "nftchef-mini"), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   const p = (rel: string): string => join(dir, rel);
   await rect(p("Background/coulds#5.png"), [0, 0, 24, 24], 120);
   await rect(p("Background/stars#5.png"), [0, 0, 24, 24], 90);
@@ -69,15 +69,18 @@ async function datlips(): Promise<void> {
   const dir = join(ROOT, "datlips-mini/layers");
   rmSync(dir, { recursive: true, force: true });
   const p = (rel: string): string => join(dir, rel);
+  hue = 0;
   const big: [number, number] = [58, 44];
   await rect(p("Variant/Blue#Rare.png"), [0, 0, 1, 1], 2);
   await rect(p("Variant/Red#Common.png"), [1, 0, 2, 1], 2);
   await rect(p("Arms/BetaArms#Common.png"), [0, 8, 24, 12]);
   await rect(p("Arms/LureArms#Rare.png"), [0, 9, 24, 13]);
   await rect(p("Arms/LobsterClaws#Epic.png"), [0, 10, 24, 14]);
-  await rect(p("Arms/Blue/BetaArms.png"), [0, 8, 24, 12], 200, big);
-  await rect(p("Arms/Red/BetaArms.png"), [0, 8, 24, 12], 200, big);
-  await rect(p("Arms/Red/LobsterClaws.png"), [0, 10, 24, 14], 200, big);
+  // Colour art of another size (datlips' are 2324x1777), stretched to the canvas. Each covers it evenly, so that any
+  // resampler (sharp's lanczos3 in Node, the browser's in the studio) gives the same pixels: the contract compares them.
+  await rect(p("Arms/Blue/BetaArms.png"), [0, 0, 24, 24], 110, big);
+  await rect(p("Arms/Red/BetaArms.png"), [0, 0, 24, 24], 90, big);
+  await rect(p("Arms/Red/LobsterClaws.png"), [0, 0, 24, 24], 70, big);
   await rect(p("Body/Smooth#Common.png"), [4, 4, 20, 22]);
   await rect(p("Body/Scales#Uncommon.png"), [5, 4, 19, 22]);
   await rect(p("Eyes/BaseEyes#Common.png"), [6, 5, 18, 9]);
@@ -85,8 +88,8 @@ async function datlips(): Promise<void> {
   await rect(p("Eyes/AnglerEyes/Shadow.png"), [4, 3, 20, 11], 255);
   await rect(p("Eyes/AnglerEyes/Light.png"), [10, 0, 14, 4]);
   await rect(p("Head/FishHead#Common.png"), [6, 0, 18, 6]);
-  await rect(p("Head/Blue/FishHead.png"), [6, 0, 18, 6], 200, big);
-  await rect(p("Head/Red/FishHead.png"), [6, 0, 18, 6], 200, big);
+  await rect(p("Head/Blue/FishHead.png"), [0, 0, 24, 24], 60, big);
+  await rect(p("Head/Red/FishHead.png"), [0, 0, 24, 24], 50, big);
   await rect(p("Legs/BetaLegs#Common.png"), [4, 18, 20, 24]);
   await rect(p("Legs/z25$TentacleLegs#Legendary.png"), [2, 14, 22, 24]);
   await rect(p("SkeletalArms/BoneArms#Common.png"), [0, 8, 24, 12]);
