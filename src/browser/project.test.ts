@@ -114,6 +114,15 @@ describe("studio project", () => {
     expect(buildLayerSet(a.listing, a.config)).toEqual(a.layerSet);
   });
 
+  it("warns of trait files that decode to the same pixels, in the CLI's words, where the loader hashed them", () => {
+    const same = { width: 8, height: 8, pixels: "abc" };
+    const { files, decoded } = project({ "Head/faceA#3.png": same, "Head/faceB#3.png": same, "Head/faceC#3.png": { ...same, pixels: "def" }, "Body/Blob.png": ok });
+    const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
+    expect(a.warnings.filter((w) => w.startsWith("identical"))).toEqual([
+      "identical images: root/Head/faceA#3.png, root/Head/faceB#3.png decode to the same pixels; they stay 2 traits, which tokens tell apart by metadata only",
+    ]);
+  });
+
   it("a layer left with no trait: listed, and no layer set while a layer is empty; a nested folder is read into the trait model", () => {
     const { files, decoded } = project({ "01-A/Sky.png": { error: "not a readable image" }, "02-B/Hat.png": ok, "02-B/Variant/x.png": ok });
     const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);

@@ -8,7 +8,7 @@
 import { chooseCanvasSize, type ImageSize, type ResizeMode } from "../core/canvas.js";
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { isTraitloomError, problem } from "../core/errors.js";
-import { analyzeLayers, orderLayerFolders, type Layer, type LayerAnalysis, type LayerProblem, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
+import { analyzeLayers, identicalImagesWarning, orderLayerFolders, type Layer, type LayerAnalysis, type LayerProblem, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
 import type { DialectChoice, LayerOptions } from "../core/dialects/index.js";
 import type { TraitOptions } from "../core/dialects/types.js";
 import type { Dialect, ListedDir } from "../core/model.js";
@@ -22,7 +22,11 @@ export interface ProjectFile {
   size: number;
 }
 
-export type Decoded = { width: number; height: number } | { error: string };
+/**
+ * What a file decoded to: its size (and, where the loader hashed them, a hash of its decoded pixels, for the
+ * identical-images warning), or why it does not decode.
+ */
+export type Decoded = { width: number; height: number; pixels?: string | undefined } | { error: string };
 
 /** A problem as the studio lists it: what it is about, and what was expected and found. */
 export interface Problem {
@@ -366,6 +370,13 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
     error = describe(e);
     layerSet = undefined;
   }
+  // Trait files that decode to the same pixels, where the loader hashed them: the CLI's warning, in its words.
+  const byPixels = new Map<string, string[]>();
+  for (const file of new Set(reading.core.layers.flatMap((l) => l.traits.flatMap(traitFilesOf)))) {
+    const d = decoded.get(file);
+    if (d && !("error" in d) && d.pixels !== undefined) byPixels.set(d.pixels, [...(byPixels.get(d.pixels) ?? []), `${root}/${file}`]);
+  }
+  const identical = [...byPixels.values()].filter((g) => g.length > 1).map(identicalImagesWarning).sort();
   return {
     listing: reading.listing,
     config,
@@ -373,7 +384,7 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
     layerProblems: reading.problems,
     layers: reading.core.layers,
     skipped: reading.core.skipped,
-    warnings: reading.core.warnings,
+    warnings: [...reading.core.warnings, ...identical],
     dialect: reading.core.dialect ?? "traitloom",
     detected: reading.core.detected,
     layerSet,

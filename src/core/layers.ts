@@ -161,6 +161,15 @@ export function duplicateTraitDetail(name: string, also: string, twin = ""): str
   return `expected one file per trait name, found trait "${name}" also given by ${also}${twin}`;
 }
 
+/**
+ * The warning for trait files that decode to the same pixels (nftchef's sample has two such pairs), in the CLI's
+ * and the studio's words: every file named, sorted. They stay distinct traits.
+ */
+export function identicalImagesWarning(paths: readonly string[]): string {
+  const sorted = [...paths].sort().map(shownPath);
+  return `identical images: ${sorted.join(", ")} decode to the same pixels; they stay ${sorted.length} traits, which tokens tell apart by metadata only`;
+}
+
 /** The detail of a layer none of whose traits can be chosen. */
 export const ALL_WEIGHTS_ZERO = "expected at least one trait with a weight > 0, found all weights 0";
 

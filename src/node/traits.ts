@@ -7,7 +7,7 @@ import type { ImageSize, ResizeMode } from "../core/canvas.js";
 import { checkCanvasLimit, chooseCanvasSize } from "../core/canvas.js";
 import { TraitloomError } from "../core/errors.js";
 import { renderImagesOf, renderPlanOf, traitFileHashes } from "../core/draw.js";
-import { shownPath, type LayerSet } from "../core/layers.js";
+import { identicalImagesWarning, type LayerSet } from "../core/layers.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { prepareTrait } from "../render/composite.js";
 import { readRefusal } from "./files.js";
@@ -230,8 +230,7 @@ export async function loadTraits(
   const warnings: string[] = [];
   for (const group of byPixels.values()) {
     if (group.length < 2) continue;
-    const sorted = [...group].sort().map(shownPath);
-    warnings.push(`identical images: ${sorted.join(", ")} decode to the same pixels; they stay ${sorted.length} traits, which tokens tell apart by metadata only`);
+    warnings.push(identicalImagesWarning(group));
   }
   return { width, height, prepared, fileHashes, warnings: warnings.sort() };
 }
