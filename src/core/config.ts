@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TraitloomError } from "./errors.js";
+import { oneOfOnesSchema } from "./oneOfOnesConfig.js";
 import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
 
 /**
@@ -102,6 +103,7 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
   uniqueness: uniquenessSchema.optional(),
+  oneOfOnes: oneOfOnesSchema.optional(),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;

@@ -19,6 +19,8 @@ import { listLayersDir } from "./files.js";
 import { NodeFileStore } from "./fileStore.js";
 import { NodeRenderBackend, defaultWorkerCount } from "./pool.js";
 import { loadTraits } from "./traits.js";
+import { loadOneOfOnes } from "./oneOfOnes.js";
+import type { OneOfOnes } from "../core/oneOfOnes.js";
 
 export interface GenerateProgress {
   done: number;
@@ -128,6 +130,8 @@ export async function prepareCollection(
   settings: CollectionSettings;
   seedWasGenerated: boolean;
   plan: Plan;
+  /** The config's 1-of-1s at their ids; the plan holds the other tokens. */
+  oneOfOnes: OneOfOnes | undefined;
 }> {
   const log = options.onLog ?? (() => undefined);
   const config = options.config ?? (options.configPath ? await readConfigFile(options.configPath) : {});
@@ -145,13 +149,15 @@ export async function prepareCollection(
   const seedWasGenerated = options.seed === undefined && config.seed === undefined;
   const seed = options.seed ?? config.seed ?? seedFromEntropy(() => randomBytes(4).readUInt32BE() / 2 ** 32);
   const settings = resolveSettings(config, { count: options.count, seed, format: options.format, compression: options.compression });
+  const oneOfOnes = loadOneOfOnes(config, settings, options.configPath ? dirname(options.configPath) : ".");
+  if (oneOfOnes) log(`1-of-1s: ${oneOfOnes.placed.map((p) => `${p.one.file} at id ${p.record.id}`).join(", ")}`);
   const planning = planningLog(log, settings.count);
-  const plan = planCollection(layerSet, settings.count, settings.seed, { onProgress: planning.onProgress });
+  const plan = planCollection(layerSet, oneOfOnes ? oneOfOnes.generated : settings.count, settings.seed, { onProgress: planning.onProgress });
   planning.finish();
   for (const d of plan.deviations) {
     log(`rarity moved ${d.rule ? `by ${d.rule}` : "for uniqueness"}: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
   }
-  return { config, layersDir, layerSet, settings, seedWasGenerated, plan };
+  return { config, layersDir, layerSet, settings, seedWasGenerated, plan, oneOfOnes };
 }
 
 /**
@@ -202,7 +208,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
 /** generateCollection with the knobs only the benchmark turns (not part of the library's options). */
 export async function generateWith(options: GenerateOptions, internal: { bandCache?: boolean } = {}): Promise<GenerateResult> {
   checkShard(options.shard);
-  const { config, layersDir, layerSet, settings, seedWasGenerated, plan } = await prepareCollection(options);
+  const { config, layersDir, layerSet, settings, seedWasGenerated, plan, oneOfOnes } = await prepareCollection(options);
   await checkOutsideLayers(options.outDir, layersDir);
   const loaded = await loadTraits(layersDir, layerSet, config, options.signal).catch((e: unknown) => {
     // Ctrl-C while traits decode is a stop like any other, not an internal error with a stack trace.
@@ -227,7 +233,7 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
   );
   try {
     const result = await runCollection(
-      { layerSet, settings, width, height, fileHashes: loaded.fileHashes, plan, shard: options.shard },
+      { layerSet, settings, width, height, fileHashes: loaded.fileHashes, plan, shard: options.shard, oneOfOnes },
       backend,
       sink,
       { signal: options.signal, onProgress: options.onProgress, onLog: options.onLog },
