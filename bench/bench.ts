@@ -1,5 +1,6 @@
 /**
- * npm run bench -- [layersDir] [--size 512] [--count 1000] [-c traitloom.json] [--runs 3] [--no-write]
+ * npm run bench -- [layersDir] [--size 512] [--count 1000] [-c traitloom.json] [--runs 3] [--no-write] [--no-plan]
+ * npm run bench -- --plan-only     the planning benchmark alone (bench/planning.ts)
  *
  * One table from one run: tokens/s, CPU seconds, peak RSS and mean image bytes for (a) a HashLips-style
  * baseline (one thread, every layer decoded for every token, PNG zlib 6 adaptive), (b) the engine at default
@@ -15,6 +16,7 @@ import sharp from "sharp";
 import { parseArgs } from "node:util";
 import { prepareCollection, readConfigFile } from "../src/node/generate.js";
 import type { Figures, Summary } from "./report.js";
+import { planningBench } from "./planning.js";
 import { publishSection, runOnce, summarise, tokensPerSecond } from "./report.js";
 
 const { values, positionals } = parseArgs({
@@ -25,8 +27,15 @@ const { values, positionals } = parseArgs({
     runs: { type: "string", default: "3" },
     config: { type: "string", short: "c" },
     "no-write": { type: "boolean" },
+    "plan-only": { type: "boolean" },
+    "no-plan": { type: "boolean" },
   },
 });
+// The planning benchmark: 100,000 tokens under 40 rules and 5 fixed counts beside today's plan without rules.
+if (values["plan-only"]) {
+  planningBench({ write: !values["no-write"] });
+  process.exit(0);
+}
 const sourceDir = positionals[0] ?? "assets/demo-layers";
 const size = Number(values.size);
 const config = values.config ? await readConfigFile(values.config) : {};
@@ -94,3 +103,4 @@ publishSection(
   ],
   !values["no-write"],
 );
+if (!values["no-plan"]) planningBench({ write: !values["no-write"] });
