@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TraitloomConfig } from "../src/core/config.js";
 import { generateCollection } from "../src/node/generate.js";
+import { runMain } from "./helpers/cli.js";
 import { removeDir, sha256Hex, shapeImage, tempDir, writeBasicLayers } from "./helpers/fixtures.js";
 
 let root: string;
@@ -86,6 +87,11 @@ describe("oneOfOnes", () => {
     const rarity = JSON.parse(await readFile(join(out, "rarity.json"), "utf8")) as { traits: Array<{ layer: string; actualCount: number }>; tokens: Array<{ id: number }> };
     for (const layer of ["Background", "Body", "Hat"]) expect(rarity.traits.filter((t) => t.layer === layer).reduce((a, t) => a + t.actualCount, 0)).toBe(10);
     expect(rarity.tokens.map((t) => t.id).sort((a, b) => a - b)).toEqual(generated.map((t) => t.id));
+
+    // A preview by rank shows them first: they have no rank, by design.
+    const preview = await runMain(["preview", out, "--collage", "12", "--pick", "rank"]);
+    expect(preview.err.filter((l) => l !== "")).toEqual([]);
+    expect(preview.code).toBe(0);
 
     // The same command again resumes: nothing rendered, the same provenance.
     const again = await generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "ones", workers: 1, config });
