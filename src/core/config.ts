@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TraitloomError } from "./errors.js";
 import { layerEntrySchema } from "./dialects/types.js";
 import { DIALECTS } from "./model.js";
+import { oneOfOnesSchema } from "./oneOfOnesConfig.js";
 import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
 import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
 
@@ -114,6 +115,7 @@ export const configSchema = z.strictObject({
   outputs: outputsSchema
     .optional()
     .describe("Metadata targets to write (erc721, erc1155, solana, cardano, tezos), several at once. Default: erc721 alone."),
+  oneOfOnes: oneOfOnesSchema.optional(),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;

@@ -10,7 +10,8 @@ import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
-import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
+import { metadataJson, tokenMetadata, tokenRecord, type TokenMetadata, type TokenRecord } from "../core/metadata.js";
+import type { OneOfOnes } from "../core/oneOfOnes.js";
 import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, manifestEntry, rarityJsonChunks, type ManifestHeader } from "../core/output.js";
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
 import { rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
@@ -125,6 +126,8 @@ export interface CollectionInput {
    * gives: the caller reads them (core does no I/O). One that a target needs and is missing here is an error.
    */
   projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
+  /** Hand-made tokens at their ids (core/oneOfOnes.ts): the plan then holds the other `oneOfOnes.generated` tokens. */
+  oneOfOnes?: OneOfOnes | undefined;
 }
 
 export interface RunProgress {
@@ -258,17 +261,31 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const { layerSet, settings, shard } = input;
   checkShard(shard);
   const log = options.onLog ?? (() => undefined);
-  const plan = input.plan ?? planCollection(layerSet, settings.count, settings.seed);
+  const ones = input.oneOfOnes;
+  const plan = input.plan ?? planCollection(layerSet, ones ? ones.generated : settings.count, settings.seed);
   const N = settings.count;
-  const { configHash, inputHash } = collectionHashes(settings, input.width, input.height, layerSet, input.fileHashes);
+  // 1-of-1s: their images and metadata are inputs too (unchanged without them).
+  const fileHashes = ones ? [...input.fileHashes, ones.fingerprint()] : input.fileHashes;
+  const { configHash, inputHash } = collectionHashes(settings, input.width, input.height, layerSet, fileHashes);
   // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
   const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
   const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
   const total = end - first;
   const canvas = { width: input.width, height: input.height };
-  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i, canvas);
+  // Collection index i → the plan's token, or the 1-of-1 placed there (the plan's tokens keep their ids around them).
+  const generatedAt = (i: number): { p: number; at: CollectionSettings } => {
+    const p = ones ? ones.planIndex(i) : i;
+    return { p, at: p === i ? settings : { ...settings, startId: settings.startId + i - p } };
+  };
+  const token = (i: number): PlannedToken => {
+    const one = ones?.at(i);
+    if (one) return { index: i, id: one.record.id, traits: [], ...tokenPaths(one.record.id, settings), metadata: metadataJson(one.metadata) };
+    const { p, at } = generatedAt(i);
+    return { ...plannedToken(layerSet, plan, at, p, canvas), index: i };
+  };
   // Every target's limits (Solana's 32-byte names, WebP refused for Solana, …) before anything is rendered.
   const extra = extraTargets(settings);
+  if (extra && ones) throw new TraitloomError("BAD_CONFIG", `oneOfOnes: expected outputs to be erc721 alone with 1-of-1s, found ${Object.keys(extra).join(", ")} (1-of-1s in other targets are not supported yet)`);
   const targetCollection: TargetCollection = { settings, ...canvas };
   if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: tokenRecord(layerSet, plan, index, settings), index })));
   const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
@@ -296,7 +313,14 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     };
     const slot = async (): Promise<void> => {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
-        const results = await backend.renderBatch(batch);
+        // A 1-of-1's image is the file as given, so it goes straight to the sink.
+        const own: RenderedToken[] = [];
+        for (const t of batch) {
+          const one = ones?.at(t.index)?.one;
+          if (one) own.push({ index: t.index, sha256: one.sha256, bytes: one.bytes.length, image: one.bytes });
+        }
+        const rest = own.length > 0 ? batch.filter((t) => !ones?.at(t.index)) : batch;
+        const results = [...own, ...(rest.length > 0 ? await backend.renderBatch(rest) : [])];
         for (const r of results) {
           const t = batch.find((b) => b.index === r.index);
           if (!t) throw new Error(`render backend answered for token index ${r.index}, which its batch did not hold`);
@@ -323,26 +347,35 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       throw new TraitloomError("ABORTED", `stopped: ${done} of ${total} tokens done in ${sink.location}; run the same command again to resume`);
     }
 
-    const records = function* (from: number, to: number) {
-      for (let i = from; i < to; i++) yield tokenRecord(layerSet, plan, i, settings);
+    const records = function* (from: number, to: number): Generator<{ record: TokenRecord; meta: TokenMetadata }> {
+      for (let i = from; i < to; i++) {
+        const one = ones?.at(i);
+        if (one) yield { record: one.record, meta: one.metadata };
+        else {
+          const { p, at } = generatedAt(i);
+          const record = tokenRecord(layerSet, plan, p, at);
+          yield { record, meta: tokenMetadata(record, settings) };
+        }
+      }
     };
-    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => tokenMetadata(t, settings))));
+    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => t.meta)));
     const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
     // Written only where `outputs` names targets, so a collection without them has the manifest it always had.
     const targets: TargetName[] | undefined = settings.outputs ? enabledTargets(settings.outputs) : undefined;
     if (targets) header.outputs = targets;
     const solana = settings.outputs?.solana !== undefined;
     let provenance = "";
-    const entries = mapIterable(indexes(first, end), (i) => {
-      const t = tokenRecord(layerSet, plan, i, settings);
-      // Sugar's assets are numbered by position from 0 whatever the ids: the manifest keeps id ↔ asset.
-      return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings))), solana ? { solana: i } : undefined);
+    // Sugar's assets are numbered by position from 0 whatever the ids: the manifest keeps id ↔ asset.
+    const entries = mapIterable(records(first, end), (t) => {
+      const index = t.record.id - settings.startId;
+      return manifestEntry(t.record, hashes.get(index) ?? "", sha256Hex(metadataJson(t.meta)), solana ? { solana: index } : undefined);
     });
     // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
     await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
     const rarity = rarityReport(layerSet, plan);
-    await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + i));
+    // Trait rarity is the generated tokens' (1-of-1s are left out of it), each under its own id.
+    await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + (ones ? ones.indexOfPlan(i) : i)));
     await sink.putFile("rarity.csv", [rarityCsv(rarity)]);
     const notes: string[] = [];
     if (extra) {
