@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -20,6 +20,16 @@ import { runValidate } from "./validate.js";
 
 /** schema/traitloom.schema.json of this package: dist/cli/main.js and src/cli/main.ts both sit two folders down. */
 const SCHEMA_PATH = fileURLToPath(new URL("../../schema/traitloom.schema.json", import.meta.url));
+
+/** The package's version (what --version prints); TOOL_VERSION is the output format's, recorded in every manifest. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : TOOL_VERSION;
+  } catch {
+    return TOOL_VERSION;
+  }
+}
 
 export const EXIT_OK = 0;
 export const EXIT_USER_ERROR = 1;
@@ -451,7 +461,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return command === undefined ? EXIT_USER_ERROR : EXIT_OK;
       case "-v":
       case "--version":
-        io.out(TOOL_VERSION);
+        io.out(packageVersion());
         return EXIT_OK;
       case "init":
         return await runInit(rest, io);

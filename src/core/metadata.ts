@@ -14,6 +14,8 @@ export interface TokenRecord {
   dnaHash: string;
   /** Per layer, in layer order: the trait's file relative to the layers folder and its attribute value. */
   traits: Array<{ layer: string; trait: string; value: string; file: string }>;
+  /** Attributes of this token alone, after the collection's extraAttributes (rarity rank, score, tier). */
+  extraAttributes?: Array<{ trait_type: string; value: string | number; display_type?: string }> | undefined;
 }
 
 /** Reads token `index` (0-based, output order) of the plan. */
@@ -45,6 +47,7 @@ export function tokenMetadata(token: TokenRecord, settings: CollectionSettings):
     .filter((t) => !none.has(t.value.toLowerCase()) && !none.has(t.trait.toLowerCase()))
     .map((t) => ({ trait_type: t.layer, value: t.value }));
   for (const extra of settings.extraAttributes) attributes.push({ ...extra });
+  for (const extra of token.extraAttributes ?? []) attributes.push({ ...extra });
   const meta: TokenMetadata = {
     name: `${settings.namePrefix} #${token.id}`,
     description: settings.description,

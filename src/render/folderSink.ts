@@ -23,6 +23,8 @@ export interface FileStore {
   /** Fails with a one-line OUTPUT_CONFLICT where the folder cannot hold a collection (a file is in its place). */
   checkRoot(): Promise<void>;
   readText(name: string): Promise<string | undefined>;
+  /** A file's bytes; undefined where there is none. */
+  readBytes(name: string): Promise<Uint8Array | undefined>;
   /** sha256 of a file, hex; undefined where there is none. */
   sha256(name: string): Promise<string | undefined>;
   exists(name: string): Promise<boolean>;
@@ -221,6 +223,10 @@ export class FolderSink implements CollectionSink {
     await this.store.write(name, bytes);
   }
 
+  readImage(path: string): Promise<Uint8Array | undefined> {
+    return this.store.readBytes(path);
+  }
+
   async finish(): Promise<void> {
     await this.close();
   }
@@ -255,6 +261,9 @@ export class MemoryFileStore implements FileStore {
   async readText(name: string): Promise<string | undefined> {
     const bytes = this.files.get(name);
     return bytes ? new TextDecoder().decode(bytes) : undefined;
+  }
+  async readBytes(name: string): Promise<Uint8Array | undefined> {
+    return this.files.get(name)?.slice();
   }
   async sha256(name: string): Promise<string | undefined> {
     const bytes = this.files.get(name);

@@ -10,10 +10,22 @@ import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import type { LayerSet } from "../core/layers.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
-import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, manifestEntry, rarityJsonChunks, type ManifestHeader } from "../core/output.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import {
+  TOOL_VERSION,
+  allMetadataChunks,
+  collectionHashes,
+  manifestChunks,
+  manifestEntry,
+  provenanceVariants,
+  rarityJsonChunks,
+  type HistoryEntry,
+  type ManifestHeader,
+} from "../core/output.js";
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
-import { rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
-import { imageExtensionOf, type CollectionSettings } from "../core/settings.js";
+import { rarityAttributes, rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
+import { imageExtensionOf, metadataSettingsOf, type CollectionSettings } from "../core/settings.js";
+import type { TokenRecord } from "../core/metadata.js";
 import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile, type TargetName } from "../core/targets/index.js";
 
 /** A token ready to render: its traits, where its files go in the collection, and its metadata file's bytes. */
@@ -97,6 +109,8 @@ export interface CollectionSink {
   putFile(name: string, chunks: Iterable<string>): Promise<void>;
   /** Stores a file of bytes the collection carries from the user's project (Solana's collection image). */
   putBytes(name: string, bytes: Uint8Array): Promise<void>;
+  /** The bytes of an image the collection holds (the keccak-256 provenance reads back images it did not see). */
+  readImage?(path: string): Promise<Uint8Array | undefined>;
   /** Completes the collection. */
   finish(): Promise<void>;
   /** Releases what the sink holds after a stop or failure, keeping what is done for a resume. */
@@ -119,6 +133,8 @@ export interface CollectionInput {
    * gives: the caller reads them (core does no I/O). One that a target needs and is missing here is an error.
    */
   projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
+  /** manifest.json's history to carry on (what update, regenerate and extend did). */
+  history?: HistoryEntry[] | undefined;
 }
 
 export interface RunProgress {
@@ -147,6 +163,7 @@ export interface RunResult {
   imageBytes: number;
   configHash: string;
   inputHash: string;
+  metadataHash: string;
   /** Lines for the user once the run is done: ERC-1155's `{id}` URI for the contract, and such. */
   notes: string[];
 }
@@ -171,8 +188,15 @@ export function extraTargets(settings: Pick<CollectionSettings, "outputs">): Out
  * Token `index` of the plan, ready to render; with `outputs` beyond erc721 also every other target's files of it.
  * `canvas` is the collection's size (Tezos records it in `formats`).
  */
-export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number, canvas: { width: number; height: number } = { width: 0, height: 0 }): PlannedToken {
-  const record = tokenRecord(layerSet, plan, index, settings);
+export function plannedToken(
+  layerSet: LayerSet,
+  plan: Plan,
+  settings: CollectionSettings,
+  index: number,
+  canvas: { width: number; height: number } = { width: 0, height: 0 },
+  rarity?: Pick<RarityReport, "scores" | "ranks">,
+): PlannedToken {
+  const record = tokenRecordAt(layerSet, plan, settings, index, rarity);
   const paths = tokenPaths(record.id, settings);
   const token: PlannedToken = {
     index,
@@ -194,6 +218,14 @@ export function plannedToken(layerSet: LayerSet, plan: Plan, settings: Collectio
     token.imageCopies = imageCopies;
   }
   return token;
+}
+
+/** Token `index`'s record, with the rarity attributes `settings.rarity.attributes` asks for. */
+export function tokenRecordAt(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number, rarity?: Pick<RarityReport, "scores" | "ranks">): TokenRecord {
+  const record = tokenRecord(layerSet, plan, index, settings);
+  const extra = rarity ? rarityAttributes(rarity, index, settings.rarity?.attributes) : [];
+  if (extra.length > 0) record.extraAttributes = extra;
+  return record;
 }
 
 /** Every target's metadata files of a token: erc721's and the others', path → text (what update and resume compare). */
@@ -251,20 +283,24 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const log = options.onLog ?? (() => undefined);
   const plan = input.plan ?? planCollection(layerSet, settings.count, settings.seed);
   const N = settings.count;
-  const { configHash, inputHash } = collectionHashes(settings, input.width, input.height, layerSet, input.fileHashes);
+  const { configHash, inputHash, metadataHash } = collectionHashes(settings, input.width, input.height, layerSet, input.fileHashes);
+  // Rarity comes from the plan alone: known before rendering, so rank, score and tier can be in every token's metadata.
+  const rarity = rarityReport(layerSet, plan, settings.rarity?.method ?? "openrarity", settings.noneTraitNames);
+  const recordAt = (i: number): TokenRecord => tokenRecordAt(layerSet, plan, settings, i, rarity);
   // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
   const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
   const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
   const total = end - first;
   const canvas = { width: input.width, height: input.height };
-  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i, canvas);
+  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i, canvas, rarity);
   // Every target's limits (Solana's 32-byte names, WebP refused for Solana, …) before anything is rendered.
   const extra = extraTargets(settings);
   const targetCollection: TargetCollection = { settings, ...canvas };
-  if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: tokenRecord(layerSet, plan, index, settings), index })));
+  if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: recordAt(index), index })));
   const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
 
   const hashes = new ImageHashes(N);
+  const keccak = settings.provenance?.keccak256 ? new ImageHashes(N) : undefined;
   let done = 0;
   let imageBytes = 0;
   let rendering = false;
@@ -293,6 +329,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
           if (!t) throw new Error(`render backend answered for token index ${r.index}, which its batch did not hold`);
           await sink.putToken(t, r);
           hashes.set(r.index, r.sha256);
+          if (keccak && r.image) keccak.set(r.index, bytesToHex(keccak_256(r.image)));
           imageBytes += r.bytes;
           done++;
           options.onProgress?.({ done, total, resumed });
@@ -314,25 +351,44 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       throw new TraitloomError("ABORTED", `stopped: ${done} of ${total} tokens done in ${sink.location}; run the same command again to resume`);
     }
 
-    const records = function* (from: number, to: number) {
-      for (let i = from; i < to; i++) yield tokenRecord(layerSet, plan, i, settings);
+    // keccak-256 of the images this run did not see (kept from an earlier run, or written by the backend itself).
+    if (keccak) {
+      for (let i = first; i < end; i++) {
+        if (keccak.has(i)) continue;
+        const path = token(i).image;
+        const bytes = await sink.readImage?.(path);
+        if (!bytes) throw new TraitloomError("WRITE_FAILED", `${sink.location}/${path}: expected to read the image back for the keccak-256 provenance, found nothing`);
+        keccak.set(i, bytesToHex(keccak_256(bytes)));
+      }
+    }
+    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(indexes(0, N), (i) => tokenMetadata(recordAt(i), settings))));
+    const header: ManifestHeader = {
+      seed: settings.seed,
+      count: N,
+      startId: settings.startId,
+      width: input.width,
+      height: input.height,
+      format: settings.format,
+      configHash,
+      inputHash,
+      metadataHash,
+      metadataSettings: metadataSettingsOf(settings),
+      history: input.history,
     };
-    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => tokenMetadata(t, settings))));
-    const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
     // Written only where `outputs` names targets, so a collection without them has the manifest it always had.
     const targets: TargetName[] | undefined = settings.outputs ? enabledTargets(settings.outputs) : undefined;
     if (targets) header.outputs = targets;
     const solana = settings.outputs?.solana !== undefined;
     let provenance = "";
     const entries = mapIterable(indexes(first, end), (i) => {
-      const t = tokenRecord(layerSet, plan, i, settings);
+      const t = recordAt(i);
       // Sugar's assets are numbered by position from 0 whatever the ids: the manifest keeps id ↔ asset.
       return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings))), solana ? { solana: i } : undefined);
     });
     // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
-    await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
-    const rarity = rarityReport(layerSet, plan);
+    const variants = shard ? {} : provenanceVariants(N, settings.provenance, (i) => hashes.get(i) ?? "", (i) => keccak?.get(i) ?? "");
+    await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo, variants));
     await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + i));
     await sink.putFile("rarity.csv", [rarityCsv(rarity)]);
     const notes: string[] = [];
@@ -360,6 +416,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       imageBytes,
       configHash,
       inputHash,
+      metadataHash,
       notes,
     };
   } catch (e) {
