@@ -5,6 +5,7 @@
  * (src/browser/directoryStore.ts) and memory (tests) behave alike, resume included.
  */
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
+import type { HistoryEntry } from "../core/output.js";
 import { parseManifest, parseRunState } from "../core/stored.js";
 import { tokenTextFiles, type CollectionSink, type FolderPlacement, type PlannedToken, type RenderedToken, type RunIdentity } from "./pipeline.js";
 
@@ -221,6 +222,18 @@ export class FolderSink implements CollectionSink {
 
   async putBytes(name: string, bytes: Uint8Array): Promise<void> {
     await this.store.write(name, bytes);
+  }
+
+  /** The history of the manifest.json in the folder, where it is this collection's (same inputHash, no shard). */
+  async previousHistory(inputHash: string): Promise<HistoryEntry[] | undefined> {
+    const text = await this.store.readText("manifest.json");
+    if (text === undefined) return undefined;
+    try {
+      const manifest = parseManifest(JSON.parse(text), `${this.store.location}/manifest.json`);
+      return manifest.inputHash === inputHash && !manifest.shard ? manifest.history : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   readImage(path: string): Promise<Uint8Array | undefined> {

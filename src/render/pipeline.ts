@@ -26,7 +26,7 @@ import { planCollection, type Deviation, type Plan } from "../core/planner.js";
 import { rarityAttributes, rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
 import { imageExtensionOf, metadataSettingsOf, type CollectionSettings } from "../core/settings.js";
 import type { TokenRecord } from "../core/metadata.js";
-import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile, type TargetName } from "../core/targets/index.js";
+import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile } from "../core/targets/index.js";
 
 /** A token ready to render: its traits, where its files go in the collection, and its metadata file's bytes. */
 export interface PlannedToken {
@@ -109,6 +109,8 @@ export interface CollectionSink {
   putFile(name: string, chunks: Iterable<string>): Promise<void>;
   /** Stores a file of bytes the collection carries from the user's project (Solana's collection image). */
   putBytes(name: string, bytes: Uint8Array): Promise<void>;
+  /** manifest.json's history where the sink holds an earlier run of the collection `inputHash` names, to carry on. */
+  previousHistory?(inputHash: string): Promise<HistoryEntry[] | undefined>;
   /** The bytes of an image the collection holds (the keccak-256 provenance reads back images it did not see). */
   readImage?(path: string): Promise<Uint8Array | undefined>;
   /** Completes the collection. */
@@ -197,14 +199,16 @@ export function plannedToken(
   rarity?: Pick<RarityReport, "scores" | "ranks">,
 ): PlannedToken {
   const record = tokenRecordAt(layerSet, plan, settings, index, rarity);
+  return { index, traits: record.dna.split("-").map(Number), ...tokenFilesOf(record, index, settings, canvas) };
+}
+
+/**
+ * The files of one token record at position `index`: its paths, its erc721 metadata, and every other target's files
+ * and image copies. What plannedToken renders, and what `traitloom update` rewrites from the manifest's records.
+ */
+export function tokenFilesOf(record: TokenRecord, index: number, settings: CollectionSettings, canvas: { width: number; height: number }): Omit<PlannedToken, "index" | "traits"> {
   const paths = tokenPaths(record.id, settings);
-  const token: PlannedToken = {
-    index,
-    id: record.id,
-    traits: record.dna.split("-").map(Number),
-    ...paths,
-    metadata: metadataJson(tokenMetadata(record, settings)),
-  };
+  const token: Omit<PlannedToken, "index" | "traits"> = { id: record.id, ...paths, metadata: metadataJson(tokenMetadata(record, settings)) };
   const extra = extraTargets(settings);
   if (extra) {
     const targetFiles: TargetFile[] = [];
@@ -229,7 +233,7 @@ export function tokenRecordAt(layerSet: LayerSet, plan: Plan, settings: Collecti
 }
 
 /** Every target's metadata files of a token: erc721's and the others', path → text (what update and resume compare). */
-export function tokenTextFiles(token: PlannedToken): TargetFile[] {
+export function tokenTextFiles(token: Pick<PlannedToken, "metadataPath" | "metadata" | "targetFiles">): TargetFile[] {
   return [{ path: token.metadataPath, text: token.metadata }, ...(token.targetFiles ?? [])];
 }
 
@@ -305,6 +309,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   let imageBytes = 0;
   let rendering = false;
   try {
+    const history = input.history ?? (await sink.previousHistory?.(inputHash));
     for (const [i, hash] of await sink.open(identity, { first, end }, token)) hashes.set(i, hash);
     const resumed = countHeld(hashes, first, end);
     if (resumed > 0) log(`resuming: ${resumed} of ${total} tokens already done in ${sink.location}`);
@@ -371,13 +376,12 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       format: settings.format,
       configHash,
       inputHash,
+      // Written only where `outputs` names targets, so a collection without them has no such key.
+      outputs: settings.outputs ? enabledTargets(settings.outputs) : undefined,
       metadataHash,
       metadataSettings: metadataSettingsOf(settings),
-      history: input.history,
+      history,
     };
-    // Written only where `outputs` names targets, so a collection without them has the manifest it always had.
-    const targets: TargetName[] | undefined = settings.outputs ? enabledTargets(settings.outputs) : undefined;
-    if (targets) header.outputs = targets;
     const solana = settings.outputs?.solana !== undefined;
     let provenance = "";
     const entries = mapIterable(indexes(first, end), (i) => {
