@@ -72,6 +72,11 @@ async function main(): Promise<void> {
       await page.getByTestId("preview-token").nth(1).click();
       await page.evaluate("window.scrollTo(0, 0)");
       await shot("loaded");
+      if (size.name === "desktop") {
+        await page.emulateMedia({ colorScheme: "dark" });
+        await shot("loaded-dark");
+        await page.emulateMedia({ colorScheme: "light" });
+      }
 
       await setCount(page, 10000);
       await page.getByTestId("generate-button").click();
