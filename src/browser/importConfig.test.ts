@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LayersListing } from "../core/layers.js";
-import { defaultLayerOrder, layerOrderFromEngineConfig, settingsFromConfig, settingsFromConfigText } from "./importConfig.js";
+import { layerOrderFromEngineConfig } from "./engineOrder.js";
+import { defaultLayerOrder, settingsFromConfig, settingsFromConfigText } from "./importConfig.js";
 import { DEFAULT_SETTINGS, studioConfig, type StudioSettings } from "./project.js";
 
 const FIXTURES = join(import.meta.dirname, "../../test/fixtures/engine-configs");

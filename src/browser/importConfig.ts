@@ -1,12 +1,11 @@
 /**
- * Settings that come from a file beside the layers: a traitloom.json (the studio's own download, or the CLI's), or
- * another engine's config.js, read statically by core's migrate (acorn; never run) for its layer order. Pure: text
- * and the folder listing in, studio settings and lines for the user out.
+ * Settings that come from a file beside the layers: a traitloom.json (the studio's own download, or the CLI's); an
+ * engine's config.js is read in engineOrder.ts (loaded only when one comes: it brings acorn). Pure: text and the
+ * folder listing in, studio settings and lines for the user out.
  */
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
 import { orderLayerFolders, type LayersListing } from "../core/layers.js";
-import { readEngineConfig, toTraitloomConfig } from "../core/migrate/index.js";
 import { canonicalName, isJunkFolder, parseLayerFolderName } from "../core/weights.js";
 import { DEFAULT_SETTINGS, defaultLayers, type LayerOrder, type LayerState, type StudioSettings } from "./project.js";
 
@@ -30,7 +29,7 @@ export function defaultLayerOrder(listing: LayersListing): LayerOrder {
  * name with or without a numeric prefix, by NFC); folders not named come after them, hidden, as the CLI leaves
  * out a folder its config does not name.
  */
-function orderedLayers(entries: readonly LayerEntry[], listing: LayersListing, source: string, notes: string[]): LayerState[] {
+export function orderedLayers(entries: readonly LayerEntry[], listing: LayersListing, source: string, notes: string[]): LayerState[] {
   const folders = defaultLayers(listing);
   const out: LayerState[] = [];
   entries.forEach((entry, i) => {
@@ -122,27 +121,4 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     ...(config.image !== undefined ? { image: { ...config.image } } : {}),
   };
   return { settings, notes };
-}
-
-/**
- * The layer order of another engine's config.js (HashLips, nftchef, datlips), read without running it: its first
- * layer configuration's layersOrder, with displayName / trait as trait_type and bypassDNA as countsForUniqueness.
- * Only the layers are taken; the rest of the file (size, blend modes, editions…) is for `traitloom init --from`.
- *
- * @throws TraitloomError BAD_CONFIG where the file does not parse or no engine can be told, naming the file.
- */
-export function layerOrderFromEngineConfig(text: string, fileName: string, listing: LayersListing, base: StudioSettings): Imported {
-  const read = readEngineConfig(text, fileName);
-  const conversion = toTraitloomConfig(read, read.engine === "unknown" ? { engine: "hashlips" } : {});
-  const entries = conversion.config.layers;
-  if (!entries || entries.length === 0) throw new Error(`${fileName}: expected layerConfigurations[0].layersOrder, found no layers to order`);
-  const notes: string[] = [];
-  const layers = orderedLayers(entries, listing, fileName, notes);
-  const engine = { hashlips: "HashLips", nftchef: "nftchef", datlips: "datlips" }[conversion.engine];
-  const order = layers.filter((l) => l.visible).map((l) => l.name);
-  const extraConfigs = conversion.editions.length > 1 ? `; its ${conversion.editions.length - 1} other layer configuration(s) are not read` : "";
-  return {
-    settings: { ...base, layers, layerOrder: { source: "config.js", detail: `layer order read from ${fileName} (${engine}, layerConfigurations[0]; read, never run): ${order.join(", ")} (bottom first)${extraConfigs}` } },
-    notes,
-  };
 }
