@@ -86,9 +86,14 @@ describe("settings from files beside the layers", () => {
     expect(() => settingsFromConfigText(JSON.stringify({ nmePrefix: "x" }), "my.json", HASHLIPS, base)).toThrow(/did you mean "namePrefix"/);
   });
 
-  it("says rules and counts are not applied, and keeps the default order without layers", () => {
-    const { settings, notes } = settingsFromConfig({ rules: [] } as never, "t.json", HASHLIPS, base);
-    expect(notes).toEqual(["t.json: rules and counts are not applied by the studio yet; the CLI applies them"]);
+  it("carries rules and fixed counts over into the config it generates with, saying the studio cannot edit them yet", () => {
+    const config = { rules: [{ never: ["Iris/A", "Shine/A"] as [string, string] }], counts: { "Iris/A": 2 } };
+    const { settings, notes } = settingsFromConfig(config, "t.json", HASHLIPS, base);
+    expect(notes).toEqual([
+      "t.json: 1 rule(s) and 1 fixed count(s) carried over and applied when generating; the studio has no editor for them yet, and its count of unique combinations leaves them out",
+    ]);
+    expect(studioConfig(settings)).toMatchObject(config);
     expect(settings.layerOrder?.source).toBe("alphabetical");
+    expect(settingsFromConfig({}, "t.json", HASHLIPS, base).notes).toEqual([]);
   });
 });

@@ -96,7 +96,13 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
   const layerOrder: LayerOrder = config.layers
     ? { source: "traitloom.json", detail: `layer order read from ${fileName}: ${layers.filter((l) => l.visible).map((l) => l.name).join(", ")} (bottom first)` }
     : defaultLayerOrder(listing);
-  if (config.rules !== undefined || config.counts !== undefined) notes.push(`${fileName}: rules and counts are not applied by the studio yet; the CLI applies them`);
+  const ruleCount = config.rules?.length ?? 0;
+  const countCount = Object.keys(config.counts ?? {}).length;
+  if (ruleCount + countCount > 0) {
+    notes.push(
+      `${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) carried over and applied when generating; the studio has no editor for them yet, and its count of unique combinations leaves them out`,
+    );
+  }
   const settings: StudioSettings = {
     ...DEFAULT_SETTINGS,
     seed: config.seed ?? base.seed,
@@ -119,6 +125,8 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     ...(config.extraMetadata !== undefined ? { extraMetadata: { ...config.extraMetadata } } : {}),
     ...(config.noneTraitNames !== undefined ? { noneTraitNames: [...config.noneTraitNames] } : {}),
     ...(config.image !== undefined ? { image: { ...config.image } } : {}),
+    ...(config.rules !== undefined ? { rules: structuredClone(config.rules) } : {}),
+    ...(config.counts !== undefined ? { counts: structuredClone(config.counts) } : {}),
   };
   return { settings, notes };
 }

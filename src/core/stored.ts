@@ -9,6 +9,7 @@ import { z } from "zod";
 import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
+import { countsSchema, rulesSchema } from "./rules.js";
 import type { WeightSyntax } from "./weights.js";
 
 /** sha256 as the tool writes it: 64 lowercase hex digits. */
@@ -157,6 +158,8 @@ export const studioSettingsSchema = z.object({
       quality: z.number().int().min(1).max(100).optional(),
     })
     .optional(),
+  rules: rulesSchema.optional(),
+  counts: countsSchema.optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

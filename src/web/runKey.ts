@@ -42,6 +42,8 @@ const LABELS: Array<[keyof StudioSettings, string]> = [
   ["extraMetadata", "the extra metadata"],
   ["noneTraitNames", "the traits left out of attributes"],
   ["image", "the image format"],
+  ["rules", "the rules"],
+  ["counts", "the fixed counts"],
 ];
 
 /** Which settings differ between a run's and the current ones, in words; "the layer files" where none does. */
