@@ -3,6 +3,7 @@
  * workers), connects each render worker to the collection worker with a MessageChannel, starts the run, and hears
  * progress a few times a second. The plan, the pixels and the PNG bytes never pass through the page.
  */
+import type { RenderStep } from "../core/draw.js";
 import type { ResizeMode } from "../core/canvas.js";
 import type { TraitloomConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
@@ -249,7 +250,7 @@ export class PreviewRenderer {
   async renderTokens(
     key: string,
     setup: { width: number; height: number; resize: ResizeMode; sources: TraitSource[][] },
-    tokens: Array<{ index: number; traits: number[] }>,
+    tokens: Array<{ index: number; traits: number[]; draw?: RenderStep[] | undefined }>,
   ): Promise<RenderedImage[]> {
     if (!this.render) {
       this.renderWorker = newRenderWorker();
@@ -261,7 +262,7 @@ export class PreviewRenderer {
       this.initKey = key;
     }
     const L = setup.sources.length;
-    const done = await this.render.call("render", { tokens: tokens.map((t) => ({ index: t.index, traits: t.traits.slice(0, L) })) });
+    const done = await this.render.call("render", { tokens: tokens.map((t) => ({ index: t.index, traits: t.traits.slice(0, L), draw: t.draw })) });
     return done.images;
   }
 

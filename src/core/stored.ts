@@ -5,6 +5,8 @@
  * schema here, with errors of one line naming the file, the field, what was expected and what was received:
  * `shard-2/manifest.json: tokens[3].image: expected 64 hex digits, received "zz"`.
  */
+import { layerOptionsSchema } from "./dialects/types.js";
+import { DIALECTS } from "./model.js";
 import { z } from "zod";
 import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
@@ -61,6 +63,8 @@ export const manifestEntrySchema = z.strictObject({
   image: sha256Hex,
   metadata: sha256Hex,
   traits: z.record(z.string(), z.string()),
+  /** The token's number in the Solana assets folder, where that target was written. */
+  solana: z.number().int().min(0).optional(),
 });
 
 /**
@@ -88,6 +92,7 @@ export const manifestSchema = z.strictObject({
   format: z.enum(["png", "webp", "jpeg"]),
   configHash: sha256Hex,
   inputHash: sha256Hex,
+  outputs: z.array(z.enum(["erc721", "erc1155", "solana", "cardano", "tezos"])).optional(),
   shard: shardInfoSchema.optional(),
   tokens: z.array(manifestEntrySchema),
   provenance: sha256Hex,
@@ -112,6 +117,7 @@ const layerStateSchema = z.object({
   name: z.string(),
   visible: z.boolean(),
   weights: z.record(z.string(), z.number().min(0)),
+  options: layerOptionsSchema.optional(),
   countsForUniqueness: z.boolean().optional(),
   values: z.record(z.string(), z.string()).optional(),
 });
@@ -137,6 +143,9 @@ export const studioSettingsSchema = z.object({
   layers: z.array(layerStateSchema),
   weightSyntax: z.enum(weightSyntaxes).optional(),
   namedWeights: z.record(z.string(), z.number().min(0)).optional(),
+  dialect: z.enum(["auto", ...DIALECTS]).optional(),
+  rules: rulesSchema.optional(),
+  counts: countsSchema.optional(),
   layerOrder: z.object({ source: z.enum(["prefix", "alphabetical", "config.js", "traitloom.json", "you"]), detail: z.string() }).optional(),
   externalUrl: z.string().optional(),
   backgroundColor: z.string().optional(),

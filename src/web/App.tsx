@@ -15,6 +15,7 @@ import { PreviewPanel } from "./PreviewPanel.js";
 import { ProblemsPanel, ProblemSummary, projectProblems } from "./ProblemsPanel.js";
 import { ProgressAnnouncer } from "./ProgressAnnouncer.js";
 import { ResultsPanel } from "./ResultsPanel.js";
+import { RulesPanel } from "./RulesPanel.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { useProject } from "./useProject.js";
 import { Welcome } from "./Welcome.js";
@@ -273,6 +274,7 @@ export function App() {
               <div className="column column-side">
                 <SettingsPanel settings={settings} analysis={analysis} update={update} disabled={running} traitSize={traitSize} />
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
+                <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <ProblemSummary problems={problems} />
                 <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} />
               </div>

@@ -2,6 +2,7 @@
  * The studio's project state: files, what they decoded to, settings; the analysis core makes of them; and
  * persistence in IndexedDB, so a reload finds the project as it was.
  */
+import { renderImagesOf } from "../core/draw.js";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { seedFromEntropy } from "../core/rng.js";
 import { defaultLayerOrder, settingsFromConfigText, type Imported } from "../browser/importConfig.js";
@@ -208,13 +209,14 @@ export function useProject(): ProjectApi {
     const ls = analysis?.layerSet;
     if (!ls) return undefined;
     const out: TraitSource[][] = [];
-    for (const layer of ls.layers) {
+    // Traits per layer, or the render plan's images (parts, variants) in one row: core/draw.ts renderImagesOf.
+    for (const images of renderImagesOf(ls)) {
       const row: TraitSource[] = [];
-      for (const t of layer.traits) {
-        const blob = project.files.get(t.file);
-        const d = project.decoded.get(t.file);
+      for (const image of images) {
+        const blob = project.files.get(image.file);
+        const d = project.decoded.get(image.file);
         if (!blob || !d || "error" in d) return undefined;
-        row.push({ file: blob, width: d.width, height: d.height });
+        row.push({ file: blob, width: d.width, height: d.height, ...(image.x !== 0 || image.y !== 0 ? { x: image.x, y: image.y } : {}) });
       }
       out.push(row);
     }
