@@ -383,6 +383,26 @@ describe.skipIf(!executable)("studio state and data (headless Chromium)", () => 
       expect(pageErrors).toEqual([]);
     });
 
+    it("applies the rules of a CLI traitloom.json when it generates, and says it cannot edit them", async () => {
+      await loadDemo(page);
+      const cli = join(tempDir(), "traitloom.json");
+      writeFileSync(cli, JSON.stringify({ count: 120, seed: "rules", rules: [{ never: ["Eyes/Laser", "Mouth/Fangs"] }] }));
+      await page.getByTestId("settings-file-input").setInputFiles(cli);
+      await expect.poll(() => page.getByTestId("seed-input").inputValue()).toBe("rules");
+      expect(await page.getByTestId("notices").innerText()).toMatch(/1 rule\(s\) and 0 fixed count\(s\) carried over and applied when generating; the studio has no editor for them yet/);
+      await page.getByTestId("generate-button").click();
+      await page.getByTestId("download-button").waitFor({ timeout: 60_000 });
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-button").click()]);
+      const zip = unzipSync(new Uint8Array(readFileSync(await download.path())));
+      const all = JSON.parse(new TextDecoder().decode(zip["_metadata.json"])) as Array<{ attributes: Array<{ trait_type: string; value: unknown }> }>;
+      expect(all).toHaveLength(120);
+      const has = (t: (typeof all)[number], type: string, value: string) => t.attributes.some((a) => a.trait_type === type && a.value === value);
+      expect(all.filter((t) => has(t, "Eyes", "Laser")).length).toBeGreaterThan(0);
+      expect(all.filter((t) => has(t, "Mouth", "Fangs")).length).toBeGreaterThan(0);
+      expect(all.filter((t) => has(t, "Eyes", "Laser") && has(t, "Mouth", "Fangs"))).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+
     it("loads back the traitloom.json it downloads, and a whole project file (layers + settings)", async () => {
       await loadDemo(page);
       await expect.poll(() => page.getByTestId("capacity").getAttribute("data-value"), { timeout: 20_000 }).toBe("86400");
