@@ -167,8 +167,6 @@ export const studioSettingsSchema = z.object({
       quality: z.number().int().min(1).max(100).optional(),
     })
     .optional(),
-  rules: rulesSchema.optional(),
-  counts: countsSchema.optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;
