@@ -48,20 +48,30 @@ export function orderedLayers(entries: readonly LayerEntry[], listing: LayersLis
     }
     const weights: Record<string, number> = {};
     const values: Record<string, string> = {};
+    let options: LayerState["options"];
     if (typeof entry !== "string") {
-      for (const [trait, o] of Object.entries(entry.traits ?? {})) {
+      // Weights and value renames go where the layers panel edits them; every other option (the trait model's
+      // blend, z, inMetadata, parts, a trait's other keys…) stays in `options`, written back as it came.
+      const { name: _name, folder: _folder, countsForUniqueness: _unique, traits, ...rest } = entry;
+      const otherTraits: NonNullable<NonNullable<LayerState["options"]>["traits"]> = {};
+      for (const [trait, o] of Object.entries(traits ?? {})) {
         if (typeof o === "number") weights[trait] = o;
         else {
-          if (o.weight !== undefined) weights[trait] = o.weight;
-          if (o.value !== undefined) values[trait] = o.value;
+          const { weight, value, ...more } = o;
+          if (weight !== undefined) weights[trait] = weight;
+          if (value !== undefined) values[trait] = value;
+          if (Object.keys(more).length > 0) otherTraits[trait] = more;
         }
       }
+      const kept = { ...rest, ...(Object.keys(otherTraits).length > 0 ? { traits: otherTraits } : {}) };
+      if (Object.keys(kept).length > 0) options = kept;
     }
     out.push({
       folder: found.folder,
       name: spec.name,
       visible: true,
       weights,
+      ...(options !== undefined ? { options } : {}),
       ...(Object.keys(values).length > 0 ? { values } : {}),
       ...(typeof entry !== "string" && entry.countsForUniqueness === false ? { countsForUniqueness: false } : {}),
     });
@@ -98,11 +108,7 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     : defaultLayerOrder(listing);
   const ruleCount = config.rules?.length ?? 0;
   const countCount = Object.keys(config.counts ?? {}).length;
-  if (ruleCount + countCount > 0) {
-    notes.push(
-      `${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) carried over and applied when generating; the studio has no editor for them yet, and its count of unique combinations leaves them out`,
-    );
-  }
+  if (ruleCount + countCount > 0) notes.push(`${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) loaded: see the rules panel`);
   const settings: StudioSettings = {
     ...DEFAULT_SETTINGS,
     seed: config.seed ?? base.seed,
@@ -119,6 +125,7 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     layerOrder,
     ...(config.weightSyntax !== undefined ? { weightSyntax: config.weightSyntax } : {}),
     ...(config.namedWeights !== undefined ? { namedWeights: { ...config.namedWeights } } : {}),
+    ...(config.dialect !== undefined ? { dialect: config.dialect } : {}),
     ...(config.externalUrl !== undefined ? { externalUrl: config.externalUrl } : {}),
     ...(config.backgroundColor !== undefined ? { backgroundColor: config.backgroundColor } : {}),
     ...(config.extraAttributes !== undefined ? { extraAttributes: config.extraAttributes.map((a) => ({ ...a })) } : {}),

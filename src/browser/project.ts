@@ -103,12 +103,6 @@ export interface StudioSettings {
   extraMetadata?: Record<string, unknown>;
   noneTraitNames?: string[];
   image?: ImageSettings;
-  /**
-   * traitloom.json's rules and fixed counts, carried as they came from an applied file: the collection worker applies
-   * them (withRules); the studio has no editor for them yet (the rules issue) and its capacity line leaves them out.
-   */
-  rules?: TraitloomConfig["rules"] | undefined;
-  counts?: TraitloomConfig["counts"] | undefined;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -179,8 +173,6 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   if (settings.extraMetadata !== undefined && Object.keys(settings.extraMetadata).length > 0) config.extraMetadata = { ...settings.extraMetadata };
   if (settings.noneTraitNames !== undefined) config.noneTraitNames = [...settings.noneTraitNames];
   if (settings.image !== undefined && Object.keys(settings.image).length > 0) config.image = { ...settings.image };
-  if (settings.rules !== undefined && settings.rules.length > 0) config.rules = structuredClone(settings.rules);
-  if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
   config.layers = settings.layers.filter((l) => l.visible).map(layerConfig);
   if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
   if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);

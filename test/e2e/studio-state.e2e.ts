@@ -383,13 +383,13 @@ describe.skipIf(!executable)("studio state and data (headless Chromium)", () => 
       expect(pageErrors).toEqual([]);
     });
 
-    it("applies the rules of a CLI traitloom.json when it generates, and says it cannot edit them", async () => {
+    it("applies the rules of a CLI traitloom.json when it generates, and points to the rules panel", async () => {
       await loadDemo(page);
       const cli = join(tempDir(), "traitloom.json");
       writeFileSync(cli, JSON.stringify({ count: 120, seed: "rules", rules: [{ never: ["Eyes/Laser", "Mouth/Fangs"] }] }));
       await page.getByTestId("settings-file-input").setInputFiles(cli);
       await expect.poll(() => page.getByTestId("seed-input").inputValue()).toBe("rules");
-      expect(await page.getByTestId("notices").innerText()).toMatch(/1 rule\(s\) and 0 fixed count\(s\) carried over and applied when generating; the studio has no editor for them yet/);
+      expect(await page.getByTestId("notices").innerText()).toMatch(/1 rule\(s\) and 0 fixed count\(s\) loaded: see the rules panel/);
       await page.getByTestId("generate-button").click();
       await page.getByTestId("download-button").waitFor({ timeout: 60_000 });
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-button").click()]);
