@@ -114,5 +114,8 @@ describe("settings from files beside the layers", () => {
     expect(studioConfig(settings)).toMatchObject(config);
     expect(settings.layerOrder?.source).toBe("alphabetical");
     expect(settingsFromConfig({}, "t.json", HASHLIPS, base).notes).toEqual([]);
+    expect(settingsFromConfig({ uniqueness: { minDifferences: 2 } } as never, "t.json", HASHLIPS, base).notes).toEqual([
+      "t.json: uniqueness: not applied by the studio (the CLI reads them); left out of what it saves",
+    ]);
   });
 });

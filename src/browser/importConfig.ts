@@ -17,6 +17,9 @@ export interface Imported {
 
 type LayerEntry = NonNullable<TraitloomConfig["layers"]>[number];
 
+/** traitloom.json keys the studio has no setting for yet: said on load, never silently dropped. */
+const NOT_IN_STUDIO = new Set(["editions", "shuffle", "uniqueness", "outputs"]);
+
 /** The default order of the listing's folders and why, as the CLI decides it (core's orderLayerFolders). */
 export function defaultLayerOrder(listing: LayersListing): LayerOrder {
   const { layers, warning } = orderLayerFolders(listing.folders.filter((f) => !isJunkFolder(f.folder)));
@@ -109,6 +112,8 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
   const ruleCount = config.rules?.length ?? 0;
   const countCount = Object.keys(config.counts ?? {}).length;
   if (ruleCount + countCount > 0) notes.push(`${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) loaded: see the rules panel`);
+  const dropped = Object.keys(config).filter((k) => NOT_IN_STUDIO.has(k));
+  if (dropped.length > 0) notes.push(`${fileName}: ${dropped.join(", ")}: not applied by the studio (the CLI reads them); left out of what it saves`);
   const settings: StudioSettings = {
     ...DEFAULT_SETTINGS,
     seed: config.seed ?? base.seed,
