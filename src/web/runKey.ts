@@ -36,6 +36,7 @@ const LABELS: Array<[keyof StudioSettings, string]> = [
   ["layers", "the layers (order, weights, shown, names)"],
   ["weightSyntax", "the weight syntax"],
   ["namedWeights", "the named weights"],
+  ["dialect", "the folder dialect"],
   ["externalUrl", "the external URL"],
   ["backgroundColor", "the background colour"],
   ["extraAttributes", "the extra attributes"],
