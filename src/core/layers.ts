@@ -1,7 +1,7 @@
 import type { TraitloomConfig } from "./config.js";
 import { detectDialect, readLayer as readModelLayer, type DialectChoice, type LayerEntry, type LayerRef } from "./dialects/index.js";
 import { DATLIPS_NAMED_WEIGHTS } from "./dialects/names.js";
-import { flattenLayer, isFlat, type ChoiceNode, type Dialect, type ListedDir, type PartSpec } from "./model.js";
+import { flattenLayer, isFlat, type ChoiceNode, type LayerModel, type Dialect, type ListedDir, type PartSpec } from "./model.js";
 import { analyzeEditions, type EditionInfo } from "./editions.js";
 import type { RuleSpec } from "./rules.js";
 import type { CountNode } from "./treeCounts.js";
@@ -86,6 +86,12 @@ export interface Layer {
   variantOf?: number | undefined;
   /** The layer's choice tree for exact counts per folder (apportionTree), where it is not flat. */
   tree?: CountNode | undefined;
+  /**
+   * The layer as its dialect read it (model.ts: folders of choices with their weights and required parts, traits
+   * with parts, z, blend, opacity and variant art), where it was read into the trait model: what a layers panel
+   * shows as a tree. `traits` are its leaves, flattened, in the same order.
+   */
+  model?: LayerModel | undefined;
 }
 
 export interface LayerSet {
@@ -451,6 +457,7 @@ function readModel(root: string, choice: LayerChoice, dialect: Dialect, config: 
     return trait;
   });
   if (!flat) layer.tree = countTree(model.root);
+  layer.model = model;
   return layer;
 }
 

@@ -70,6 +70,12 @@ describe("analyzeLayers through the dialects", () => {
       ["Rare/Pink", 0.15],
     ]);
     expect(h?.tree).toBeDefined();
+    // The tree as read, for a layers panel: folders with their weights, leaves in the same order as `traits`.
+    expect(h?.model?.root.children.map((c) => [c.kind, c.name, c.weight])).toEqual([
+      ["trait", "Bald", 0],
+      ["choice", "Common", 70],
+      ["choice", "Rare", 30],
+    ]);
     expect(set.warnings.some((w) => w.includes("never chosen") && w.includes("Bald"))).toBe(true);
   });
 
