@@ -38,6 +38,7 @@ Usage:
                  [-o traitloom.json] [--force]
   traitloom generate [layersDir] [-c traitloom.json] -n <count> -o <outDir> [--seed <s>] [--workers N]
                      [--compression fast|balanced|small] [--format png|webp|jpeg]
+                     [--dialect auto|traitloom|hashlips|nftchef|datlips|hl2|nftool]
                      [--shard i/n] [--overwrite] [--quiet]
   traitloom merge <shardDir...> -o <outDir> [--overwrite]
   traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
@@ -62,6 +63,8 @@ Options:
                        A seed may start with "-" (--seed -x); a file or folder starting with "-" takes the
                        = form (--out=-x) or ./-x, so a forgotten value is never taken for a name.
   --workers <n>        Render threads (default: the number of cores; at most twice that, with a warning).
+  --dialect <d>        How layer folders are read (or "dialect" in the config): traitloom (default; HashLips
+                       folders unchanged), an engine's (hashlips, nftchef, datlips, hl2, nftool), or auto.
   --compression <p>    PNG preset: fast, balanced (default) or small (speed and size in docs/benchmarks.md).
   --format <f>         png (default), webp or jpeg.
   --shard <i/n>        Render only part i of n of the planned collection (for many machines); join with merge.
@@ -197,6 +200,7 @@ const GENERATE_OPTIONS = {
   shard: { value: "i/n such as 2/3", dash: "number" },
   compression: { value: "one of fast, balanced, small", dash: "value" },
   format: { value: "one of png, webp, jpeg", dash: "value" },
+  dialect: { value: "one of auto, traitloom, hashlips, nftchef, datlips, hl2, nftool", dash: "value" },
   overwrite: {},
   quiet: { short: "q" },
   help: { short: "h" },
@@ -432,6 +436,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
   }
   const compression = oneOf(spelled.compression, values.compression, ["fast", "balanced", "small"] as const);
   const format = oneOf(spelled.format, values.format, ["png", "webp", "jpeg"] as const);
+  const dialect = oneOf(spelled.dialect, values.dialect, ["auto", "traitloom", "hashlips", "nftchef", "datlips", "hl2", "nftool"] as const);
   const count = wholeNumber(spelled.count, values.count, "of tokens", 1, MAX_COUNT);
   const requestedWorkers = wholeNumber(spelled.workers, values.workers, "of render threads", 1, Number.MAX_SAFE_INTEGER);
   let shard: { index: number; of: number } | undefined;
@@ -476,6 +481,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       seed: values.seed,
       format,
       compression,
+      dialect,
       workers,
       overwrite: values.overwrite,
       shard,
@@ -491,6 +497,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       `done: ${shard ? `shard ${shard.index}/${shard.of}, ${result.rendered + result.resumed} of ` : ""}${result.count} tokens (${result.rendered} rendered, ${result.resumed} kept) at ${result.width}x${result.height}${rate}, seed "${result.seed}"\n` +
         `open ${join(outDir, "images")}/ for the images, ${join(outDir, "rarity.csv")} for rarity, ${join(outDir, "manifest.json")} for provenance ${result.provenance.slice(0, 16)}…`,
     );
+    for (const note of result.notes) io.out(note);
     return EXIT_OK;
   } catch (e) {
     throw namingCount(e, values.count !== undefined ? spelled.count : undefined, configPath);

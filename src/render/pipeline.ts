@@ -8,6 +8,7 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
+import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { metadataJson, tokenMetadata, tokenRecord, type TokenMetadata, type TokenRecord } from "../core/metadata.js";
 import type { OneOfOnes } from "../core/oneOfOnes.js";
@@ -15,6 +16,7 @@ import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, mani
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
 import { rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
 import { imageExtensionOf, type CollectionSettings } from "../core/settings.js";
+import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile, type TargetName } from "../core/targets/index.js";
 
 /** A token ready to render: its traits, where its files go in the collection, and its metadata file's bytes. */
 export interface PlannedToken {
@@ -23,12 +25,26 @@ export interface PlannedToken {
   id: number;
   /** Trait index per layer. */
   traits: number[];
+  /**
+   * What to draw, bottom first, as indices of the render plan's steps (core/draw.ts renderPlanOf), where the layer
+   * set has one (parts, z, blend, variants); absent for a flat set: one trait per layer, in layer order.
+   */
+  draw?: number[] | undefined;
   /** Path of the image in the collection, e.g. "images/1.png". */
   image: string;
   /** Path of the metadata file, e.g. "metadata/1.json". */
   metadataPath: string;
   /** The bytes of the metadata file. */
   metadata: string;
+  /**
+   * The other targets' files of this token (`outputs` besides erc721: Solana's `solana/assets/0.json`, ERC-1155's
+   * hex-named JSON, …), which the sink writes beside the image and metadata. Absent for erc721 alone.
+   */
+  targetFiles?: TargetFile[] | undefined;
+  /** Where the other targets need a copy of the image (`solana/assets/0.png`, `erc1155/images/<64 hex>.png`): same bytes. */
+  imageCopies?: string[] | undefined;
+  /** The token's number in the Solana assets folder (its 0-based position), where that target is written. */
+  solanaAsset?: number | undefined;
 }
 
 export interface RenderedToken {
@@ -86,6 +102,8 @@ export interface CollectionSink {
   putToken(token: PlannedToken, rendered: RenderedToken): void | Promise<void>;
   /** Stores a collection file, streamed as string chunks. */
   putFile(name: string, chunks: Iterable<string>): Promise<void>;
+  /** Stores a file of bytes the collection carries from the user's project (Solana's collection image). */
+  putBytes(name: string, bytes: Uint8Array): Promise<void>;
   /** Completes the collection. */
   finish(): Promise<void>;
   /** Releases what the sink holds after a stop or failure, keeping what is done for a resume. */
@@ -105,6 +123,11 @@ export interface CollectionInput {
   shard?: { index: number; of: number } | undefined;
   /** Hand-made tokens at their ids (core/oneOfOnes.ts): the plan then holds the other `oneOfOnes.generated` tokens. */
   oneOfOnes?: OneOfOnes | undefined;
+  /**
+   * Files the targets copy in from the user's project (`outputs.solana.collection.image`), by the path the config
+   * gives: the caller reads them (core does no I/O). One that a target needs and is missing here is an error.
+   */
+  projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 export interface RunProgress {
@@ -133,6 +156,8 @@ export interface RunResult {
   imageBytes: number;
   configHash: string;
   inputHash: string;
+  /** Lines for the user once the run is done: ERC-1155's `{id}` URI for the contract, and such. */
+  notes: string[];
 }
 
 /** Where a token's files go in the collection. */
@@ -140,16 +165,52 @@ export function tokenPaths(id: number, settings: Pick<CollectionSettings, "forma
   return { image: `images/${id}.${imageExtensionOf(settings.format)}`, metadataPath: `metadata/${id}.json` };
 }
 
-/** Token `index` of the plan, ready to render. */
-export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number): PlannedToken {
+/**
+ * The targets besides erc721 (`metadata/<id>.json`, which every collection has: `_metadata.json`, resume, `update`
+ * and `pack` read it), or undefined where there are none.
+ */
+export function extraTargets(settings: Pick<CollectionSettings, "outputs">): OutputsConfig | undefined {
+  const outputs = settings.outputs;
+  if (outputs === undefined) return undefined;
+  const { erc721: _erc721, ...rest } = outputs;
+  return enabledTargets(rest).length > 0 ? rest : undefined;
+}
+
+/**
+ * Token `index` of the plan, ready to render; with `outputs` beyond erc721 also every other target's files of it.
+ * `canvas` is the collection's size (Tezos records it in `formats`).
+ */
+export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number, canvas: { width: number; height: number } = { width: 0, height: 0 }): PlannedToken {
   const record = tokenRecord(layerSet, plan, index, settings);
-  return {
+  const traits = record.dna.split("-").map(Number);
+  const paths = tokenPaths(record.id, settings);
+  const token: PlannedToken = {
     index,
     id: record.id,
-    traits: record.dna.split("-").map(Number),
-    ...tokenPaths(record.id, settings),
+    traits,
+    ...paths,
     metadata: metadataJson(tokenMetadata(record, settings)),
   };
+  const render = renderPlanOf(layerSet);
+  if (render) token.draw = render.drawList(traits);
+  const extra = extraTargets(settings);
+  if (extra) {
+    const targetFiles: TargetFile[] = [];
+    const imageCopies: string[] = [];
+    for (const out of tokenFiles(extra, { settings, ...canvas }, { token: record, index })) {
+      targetFiles.push(...out.files);
+      if (out.image !== paths.image && !imageCopies.includes(out.image)) imageCopies.push(out.image);
+      if (out.assetIndex !== undefined) token.solanaAsset = out.assetIndex;
+    }
+    token.targetFiles = targetFiles;
+    token.imageCopies = imageCopies;
+  }
+  return token;
+}
+
+/** Every target's metadata files of a token: erc721's and the others', path → text (what update and resume compare). */
+export function tokenTextFiles(token: PlannedToken): TargetFile[] {
+  return [{ path: token.metadataPath, text: token.metadata }, ...(token.targetFiles ?? [])];
 }
 
 /**
@@ -173,6 +234,10 @@ class ImageHashes {
   get(i: number): string | undefined {
     return this.has(i) ? bytesToHex(this.bytes.subarray(i * 32, i * 32 + 32)) : undefined;
   }
+}
+
+function* indexes(from: number, to: number): Generator<number> {
+  for (let i = from; i < to; i++) yield i;
 }
 
 function* mapIterable<T, R>(items: Iterable<T>, fn: (item: T) => R): Generator<R> {
@@ -206,17 +271,24 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
   const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
   const total = end - first;
+  const canvas = { width: input.width, height: input.height };
   // Collection index i → the plan's token, or the 1-of-1 placed there (the plan's tokens keep their ids around them).
   const generatedAt = (i: number): { p: number; at: CollectionSettings } => {
     const p = ones ? ones.planIndex(i) : i;
     return { p, at: p === i ? settings : { ...settings, startId: settings.startId + i - p } };
   };
   const token = (i: number): PlannedToken => {
-    const one = ones?.at(i);
+    if (!ones) return plannedToken(layerSet, plan, settings, i, canvas);
+    const one = ones.at(i);
     if (one) return { index: i, id: one.record.id, traits: [], ...tokenPaths(one.record.id, settings), metadata: metadataJson(one.metadata) };
     const { p, at } = generatedAt(i);
-    return { ...plannedToken(layerSet, plan, at, p), index: i };
+    return { ...plannedToken(layerSet, plan, at, p, canvas), index: i };
   };
+  // Every target's limits (Solana's 32-byte names, WebP refused for Solana, …) before anything is rendered.
+  const extra = extraTargets(settings);
+  if (extra && ones) throw new TraitloomError("BAD_CONFIG", "oneOfOnes: expected erc721 output alone with 1-of-1s, found outputs of other targets (1-of-1s in their files are not supported yet)");
+  const targetCollection: TargetCollection = { settings, ...canvas };
+  if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: tokenRecord(layerSet, plan, index, settings), index })));
   const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
 
   const hashes = new ImageHashes(N);
@@ -289,8 +361,19 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     };
     await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => t.meta)));
     const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
+    // Written only where `outputs` names targets, so a collection without them has the manifest it always had.
+    const targets: TargetName[] | undefined = settings.outputs ? enabledTargets(settings.outputs) : undefined;
+    if (targets) header.outputs = targets;
+    const solana = settings.outputs?.solana !== undefined;
     let provenance = "";
-    const entries = mapIterable(records(first, end), (t) => manifestEntry(t.record, hashes.get(t.record.id - settings.startId) ?? "", sha256Hex(metadataJson(t.meta))));
+    const entries = mapIterable(indexes(first, end), (i) => {
+      const one = ones?.at(i);
+      if (one) return manifestEntry(one.record, hashes.get(i) ?? "", sha256Hex(metadataJson(one.metadata)));
+      const { p, at } = generatedAt(i);
+      const t = tokenRecord(layerSet, plan, p, at);
+      // Sugar's assets are numbered by position from 0 whatever the ids: the manifest keeps id ↔ asset.
+      return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings))), solana ? { solana: i } : undefined);
+    });
     // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
     await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
@@ -298,6 +381,18 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     // Trait rarity is the generated tokens' (1-of-1s are left out of it), each under its own id.
     await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + (ones ? ones.indexOfPlan(i) : i)));
     await sink.putFile("rarity.csv", [rarityCsv(rarity)]);
+    const notes: string[] = [];
+    if (extra) {
+      for (const out of collectionFiles(extra, targetCollection)) {
+        for (const f of out.files) await sink.putFile(f.path, [f.text]);
+        for (const c of out.copies) {
+          const bytes = input.projectFiles?.get(c.from);
+          if (!bytes) throw new TraitloomError("BAD_CONFIG", `outputs.${out.target}: expected the ${c.what} ${c.from}, found no such file`);
+          await sink.putBytes(c.path, bytes);
+        }
+        notes.push(...out.notes);
+      }
+    }
     await sink.finish();
     return {
       plan,
@@ -311,6 +406,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       imageBytes,
       configHash,
       inputHash,
+      notes,
     };
   } catch (e) {
     await sink.close();
