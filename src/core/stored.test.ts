@@ -189,6 +189,28 @@ describe("the studio's saved project", () => {
     expect(damaged((p) => (p.loadProblems = [{ path: "x" }] as never))).toBe("saved project: loadProblems[0].message: expected a string, received nothing");
   });
 
+  it("keeps the layer order, the CLI's metadata settings and per-layer uniqueness and renames; names their damage", () => {
+    const full = {
+      ...settings,
+      layerOrder: { source: "config.js", detail: "layer order read from src/config.js" },
+      externalUrl: "https://x.test/{id}",
+      backgroundColor: "ff00aa",
+      extraAttributes: [{ trait_type: "Artist", value: "Me" }],
+      extraMetadata: { creator: "me" },
+      noneTraitNames: ["Nothing"],
+      image: { format: "png", compression: "small" },
+      layers: [{ folder: "01-Background", name: "Background", visible: true, weights: {}, countsForUniqueness: false, values: { Sky: "Blue Sky" } }],
+    };
+    const result = parseSavedProject({ ...project(), settings: full }, isBlob);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.project.settings).toEqual(full);
+    expect(damaged((p) => Object.assign(p.settings, { layerOrder: { source: "random", detail: "" } }))).toBe(
+      'saved project: settings.layerOrder.source: expected "prefix" or "alphabetical" or "config.js" or "traitloom.json" or "you", received "random"',
+    );
+    expect(damaged((p) => Object.assign(p.settings, { image: { quality: 101 } }))).toBe("saved project: settings.image.quality: expected a number <= 100, received 101");
+    expect(damaged((p) => Object.assign(p.settings, { extraAttributes: [{ trait_type: "A", value: true }] }))).toMatch(/^saved project: settings\.extraAttributes\[0\]\.value: /);
+  });
+
   it("refuses what is not a project at all", () => {
     const result = parseSavedProject("v1:layers", isBlob);
     expect(result).toEqual({ ok: false, error: 'saved project: (top level): expected an object, received "v1:layers"' });
