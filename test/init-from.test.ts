@@ -290,19 +290,23 @@ describe("init --from: HashLips and the errors", () => {
       Shine: ["Shapes#100.png"],
       "Bottom lid": ["High#20.png", "Low#40.png", "Middle#40.png"],
       "Top lid": ["High#30.png", "Low#20.png", "Middle#50.png"],
+      Goo: ["Green#1.png"],
     });
   });
 
-  it("HashLips: the layers order and 324 unique combinations, no rules", async () => {
+  it("HashLips: its two layer configurations as editions with the trait model's options, capacity per edition, no rules", async () => {
     const target = join(root, "hashlips", "traitloom.json");
     const run = await runMain(["init", layers, "--from", "hashlips", join(FIXTURES, "hashlips-v1.1.1.config.js"), "-o", target]);
     expect(run.code).toBe(0);
-    expect(run.out[0]).toMatch(/: 7 layers, 19 traits, 324 unique combinations$/);
+    expect(run.out[0]).toMatch(/: 2 editions, \d+ layers, \d+ traits, capacity per edition below$/);
+    expect(run.out.find((l) => l.startsWith("capacity per edition: "))).toMatch(/^capacity per edition: edition 1 324 \(300 planned\), edition 2 \d+ \(20 planned\)$/);
     const config = JSON.parse(await readFile(target, "utf8")) as TraitloomConfig & { layersDir: string };
-    // The fixture's bypassDNA on Background and displayName on Eye color, as HashLips' options say.
-    expect(config.layers).toEqual([{ name: "Background", countsForUniqueness: false }, "Eyeball", { name: "Eye Colour", folder: "Eye color" }, "Iris", "Shine", "Bottom lid", "Top lid"]);
+    expect(config.dialect).toBe("hashlips");
+    // The fixture's bypassDNA on Background, displayName and blend on Eye color, as HashLips' options say.
+    expect(config.editions?.[0]?.layers.slice(0, 3)).toEqual([{ name: "Background", countsForUniqueness: false }, { name: "Eyeball" }, { name: "Eye Colour", folder: "Eye color", blend: "source-atop", opacity: 0.8 }]);
     expect(config.layersDir).toBe("layers");
     expect(config.rules).toBeUndefined();
+    expect(run.out.some((l) => l.includes("(blend modes and opacity are not supported yet)") || l.includes("(editions are not supported yet"))).toBe(false);
   });
 
   it("what cannot be read is one line naming it", async () => {

@@ -134,5 +134,9 @@ describe("oneOfOnes", () => {
     await expect(run({ dir: two, place: { "a.png": 3, "b.png": 3 } })).rejects.toThrow('oneOfOnes.place["b.png"]: "a.png" and "b.png" are both at id 3; expected one 1-of-1 per id');
     await expect(run({ dir: two, place: { "c.png": 3 } })).rejects.toThrow(/oneOfOnes\.place\["c\.png"\]: expected a 1-of-1 of .* \(a\.png, b\.png\), found none named "c\.png"/);
     await expect(run({ dir: two }, 2)).rejects.toThrow(/holds 2 1-of-1s, expected fewer than the 2 tokens of the collection/);
+    const editions: TraitloomConfig = { editions: [{ id: "a", count: 6, layers: ["Background", "Body"] }, { id: "b", count: 6, layers: ["Background", "Hat"] }], oneOfOnes: { dir: two } };
+    await expect(generateCollection({ layersDir: layers, outDir: join(root, "err"), seed: "e", workers: 1, config: editions })).rejects.toThrow(
+      "oneOfOnes: expected a collection without editions, found both (1-of-1s among editions are not supported yet)",
+    );
   });
 });

@@ -5,10 +5,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { checkCanvasLimit, chooseCanvasSize, type ImageSize } from "../core/canvas.js";
-import { nearestKey } from "../core/config.js";
+import { nearestKey, type TraitloomConfig } from "../core/config.js";
 import { isTraitloomError, TraitloomError } from "../core/errors.js";
 import { analyzeLayers, buildLayerSet, type Layer, type LayerSet } from "../core/layers.js";
 import { ENGINE_NAMES, initFromEngineConfig, readDatlipsIncompatibilities, readEngineConfig, type EngineName } from "../core/migrate/index.js";
+import { modelConfigFromConversion } from "../core/migrate/modelConfig.js";
 import { capacityOf } from "../core/planner.js";
 import { withRules } from "../core/ruleModel.js";
 import { collectionCapacity } from "../core/rulePlanner.js";
@@ -374,6 +375,45 @@ async function readTextFile(path: string, expected: string): Promise<string> {
 
 const ENGINE_LABEL: Record<EngineName, string> = { hashlips: "HashLips", nftchef: "nftchef", datlips: "datlips" };
 
+/** What the trait model's config (modelConfigFromConversion) carries that toTraitloomConfig lists as not carried. */
+const CARRIED_BY_MODEL = [/\(blend modes and opacity are not supported yet\)/, /\(sub-trait parts are not supported yet\)/, /\(hiding a layer is not supported yet\)/, /sublayerOptions: .*\(nested folders are not supported yet\)/];
+
+/**
+ * The converted config with the trait model's keys (modelConfigFromConversion: the engine's dialect, blend and
+ * opacity, parts, inMetadata, editions), the traits' value overrides kept, and the not-carried lines it makes
+ * moot dropped. Rules are not resolved per edition yet, so where the engine's rules were converted and it has
+ * several layer configurations, the first configuration's layers stay the config's (as its line says).
+ */
+function withTraitModel(conversion: ReturnType<typeof initFromEngineConfig>, read: ReturnType<typeof readEngineConfig>): { config: TraitloomConfig; notCarried: string[] } {
+  const model = modelConfigFromConversion(conversion, read);
+  const rules = (conversion.config.rules?.length ?? 0) > 0;
+  const keepFirst = rules && model.editions !== undefined;
+  const traitsOf = new Map((conversion.config.layers ?? []).flatMap((l) => (typeof l !== "string" && l.traits ? [[l.name, l.traits] as const] : [])));
+  const withTraits = <T,>(entries: readonly T[] | undefined): T[] | undefined =>
+    entries?.map((e) => {
+      if (typeof e !== "object" || e === null || !("name" in e) || typeof e.name !== "string") return e;
+      const traits = traitsOf.get(e.name);
+      return traits ? ({ ...e, traits } as T) : e;
+    });
+  let config: TraitloomConfig;
+  if (keepFirst) {
+    const { editions, shuffle: _shuffle, ...rest } = model;
+    config = { ...rest, count: conversion.config.count ?? editions?.[0]?.count ?? 1, layers: withTraits(editions?.[0]?.layers) ?? [] } as TraitloomConfig;
+  } else {
+    config = model;
+    if (config.layers) config.layers = withTraits(config.layers) ?? config.layers;
+    if (config.editions) config.editions = config.editions.map((e) => ({ ...e, layers: withTraits(e.layers) ?? e.layers }));
+  }
+  const notCarried = conversion.notCarried.filter((line) => {
+    if (CARRIED_BY_MODEL.some((re) => re.test(line))) return false;
+    if (!keepFirst && config.editions && /\(editions are not supported yet/.test(line) && /^layerConfigurations\[\d+\]: another layer configuration/.test(line)) return false;
+    if (config.shuffle === "ids" && line.startsWith("shuffleLayerConfigurations:")) return false;
+    return true;
+  });
+  if (keepFirst) notCarried.push("editions: the rules are kept, and rules per edition are not supported yet: traitloom.json holds layerConfigurations[0]'s layers for every token");
+  return { config, notCarried };
+}
+
 /**
  * `traitloom init <layersDir> --from <engine> <config.js>`: the engine's config.js read statically (never run) and
  * converted (src/core/migrate), its rules (nftchef's incompatible / forcedCombinations, datlips'
@@ -398,12 +438,13 @@ async function initFrom(engine: EngineName, layersDir: string, configJs: string,
     } else lines.push(`no compatibility/incompatibilities.json beside ${configJs}'s project: no datlips rules read (pass --compatibility <file> where it is elsewhere)`);
   }
   const conversion = initFromEngineConfig(listing, read, { engine, datlipsIncompatibilities: datlips });
+  const { config: converted, notCarried } = withTraitModel(conversion, read);
 
   const targetDir = dirname(resolve(target));
   const config = {
     $schema: relative(targetDir, SCHEMA_PATH).split(sep).join("/"),
     layersDir: relative(targetDir, resolve(layersDir)).split(sep).join("/") || ".",
-    ...conversion.config,
+    ...converted,
   };
   const warnings: string[] = [];
   let summary = "";
@@ -414,9 +455,19 @@ async function initFrom(engine: EngineName, layersDir: string, configJs: string,
     if (analysis.problems.length > 10) warnings.push(`  … and ${analysis.problems.length - 10} more`);
   } else {
     const layerSet = analysis.layerSet;
+    if (layerSet.editions) {
+      // Each edition plans on its own layers: its capacity is theirs (a layer's "absent" trait is other editions').
+      const per = layerSet.editions.map((e) => {
+        let n = 1n;
+        for (const l of layerSet.layers.slice(e.firstLayer, e.firstLayer + e.layerCount)) if (l.countsForUniqueness) n *= BigInt(l.traits.filter((t) => t.weight > 0 && !t.absent).length);
+        if (BigInt(e.count) > n) lines.push(`editions "${e.id}": count ${e.count} is more than its ${n.toLocaleString("en-US")} unique combinations: generate refuses it`);
+        return `${e.id} ${n.toLocaleString("en-US")} (${e.count} planned)`;
+      });
+      lines.unshift(`capacity per edition: ${per.join(", ")}`);
+    }
     const plain = collectionCapacity(layerSet);
-    const traits = layerSet.layers.reduce((a, l) => a + l.traits.length, 0);
-    summary = `${layerSet.layers.length} layers, ${traits} traits, `;
+    const traits = layerSet.layers.reduce((a, l) => a + l.traits.filter((t) => !t.absent).length, 0);
+    summary = `${layerSet.editions ? `${layerSet.editions.length} editions, ` : ""}${layerSet.layers.length} layers, ${traits} traits, `;
     warnings.push(...layerSet.warnings);
     let ruled: LayerSet | undefined;
     try {
@@ -425,7 +476,8 @@ async function initFrom(engine: EngineName, layersDir: string, configJs: string,
       if (!isTraitloomError(e)) throw e;
       warnings.push(...e.message.split("\n").map((l, i) => (i === 0 ? l : `  ${l.trim()}`)));
     }
-    if (!ruled) summary += `${plain.toLocaleString("en-US")} unique combinations without the rules`;
+    if (layerSet.editions) summary += "capacity per edition below";
+    else if (!ruled) summary += `${plain.toLocaleString("en-US")} unique combinations without the rules`;
     else {
       warnings.push(...ruled.warnings.slice(layerSet.warnings.length));
       const capacity = collectionCapacity(ruled);
@@ -440,9 +492,9 @@ async function initFrom(engine: EngineName, layersDir: string, configJs: string,
   await writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`);
   io.out(`wrote ${target} from ${configJs} (${label}): ${summary || "layers not read"}`);
   for (const w of warnings) io.err(`warning: ${w}`);
-  if (conversion.notCarried.length > 0) {
-    io.out(`not carried over (${conversion.notCarried.length}):`);
-    for (const line of conversion.notCarried) io.out(`  ${line}`);
+  if (notCarried.length > 0) {
+    io.out(`not carried over (${notCarried.length}):`);
+    for (const line of notCarried) io.out(`  ${line}`);
   }
   for (const line of [...lines, ...conversion.notes]) io.out(line);
   return EXIT_OK;

@@ -181,6 +181,7 @@ export async function prepareCollection(
   const extra = extraTargets(settings);
   if (extra) checkOutputs(extra, { settings, width: 0, height: 0 });
   const oneOfOnes = loadOneOfOnes(config, settings, options.configPath ? dirname(options.configPath) : ".");
+  if (oneOfOnes && layerSet.editions) throw new TraitloomError("BAD_CONFIG", "oneOfOnes: expected a collection without editions, found both (1-of-1s among editions are not supported yet)");
   if (oneOfOnes) log(`1-of-1s: ${oneOfOnes.placed.map((p) => `${p.one.file} at id ${p.record.id}`).join(", ")}`);
   const planning = planningLog(log, settings.count);
   const plan = planCollection(layerSet, oneOfOnes ? oneOfOnes.generated : settings.count, settings.seed, { onProgress: planning.onProgress });
