@@ -14,33 +14,62 @@ const BATCHES_PER_WORKER = 2;
 
 export class BrowserRenderBackend implements RenderBackend {
   readonly slots: number;
-  /** Render workers' time per stage, summed over workers and tokens. */
-  readonly timing: RenderTiming = { draw: 0, encode: 0, hash: 0 };
+  /** Render workers' time per stage, summed over workers and tokens since the last `init`. */
+  timing: RenderTiming = { draw: 0, encode: 0, hash: 0 };
+  /** Tokens per batch once the run is going. */
+  private fullBatch: number;
+  /** Batches handed out since `init`. */
+  private handed = 0;
   private readonly workers: Array<{ client: RpcClient<RenderMethods>; queued: number }>;
 
-  private constructor(
-    clients: Array<RpcClient<RenderMethods>>,
-    readonly batchTokens: number,
-  ) {
+  private constructor(clients: Array<RpcClient<RenderMethods>>, batchTokens: number) {
     this.workers = clients.map((client) => ({ client, queued: 0 }));
     this.slots = clients.length * BATCHES_PER_WORKER;
+    this.fullBatch = batchTokens;
+  }
+
+  /**
+   * Tokens for the next batch: 1 for each worker's first, then 2, 4… up to the full batch. The first token is
+   * stored after one token's render rather than a whole batch's, and no worker waits for work meanwhile.
+   */
+  get batchTokens(): number {
+    return Math.min(this.fullBatch, 2 ** Math.floor(this.handed / this.workers.length));
   }
 
   /** Connects to the render workers behind `ports` and hands each the traits and canvas. */
   static async connect(ports: MessagePort[], init: RenderInit, batchTokens = BATCH_TOKENS): Promise<BrowserRenderBackend> {
+    const backend = BrowserRenderBackend.over(ports, batchTokens);
+    await backend.init(init);
+    return backend;
+  }
+
+  /** The render workers behind `ports`, not yet told what to render (`init`). */
+  static over(ports: MessagePort[], batchTokens = BATCH_TOKENS): BrowserRenderBackend {
     if (ports.length === 0) throw new Error("render backend: no render workers");
     const clients = ports.map((port) => {
       const client = createClient<RenderMethods>(port);
       port.start();
       return client;
     });
-    await Promise.all(clients.map((c) => c.call("init", init)));
     return new BrowserRenderBackend(clients, Math.max(1, Math.floor(batchTokens)));
+  }
+
+  /**
+   * Hands every worker the traits and canvas (a worker that holds `init.key` already keeps its decoded traits) and
+   * starts the timing afresh. Resolves with the traits decoded per worker and the slowest worker's decode time.
+   */
+  async init(init: RenderInit, batchTokens?: number): Promise<{ decoded: number; decodeMs: number }> {
+    if (batchTokens !== undefined) this.fullBatch = Math.max(1, Math.floor(batchTokens));
+    this.timing = { draw: 0, encode: 0, hash: 0 };
+    this.handed = 0;
+    const ready = await Promise.all(this.workers.map((w) => w.client.call("init", init)));
+    return { decoded: Math.max(0, ...ready.map((r) => r.decoded ?? 0)), decodeMs: Math.max(0, ...ready.map((r) => r.decodeMs ?? 0)) };
   }
 
   async renderBatch(tokens: PlannedToken[]): Promise<RenderedToken[]> {
     const w = this.workers.reduce((a, b) => (b.queued < a.queued ? b : a));
     w.queued++;
+    this.handed++;
     try {
       const done = await w.client.call("render", { tokens: tokens.map((t) => ({ index: t.index, traits: t.traits })) });
       this.timing.draw += done.timing.draw;

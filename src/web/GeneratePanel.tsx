@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { generateCollection, type GeneratedCollection, type GenerateProgress } from "../browser/engine.js";
+import { generateCollection, WarmWorkers, type GeneratedCollection, type GenerateProgress } from "../browser/engine.js";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import { entryBlob, readZipIndex } from "../browser/zipIndex.js";
 import type { TraitSource } from "../browser/protocol.js";
@@ -41,6 +41,16 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
   const url = useMemo(() => (run.state === "done" ? URL.createObjectURL(run.result.file) : undefined), [run]);
   useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
   useEffect(() => () => controller.current?.abort(), []);
+  // Render workers started and traits decoded (and the collection planned) before the click, kept between runs.
+  const pool = useMemo(() => new WarmWorkers(), []);
+  useEffect(() => () => pool.dispose(), [pool]);
+  const workers = settings.workers > 0 ? settings.workers : navigator.hardwareConcurrency || 2;
+  useEffect(() => {
+    if (!canRun || !analysis.canvas || !sources) return;
+    const { width, height } = analysis.canvas;
+    const plan = { listing: analysis.listing, config: analysis.config, count: settings.count, seed: settings.seed };
+    void pool.warm({ width, height, resize: analysis.config.resize ?? "error", sources, workers, plan }).catch(() => undefined);
+  }, [pool, canRun, analysis, sources, workers, settings.count, settings.seed]);
 
   const start = async () => {
     if (!canRun || !analysis.canvas || !sources) return;
@@ -59,7 +69,8 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
           height: analysis.canvas.height,
           resize: analysis.config.resize ?? "error",
           sources,
-          workers: settings.workers > 0 ? settings.workers : navigator.hardwareConcurrency || 2,
+          workers,
+          warm: pool,
         },
         {
           signal: c.signal,
