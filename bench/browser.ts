@@ -9,9 +9,9 @@
  *   npm run bench:browser [-- --quick] [-- --no-write] [-- --big] [-- --short [--rounds 3]]
  *
  * --big adds 10,000 tokens at 1024x1024 (about 1.7 GB of PNGs into one ZIP), to show the tab's memory stays flat.
- * The short-run table (324 tokens from the Generate click, cold and warm starts) comes first; --short runs only it
- * and prints it without writing docs/benchmarks.md. It uses the HashLips sample where /work/shared has it, else the
- * demo layers.
+ * The short-run table (324 tokens from the Generate click, cold and warm starts) is measured first and written
+ * between its own markers; --short runs and writes only it. It uses the HashLips sample where /work/shared has it,
+ * else the demo layers (324 tokens of them).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -115,6 +115,9 @@ const SHORT_STARTS: Array<{ start: ShortRunStart; label: string }> = [
   { start: "again", label: "a second run on the workers the first left" },
 ];
 
+/** The run's stages in order (RunTimeline). */
+const TIMELINE = ["workers", "planned", "connected", "first-token", "rendered", "stored", "archive"];
+
 interface ShortRow {
   label: string;
   runs: ShortRunResult[];
@@ -165,6 +168,19 @@ function shortTable(rows: ShortRow[]): string {
       const z = median(r.runs.map((x) => x.zipMs));
       const warm = r.runs[0]?.warmMs ? `${median(r.runs.map((x) => x.warmMs)).toFixed(0)} (${median(r.runs.map((x) => x.warmDecodeMs)).toFixed(0)})` : "-";
       return `| ${r.label} | ${r.runs[0]?.count ?? 0} | ${ms(r.runs.map((x) => x.firstTokenMs))} | ${ms(r.runs.map((x) => x.zipMs))} | ${(((r.runs[0]?.count ?? 0) * 1000) / z).toFixed(0)} | ${warm} |`;
+    }),
+    "",
+    "Where the time goes (median ms from the click at which the page learns of each stage; src/browser/engine.ts `RunTimeline`), and the render workers' ms per token:",
+    "",
+    `| start | ${TIMELINE.join(" | ")} | draw / encode / hash per token |`,
+    `| --- | ${TIMELINE.map(() => "---:").join(" | ")} | ---: |`,
+    ...rows.map((r) => {
+      const at = (k: string): string => {
+        const xs = r.runs.map((x) => x.timeline[k]).filter((v): v is number => v !== undefined);
+        return xs.length > 0 ? median(xs).toFixed(0) : "-";
+      };
+      const per = (k: "draw" | "encode" | "hash"): string => median(r.runs.map((x) => x.perToken[k])).toFixed(1);
+      return `| ${r.label.split(":")[0]} | ${TIMELINE.map(at).join(" | ")} | ${per("draw")} / ${per("encode")} / ${per("hash")} |`;
     }),
   ].join("\n");
 }
@@ -254,25 +270,37 @@ async function main(): Promise<void> {
     "Tokens/s are end to end: plan, render, encode, hash, into the ZIP in the origin-private file system, central directory and collection files written.",
     "Tab peak RSS: the renderer process (page and workers), sampled every 100 ms.",
     "",
-    ...(shortOnly ? [] : [table, ""]),
-    "### A short run: from the Generate click",
+    table,
     "",
+    `Studio engine vs the starting design's path: ${speedup(512)} at 512x512, ${speedup(1024)} at 1024x1024.`,
+    "The studio's defaults are core's span compositor (src/render/composite.ts, the Node backend's: traits decoded once with createImageBitmap, read back once, no canvas readback per token) and the fast PNG encoder (src/browser/fastDeflate.ts: Up filter, deflate of runs at distance 1 and one pixel, dynamic Huffman per block, RGB where opaque): faster than `convertToBlob` and than fflate's deflate, with files smaller than `convertToBlob`'s (table).",
+    "<!-- browser-bench:end -->",
+  ].join("\n");
+  const shortSection = [
+    "<!-- browser-bench-short:start (written by npm run bench:browser, also with --short) -->",
+    "### Browser studio: a short run, from the Generate click",
+    "",
+    `Measured ${date} with \`${command}\` on ${cores} cores (${cpus()[0]?.model ?? "unknown CPU"}), headless ${version}.`,
     `${SHORT_COUNT} tokens of ${layers.label}, ${short[0]?.runs[0]?.width ?? 0}x${short[0]?.runs[0]?.height ?? 0}, ${cores} render workers, the studio's own render worker and engine (src/web/bench.ts \`traitloomShortRun\`), into the ZIP in the origin-private file system; median of ${SHORT_ROUNDS} rounds (fastest-slowest), the starts taking turns. Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAverage()}.`,
     "\"ZIP in hand\" is the archive's File in the page (what Download ZIP links to). Warm-up: the workers' start and every trait's decode, done on project load, before the click.",
     "",
     shortTable(short),
-    "",
-    ...(shortOnly ? [] : [`Studio engine vs the starting design's path: ${speedup(512)} at 512x512, ${speedup(1024)} at 1024x1024.`,
-    "The studio's defaults are core's span compositor (src/render/composite.ts, the Node backend's: traits decoded once with createImageBitmap, read back once, no canvas readback per token) and the fast PNG encoder (src/browser/fastDeflate.ts: Up filter, deflate of runs at distance 1 and one pixel, dynamic Huffman per block, RGB where opaque): faster than `convertToBlob` and than fflate's deflate, with files smaller than `convertToBlob`'s (table)."]),
-    "<!-- browser-bench:end -->",
+    "<!-- browser-bench-short:end -->",
   ].join("\n");
-  console.log(`\n${section}\n`);
-  if (write && !shortOnly) {
+  if (!shortOnly) console.log(`\n${section}\n`);
+  console.log(`\n${shortSection}\n`);
+  if (write) {
     const path = join(REPO, "docs/benchmarks.md");
-    const current = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-    const re = /<!-- browser-bench:start[\s\S]*?<!-- browser-bench:end -->/;
-    const next = re.test(current) ? current.replace(re, section) : `${current.trimEnd()}\n\n${section}\n`;
-    writeFileSync(path, next);
+    let doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
+    const put = (re: RegExp, text: string, after: RegExp | undefined): void => {
+      if (re.test(doc)) doc = doc.replace(re, text);
+      else if (after && after.test(doc)) doc = doc.replace(after, (m) => `${m}\n\n${text}`);
+      else doc = `${doc.trimEnd()}\n\n${text}\n`;
+    };
+    const longRe = /<!-- browser-bench:start[\s\S]*?<!-- browser-bench:end -->/;
+    if (!shortOnly) put(longRe, section, undefined);
+    put(/<!-- browser-bench-short:start[\s\S]*?<!-- browser-bench-short:end -->/, shortSection, longRe);
+    writeFileSync(path, doc);
     console.log(`wrote ${path}`);
   }
 }

@@ -28,6 +28,9 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "collection";
 }
 
+/** How long settings must stay unchanged before the workers warm up and plan them. */
+const WARM_DELAY_MS = 250;
+
 type DirectoryPicker = (options?: { mode?: "readwrite" }) => Promise<FileSystemDirectoryHandle>;
 
 export function GeneratePanel({ analysis, settings, sources, run, setRun }: Props) {
@@ -49,7 +52,9 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
     if (!canRun || !analysis.canvas || !sources) return;
     const { width, height } = analysis.canvas;
     const plan = { listing: analysis.listing, config: analysis.config, count: settings.count, seed: settings.seed };
-    void pool.warm({ width, height, resize: analysis.config.resize ?? "error", sources, workers, plan }).catch(() => undefined);
+    // After a pause in typing, so an edit plans once, and the preview's first render goes first.
+    const timer = setTimeout(() => void pool.warm({ width, height, resize: analysis.config.resize ?? "error", sources, workers, plan }).catch(() => undefined), WARM_DELAY_MS);
+    return () => clearTimeout(timer);
   }, [pool, canRun, analysis, sources, workers, settings.count, settings.seed]);
 
   const start = async () => {
