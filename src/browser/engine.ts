@@ -329,9 +329,15 @@ export class WarmWorkers {
     return set;
   }
 
-  /** A run started without this pool's workers: it is busy until `done`. */
+  /**
+   * A run started without this pool's workers (they did not suit it): it is busy until `done`, and the idle
+   * workers are ended now rather than decoding beside the run; the run's workers take their place after.
+   */
   begin(): void {
     this.busy = true;
+    if (this.idle) endSet(this.idle);
+    this.idle = undefined;
+    this.warming = undefined;
   }
 
   /** The run ended: its workers (`set`, when it ended well) are kept for the next one. */

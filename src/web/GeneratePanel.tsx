@@ -52,7 +52,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
     if (!canRun || !analysis.canvas || !sources) return;
     const { width, height } = analysis.canvas;
     const plan = { listing: analysis.listing, config: analysis.config, count: settings.count, seed: settings.seed };
-    // After a pause in typing, so an edit plans once, and the preview's first render goes first.
+    // After a pause in typing, so an edit plans once, and the preview's first render gets a head start.
     const timer = setTimeout(() => void pool.warm({ width, height, resize: analysis.config.resize ?? "error", sources, workers, plan }).catch(() => undefined), WARM_DELAY_MS);
     return () => clearTimeout(timer);
   }, [pool, canRun, analysis, sources, workers, settings.count, settings.seed]);
