@@ -135,16 +135,16 @@ describe("resuming and protecting an output folder", () => {
   const generateA = (out: string, options: Partial<GenerateOptions> = {}): Promise<GenerateResult> =>
     generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "a", workers: 1, ...options });
 
-  it("re-renders an image overwritten with junk and a deleted metadata file, keeping the rest", async () => {
+  it("re-renders an image overwritten with junk and rewrites a damaged metadata file (its image is kept), keeping the rest", async () => {
     const out = join(root, "damaged");
     await generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "a", workers: 2 });
     await writeFile(join(out, "images", "3.png"), "not a png any more");
     await writeFile(join(out, "metadata", "7.json"), "{}\n");
     const log: string[] = [];
     const result = await generateCollection({ layersDir: layers, outDir: out, count: 12, seed: "a", workers: 2, onLog: (l) => log.push(l) });
-    expect(result.resumed).toBe(10);
-    expect(result.rendered).toBe(2);
-    expect(log).toContain(`resuming: 10 of 12 tokens already done in ${out}`);
+    expect(result.resumed).toBe(11);
+    expect(result.rendered).toBe(1);
+    expect(log).toContain(`resuming: 11 of 12 tokens already done in ${out}`);
     expect(await snapshotDir(out)).toEqual(cleanA);
   });
 

@@ -5,7 +5,17 @@
  */
 import type { PlannedToken, RenderBackend, RenderedToken } from "../render/pipeline.js";
 import { createClient, type RpcClient } from "../render/rpc.js";
+import type { RenderStep } from "../core/draw.js";
 import type { RenderInit, RenderMethods, RenderTiming } from "./protocol.js";
+
+/** A token's draw list (step indices) as the steps themselves, for a render worker. */
+export function drawSteps(draw: readonly number[], steps: readonly RenderStep[]): RenderStep[] {
+  return draw.map((d) => {
+    const s = steps[d];
+    if (!s) throw new Error(`render plan: no step ${d}`);
+    return s;
+  });
+}
 
 /** Tokens handed to a worker at once: large enough to amortise messages, small enough for cancel and balance. */
 export const BATCH_TOKENS = 8;
@@ -20,6 +30,8 @@ export class BrowserRenderBackend implements RenderBackend {
   private fullBatch: number;
   /** Batches handed out since `init`. */
   private handed = 0;
+  /** The render plan's steps (core/draw.ts) where the layer set has one: draw lists are sent as the steps they name. */
+  steps: readonly RenderStep[] | undefined;
   private readonly workers: Array<{ client: RpcClient<RenderMethods>; queued: number }>;
 
   private constructor(clients: Array<RpcClient<RenderMethods>>, batchTokens: number) {
@@ -36,10 +48,13 @@ export class BrowserRenderBackend implements RenderBackend {
     return Math.min(this.fullBatch, 2 ** Math.floor(this.handed / this.workers.length));
   }
 
-  /** Connects to the render workers behind `ports` and hands each the traits and canvas. */
-  static async connect(ports: MessagePort[], init: RenderInit, batchTokens = BATCH_TOKENS): Promise<BrowserRenderBackend> {
+  /**
+   * Connects to the render workers behind `ports` and hands each the traits and canvas; `steps` are the render
+   * plan's (core/draw.ts), where the layer set has one: tokens' draw lists are sent as the steps they name.
+   */
+  static async connect(ports: MessagePort[], init: RenderInit, batchTokens = BATCH_TOKENS, steps?: readonly RenderStep[]): Promise<BrowserRenderBackend> {
     const backend = BrowserRenderBackend.over(ports, batchTokens);
-    await backend.init(init);
+    await backend.init(init, undefined, steps);
     return backend;
   }
 
@@ -56,10 +71,12 @@ export class BrowserRenderBackend implements RenderBackend {
 
   /**
    * Hands every worker the traits and canvas (a worker that holds `init.key` already keeps its decoded traits) and
-   * starts the timing afresh. Resolves with the traits decoded per worker and the slowest worker's decode time.
+   * starts the timing afresh; `steps` as in `connect`, for this run (or set `steps` once planned). Resolves with the traits decoded per worker
+   * and the slowest worker's decode time.
    */
-  async init(init: RenderInit, batchTokens?: number): Promise<{ decoded: number; decodeMs: number }> {
+  async init(init: RenderInit, batchTokens?: number, steps?: readonly RenderStep[]): Promise<{ decoded: number; decodeMs: number }> {
     if (batchTokens !== undefined) this.fullBatch = Math.max(1, Math.floor(batchTokens));
+    this.steps = steps;
     this.timing = { draw: 0, encode: 0, hash: 0 };
     this.handed = 0;
     const ready = await Promise.all(this.workers.map((w) => w.client.call("init", init)));
@@ -71,7 +88,10 @@ export class BrowserRenderBackend implements RenderBackend {
     w.queued++;
     this.handed++;
     try {
-      const done = await w.client.call("render", { tokens: tokens.map((t) => ({ index: t.index, traits: t.traits })) });
+      const steps = this.steps;
+      const done = await w.client.call("render", {
+        tokens: tokens.map((t) => ({ index: t.index, traits: t.traits, draw: t.draw && steps ? drawSteps(t.draw, steps) : undefined })),
+      });
       this.timing.draw += done.timing.draw;
       this.timing.encode += done.timing.encode;
       this.timing.hash += done.timing.hash;

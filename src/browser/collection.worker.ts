@@ -6,13 +6,16 @@
  */
 import { parseConfig } from "../core/config.js";
 import { buildLayerSet, type LayerSet } from "../core/layers.js";
+import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import { planCollection, type Plan } from "../core/planner.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import { FolderSink } from "../render/folderSink.js";
 import { plannedToken, runCollection, type CollectionSink } from "../render/pipeline.js";
 import { serve, Transfer } from "../render/rpc.js";
-import { BrowserRenderBackend } from "./backend.js";
+import { renderImagesOf, renderPlanOf, traitFileHashes } from "../core/draw.js";
+import { sha256Hex } from "../core/hash.js";
+import { BrowserRenderBackend, drawSteps } from "./backend.js";
 import { DirectoryStore } from "./directoryStore.js";
 import { sha256HexOf } from "./hash.js";
 import { checkCollectionInput } from "./messages.js";
@@ -37,7 +40,7 @@ interface Prepared {
 }
 /** The last plan made, by its inputs: a run of what was just planned (the preview, a repeated run) plans nothing. */
 let lastPrepared: { key: string; prepared: Prepared } | undefined;
-/** sha256 of each trait file, by the sources' key (RenderInit.key): the same files are not read and hashed again. */
+/** sha256 of each source file (sources[row][k]), by the sources' key (RenderInit.key): the same files are not read and hashed again. */
 let lastFileHashes: { key: string; hashes: Promise<string[][]> } | undefined;
 
 function prepare(method: string, input: CollectionInput): Prepared {
@@ -46,15 +49,15 @@ function prepare(method: string, input: CollectionInput): Prepared {
   if (lastPrepared?.key === key) return lastPrepared.prepared;
   const config = parseConfig(input.config, "studio settings");
   const layerSet = withRules(buildLayerSet(input.listing, config), config, "studio settings");
-  const settings = resolveSettings(config, { count: input.count, seed: input.seed });
+  const settings = resolveSettings(config, { count: editionsCount(config) ?? input.count, seed: input.seed });
   const plan = planCollection(layerSet, settings.count, settings.seed);
   const prepared = { layerSet, settings, plan };
   lastPrepared = { key, prepared };
   return prepared;
 }
 
-/** The CLI's hashes of the trait files (for the manifest's inputHash), once per set of sources. */
-function fileHashesOf(sources: TraitSource[][], key: string | undefined): Promise<string[][]> {
+/** sha256 of every source file, once per set of sources. */
+function sourceHashesOf(sources: TraitSource[][], key: string | undefined): Promise<string[][]> {
   if (key !== undefined && lastFileHashes?.key === key) return lastFileHashes.hashes;
   const hashes = Promise.all(sources.map((row) => Promise.all(row.map(async (s) => sha256HexOf(new Uint8Array(await s.file.arrayBuffer()))))));
   if (key !== undefined) {
@@ -89,9 +92,11 @@ const server = serve<CollectionMethods, CollectionEvents>(
       const first = Math.max(0, Math.min(plan.count, params.sample.first));
       const last = Math.min(plan.count, first + Math.max(0, params.sample.count));
       const tokens = [];
+      const steps = renderPlanOf(layerSet)?.steps;
       for (let i = first; i < last; i++) {
         const t = plannedToken(layerSet, plan, settings, i);
-        tokens.push({ index: i, id: t.id, traits: t.traits, dna: t.traits.join("-"), metadataJson: t.metadata });
+        const draw = t.draw && steps ? drawSteps(t.draw, steps) : undefined;
+        tokens.push({ index: i, id: t.id, traits: t.traits, draw, dna: t.traits.join("-"), metadataJson: t.metadata });
       }
       return { count: plan.count, capacity: plan.capacity, deviations: plan.deviations, tokens };
     },
@@ -99,7 +104,7 @@ const server = serve<CollectionMethods, CollectionEvents>(
     async connect(params: ConnectParams) {
       const backend = BrowserRenderBackend.over(params.ports);
       connected = backend;
-      if (params.init.key !== undefined) void fileHashesOf(params.init.sources, params.init.key).catch(() => undefined);
+      if (params.init.key !== undefined) void sourceHashesOf(params.init.sources, params.init.key).catch(() => undefined);
       const { decoded, decodeMs } = await backend.init(params.init);
       return { connected: params.ports.length, decoded, decodeMs };
     },
@@ -132,12 +137,22 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
   // worker plans and hashes.
   const ready = backend.init({ width: params.width, height: params.height, resize: params.resize, sources: params.sources, variant: params.variant, key: params.key }, params.batchTokens);
   ready.catch(() => undefined);
-  const fileHashes = fileHashesOf(params.sources, params.key);
-  fileHashes.catch(() => undefined);
+  const sourceHashes = sourceHashesOf(params.sources, params.key);
+  sourceHashes.catch(() => undefined);
   const { layerSet, settings, plan } = prepare("generate", params);
+  backend.steps = renderPlanOf(layerSet)?.steps;
   stage("planned");
-  // The CLI's hashes of the same inputs, so a studio manifest and a CLI manifest agree.
-  const hashes = await fileHashes;
+  // The CLI's hashes of the same inputs, so a studio manifest and a CLI manifest agree: sources are in the rows of
+  // renderImagesOf (traits per layer, or the render plan's images), hashed per file, then per trait as the CLI does.
+  const images = renderImagesOf(layerSet);
+  const byFile = new Map<string, string>();
+  (await sourceHashes).forEach((row, r) =>
+    row.forEach((hash, k) => {
+      const file = images[r]?.[k]?.file;
+      if (file !== undefined) byFile.set(file, hash);
+    }),
+  );
+  const hashes = traitFileHashes(layerSet, (file) => byFile.get(file) ?? "", (text) => sha256Hex(text));
   await ready;
   stage("connected");
   const target = params.target;

@@ -116,6 +116,13 @@ export class DirectoryStore implements FileStore {
     await writable.close();
   }
 
+  /** The File System Access API makes no links: the bytes are written again under the other name. */
+  async copy(from: string, to: string): Promise<void> {
+    const file = await this.readFile(from);
+    if (!file) throw new TraitloomError("WRITE_FAILED", `${this.location}/${to}: expected to copy ${from}, found no such file`);
+    await this.write(to, new Uint8Array(await file.arrayBuffer()));
+  }
+
   async writeChunks(name: string, chunks: Iterable<string>): Promise<void> {
     const writable = await (await this.file(name, true)).createWritable();
     let buffered = "";

@@ -128,6 +128,9 @@ export class ZipCollectionSink implements CollectionSink {
     this.imageOffsets[token.index] = dataOffset;
     this.imageSizes[token.index] = rendered.image.length;
     this.zip.addFile(token.metadataPath, utf8.encode(token.metadata));
+    // Every other target chosen: its files, and the image again under the names it needs (solana/assets/0.png).
+    for (const f of token.targetFiles ?? []) this.zip.addFile(f.path, utf8.encode(f.text));
+    for (const copy of token.imageCopies ?? []) this.zip.addFile(copy, rendered.image, rendered.crc32);
     this.writeMs += performance.now() - t0;
   }
 
@@ -135,6 +138,10 @@ export class ZipCollectionSink implements CollectionSink {
     const entry = this.zip.beginFile(name);
     for (const piece of chunks) entry.append(utf8.encode(piece));
     entry.end();
+  }
+
+  async putBytes(name: string, bytes: Uint8Array): Promise<void> {
+    this.zip.addFile(name, bytes);
   }
 
   async finish(): Promise<void> {

@@ -31,6 +31,8 @@ export interface ManifestHeader {
   configHash: string;
   /** sha256 over the layers, traits, weights and trait file contents: same inputHash, same collection. */
   inputHash: string;
+  /** The metadata targets written (`outputs` in the config), where the config names them. */
+  outputs?: string[] | undefined;
 }
 
 /** One token's line in manifest.json. */
@@ -44,6 +46,8 @@ export interface ManifestEntry {
   metadata: string;
   /** trait_type → value, in layer order. */
   traits: Record<string, string>;
+  /** The token's number in the Solana assets folder (`solana/assets/<n>.json`), where that target is written. */
+  solana?: number | undefined;
 }
 
 /** A shard run's place in the whole collection (`--shard index/of`), recorded in its manifest. */
@@ -54,10 +58,12 @@ export interface ShardInfo {
   lastId: number;
 }
 
-export function manifestEntry(token: TokenRecord, imageSha256: string, metadataSha256: string): ManifestEntry {
+export function manifestEntry(token: TokenRecord, imageSha256: string, metadataSha256: string, assets?: { solana: number }): ManifestEntry {
   const traits: Record<string, string> = {};
   for (const t of token.traits) traits[t.layer] = t.value;
-  return { id: token.id, dna: token.dna, dnaHash: token.dnaHash, image: imageSha256, metadata: metadataSha256, traits };
+  const entry: ManifestEntry = { id: token.id, dna: token.dna, dnaHash: token.dnaHash, image: imageSha256, metadata: metadataSha256, traits };
+  if (assets) entry.solana = assets.solana;
+  return entry;
 }
 
 /**
@@ -78,7 +84,7 @@ export function* manifestChunks(
   let first = true;
   for (const entry of entries) {
     provenance.update(utf8ToBytes(entry.image));
-    const line = JSON.stringify({ id: entry.id, dna: entry.dna, dnaHash: entry.dnaHash, image: entry.image, metadata: entry.metadata, traits: entry.traits });
+    const line = JSON.stringify({ id: entry.id, dna: entry.dna, dnaHash: entry.dnaHash, image: entry.image, metadata: entry.metadata, traits: entry.traits, solana: entry.solana });
     yield `${first ? "" : ",\n"}    ${line}`;
     first = false;
   }

@@ -1,6 +1,7 @@
 import type { TraitloomConfig } from "./config.js";
 import { MAX_TOKEN_COUNT, tokenCountError } from "./config.js";
 import { TraitloomError } from "./errors.js";
+import type { OutputsConfig } from "./targets/index.js";
 
 export type ImageFormat = "png" | "webp" | "jpeg";
 export type CompressionPreset = "fast" | "balanced" | "small";
@@ -21,6 +22,11 @@ export interface CollectionSettings {
   format: ImageFormat;
   compression: CompressionPreset;
   quality: number;
+  /**
+   * The metadata targets (`outputs` in the config); undefined is erc721 alone. Left undefined where the config has
+   * none, so the hashes of a collection without `outputs` are what they were (JSON.stringify drops undefined).
+   */
+  outputs?: OutputsConfig | undefined;
 }
 
 export const DEFAULT_BASE_URI = "ipfs://REPLACE_WITH_CID";
@@ -69,5 +75,6 @@ export function resolveSettings(
     format: overrides.format ?? config.image?.format ?? "png",
     compression: overrides.compression ?? config.image?.compression ?? "balanced",
     quality: config.image?.quality ?? 90,
+    outputs: config.outputs,
   };
 }

@@ -5,10 +5,13 @@
  * schema here, with errors of one line naming the file, the field, what was expected and what was received:
  * `shard-2/manifest.json: tokens[3].image: expected 64 hex digits, received "zz"`.
  */
+import { layerOptionsSchema } from "./dialects/types.js";
+import { DIALECTS } from "./model.js";
 import { z } from "zod";
 import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
+import { countsSchema, rulesSchema } from "./rules.js";
 import type { WeightSyntax } from "./weights.js";
 
 /** sha256 as the tool writes it: 64 lowercase hex digits. */
@@ -60,6 +63,8 @@ export const manifestEntrySchema = z.strictObject({
   image: sha256Hex,
   metadata: sha256Hex,
   traits: z.record(z.string(), z.string()),
+  /** The token's number in the Solana assets folder, where that target was written. */
+  solana: z.number().int().min(0).optional(),
 });
 
 /**
@@ -87,6 +92,7 @@ export const manifestSchema = z.strictObject({
   format: z.enum(["png", "webp", "jpeg"]),
   configHash: sha256Hex,
   inputHash: sha256Hex,
+  outputs: z.array(z.enum(["erc721", "erc1155", "solana", "cardano", "tezos"])).optional(),
   shard: shardInfoSchema.optional(),
   tokens: z.array(manifestEntrySchema),
   provenance: sha256Hex,
@@ -111,6 +117,9 @@ const layerStateSchema = z.object({
   name: z.string(),
   visible: z.boolean(),
   weights: z.record(z.string(), z.number().min(0)),
+  options: layerOptionsSchema.optional(),
+  countsForUniqueness: z.boolean().optional(),
+  values: z.record(z.string(), z.string()).optional(),
 });
 
 const resizeModes = ["error", "fit", "stretch"] as const satisfies readonly ResizeMode[];
@@ -134,6 +143,30 @@ export const studioSettingsSchema = z.object({
   layers: z.array(layerStateSchema),
   weightSyntax: z.enum(weightSyntaxes).optional(),
   namedWeights: z.record(z.string(), z.number().min(0)).optional(),
+  dialect: z.enum(["auto", ...DIALECTS]).optional(),
+  rules: rulesSchema.optional(),
+  counts: countsSchema.optional(),
+  layerOrder: z.object({ source: z.enum(["prefix", "alphabetical", "config.js", "traitloom.json", "you"]), detail: z.string() }).optional(),
+  externalUrl: z.string().optional(),
+  backgroundColor: z.string().optional(),
+  extraAttributes: z
+    .array(
+      z.object({
+        trait_type: z.string(),
+        value: z.union([z.string(), z.number()]),
+        display_type: z.enum(["number", "boost_number", "boost_percentage", "date"]).optional(),
+      }),
+    )
+    .optional(),
+  extraMetadata: z.record(z.string(), z.unknown()).optional(),
+  noneTraitNames: z.array(z.string()).optional(),
+  image: z
+    .object({
+      format: z.enum(["png", "webp", "jpeg"]).optional(),
+      compression: z.enum(["fast", "balanced", "small"]).optional(),
+      quality: z.number().int().min(1).max(100).optional(),
+    })
+    .optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

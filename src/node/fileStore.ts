@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { readFile, rm, stat } from "node:fs/promises";
+import { copyFile, link, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { TraitloomError } from "../core/errors.js";
 import type { Appender, FileStore } from "../render/folderSink.js";
-import { ensureDir, removeTempFiles, writeChunksAtomic, writeFailure, writeFileAtomic } from "./files.js";
+import { ensureDir, removeTempFiles, replaceAtomically, writeChunksAtomic, writeFailure, writeFileAtomic } from "./files.js";
 
 /** The lock file of a run, beside (not inside) .traitloom/, which --overwrite replaces. */
 const LOCK_FILE = ".traitloom.lock";
@@ -73,6 +73,19 @@ export class NodeFileStore implements FileStore {
   }
   async writeChunks(name: string, chunks: Iterable<string>): Promise<void> {
     await writeChunksAtomic(this.path(name), chunks);
+  }
+  /** A hard link (no second copy of the bytes on disk), renamed into place; a copy where the file system links none. */
+  async copy(from: string, to: string): Promise<void> {
+    const source = this.path(from);
+    await replaceAtomically(this.path(to), "a copy of the image", async (tmp) => {
+      try {
+        await link(source, tmp);
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EMLINK") throw e;
+        await copyFile(source, tmp);
+      }
+    });
   }
   /**
    * Creates the lock file exclusively (O_EXCL), holding this process's pid. One left by a process that no longer

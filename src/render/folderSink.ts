@@ -6,7 +6,7 @@
  */
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { parseManifest, parseRunState } from "../core/stored.js";
-import type { CollectionSink, FolderPlacement, PlannedToken, RenderedToken, RunIdentity } from "./pipeline.js";
+import { tokenTextFiles, type CollectionSink, type FolderPlacement, type PlannedToken, type RenderedToken, type RunIdentity } from "./pipeline.js";
 
 /** A journal open for appending: lines are durable once `append` returns, or at `close` where the store buffers. */
 export interface Appender {
@@ -33,6 +33,11 @@ export interface FileStore {
   removeTempFiles(dir: string): Promise<void>;
   write(name: string, data: string | Uint8Array): Promise<void>;
   writeChunks(name: string, chunks: Iterable<string>): Promise<void>;
+  /**
+   * Puts the bytes of file `from` at `to` too, whole or not at all (a hard link where the store can make one, else a
+   * copy): the other targets' images (`solana/assets/0.png`) are the collection's own images under other names.
+   */
+  copy(from: string, to: string): Promise<void>;
   /** Opens a file for appending, creating it; `what` names it in errors. */
   openAppend(name: string, what: string): Promise<Appender>;
   /**
@@ -48,6 +53,23 @@ const STATE_FILE = `${STATE_DIR}/state.json`;
 const JOURNAL_FILE = `${STATE_DIR}/done.log`;
 const TEMP_DIR = `${STATE_DIR}/tmp`;
 const COLLECTION_FILES = ["_metadata.json", "manifest.json", "rarity.json", "rarity.csv"];
+/** The folders the metadata targets write by default (src/core/targets): part of the collection, replaced with it. */
+const TARGET_DIRS = ["erc1155", "solana", "cardano", "tezos"];
+
+/** The folders a token's files sit in, "" for the root: "solana/assets" for "solana/assets/0.json". */
+function foldersOf(paths: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split("/").slice(0, -1);
+    for (let k = 1; k <= parts.length; k++) dirs.add(parts.slice(0, k).join("/"));
+  }
+  return [...dirs];
+}
+
+/** Every file of a token besides its image: metadata of every target and the image's copies. */
+function tokenPathsOf(token: PlannedToken): string[] {
+  return [token.image, ...tokenTextFiles(token).map((f) => f.path), ...(token.imageCopies ?? [])];
+}
 /** Files verified at once when resuming. */
 const RESUME_VERIFY_BATCH = 32;
 
@@ -84,13 +106,20 @@ export class FolderSink implements CollectionSink {
         );
       }
       if (occupied) {
-        for (const p of ["images", "metadata", STATE_DIR, ...COLLECTION_FILES]) await store.remove(p);
+        const targetRoots = new Set([...TARGET_DIRS, ...foldersOf(tokenPathsOf(token(range.first))).map((d) => d.split("/")[0] ?? d)]);
+        targetRoots.delete("images");
+        targetRoots.delete("metadata");
+        targetRoots.delete("");
+        for (const p of ["images", "metadata", STATE_DIR, ...COLLECTION_FILES, ...targetRoots]) await store.remove(p);
       }
     }
     await store.ensureDir("");
-    await Promise.all(["images", "metadata", STATE_DIR].map((d) => store.ensureDir(d)));
+    // The folders of every target this run writes (the first token's files show them all).
+    const dirs = range.end > range.first ? foldersOf(tokenPathsOf(token(range.first))) : [];
+    const folders = [...new Set(["images", "metadata", ...dirs])];
+    for (const d of [...folders, STATE_DIR]) await store.ensureDir(d);
     // A run killed between writing a temp file and renaming it leaves the temp file behind: never part of the output.
-    await Promise.all(["", "images", "metadata", STATE_DIR].map((d) => store.removeTempFiles(d)));
+    await Promise.all(["", ...folders, STATE_DIR].map((d) => store.removeTempFiles(d)));
     await store.remove(TEMP_DIR);
 
     const held: Array<[number, string]> = [];
@@ -100,8 +129,13 @@ export class FolderSink implements CollectionSink {
         const t = token(i);
         const want = claimed.get(t.id);
         if (!want) return undefined;
-        const [have, meta] = await Promise.all([store.sha256(t.image), store.readText(t.metadataPath)]);
-        return have === want && meta === t.metadata ? [i, want] : undefined;
+        const have = await store.sha256(t.image);
+        if (have !== want) return undefined;
+        // The image is this collection's: every target's files must be what this run writes. Where only metadata
+        // settings changed (base URI, names, outputs), they are rewritten here and the image is kept.
+        for (const f of tokenTextFiles(t)) if ((await store.readText(f.path)) !== f.text) await store.write(f.path, f.text);
+        for (const copy of t.imageCopies ?? []) if ((await store.sha256(copy)) !== want) await store.copy(t.image, copy);
+        return [i, want];
       };
       for (let i = range.first; i < range.end; i += RESUME_VERIFY_BATCH) {
         const batch: Array<Promise<[number, string] | undefined>> = [];
@@ -170,12 +204,21 @@ export class FolderSink implements CollectionSink {
     } else if (!this.placement) {
       throw new Error(`folder sink: token ${token.id} came without its image, and ${this.location} is no disk folder a backend could write into`);
     }
+    for (const f of token.targetFiles ?? []) await this.store.write(f.path, f.text);
+    for (const copy of token.imageCopies ?? []) {
+      if (rendered.image) await this.store.write(copy, rendered.image);
+      else await this.store.copy(token.image, copy);
+    }
     // The journal line only after both files are whole: a token in the journal is a token on disk.
     this.journal.append(`${token.id} ${rendered.sha256}\n`);
   }
 
   async putFile(name: string, chunks: Iterable<string>): Promise<void> {
     await this.store.writeChunks(name, chunks);
+  }
+
+  async putBytes(name: string, bytes: Uint8Array): Promise<void> {
+    await this.store.write(name, bytes);
   }
 
   async finish(): Promise<void> {
@@ -235,6 +278,11 @@ export class MemoryFileStore implements FileStore {
   }
   async writeChunks(name: string, chunks: Iterable<string>): Promise<void> {
     await this.write(name, [...chunks].join(""));
+  }
+  async copy(from: string, to: string): Promise<void> {
+    const bytes = this.files.get(from);
+    if (!bytes) throw new TraitloomError("WRITE_FAILED", `${this.location}/${to}: expected to copy ${from}, found no such file`);
+    this.files.set(to, bytes.slice());
   }
   private locked = false;
   async lock(): Promise<{ release(): Promise<void> }> {

@@ -8,12 +8,14 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
+import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
 import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, manifestEntry, rarityJsonChunks, type ManifestHeader } from "../core/output.js";
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
 import { rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
 import { imageExtensionOf, type CollectionSettings } from "../core/settings.js";
+import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile, type TargetName } from "../core/targets/index.js";
 
 /** A token ready to render: its traits, where its files go in the collection, and its metadata file's bytes. */
 export interface PlannedToken {
@@ -22,12 +24,26 @@ export interface PlannedToken {
   id: number;
   /** Trait index per layer. */
   traits: number[];
+  /**
+   * What to draw, bottom first, as indices of the render plan's steps (core/draw.ts renderPlanOf), where the layer
+   * set has one (parts, z, blend, variants); absent for a flat set: one trait per layer, in layer order.
+   */
+  draw?: number[] | undefined;
   /** Path of the image in the collection, e.g. "images/1.png". */
   image: string;
   /** Path of the metadata file, e.g. "metadata/1.json". */
   metadataPath: string;
   /** The bytes of the metadata file. */
   metadata: string;
+  /**
+   * The other targets' files of this token (`outputs` besides erc721: Solana's `solana/assets/0.json`, ERC-1155's
+   * hex-named JSON, …), which the sink writes beside the image and metadata. Absent for erc721 alone.
+   */
+  targetFiles?: TargetFile[] | undefined;
+  /** Where the other targets need a copy of the image (`solana/assets/0.png`, `erc1155/images/<64 hex>.png`): same bytes. */
+  imageCopies?: string[] | undefined;
+  /** The token's number in the Solana assets folder (its 0-based position), where that target is written. */
+  solanaAsset?: number | undefined;
 }
 
 export interface RenderedToken {
@@ -85,6 +101,8 @@ export interface CollectionSink {
   putToken(token: PlannedToken, rendered: RenderedToken): void | Promise<void>;
   /** Stores a collection file, streamed as string chunks. */
   putFile(name: string, chunks: Iterable<string>): Promise<void>;
+  /** Stores a file of bytes the collection carries from the user's project (Solana's collection image). */
+  putBytes(name: string, bytes: Uint8Array): Promise<void>;
   /** Completes the collection. */
   finish(): Promise<void>;
   /** Releases what the sink holds after a stop or failure, keeping what is done for a resume. */
@@ -102,6 +120,11 @@ export interface CollectionInput {
   plan?: Plan | undefined;
   /** Render only share `index` (1-based) of `of` equal parts of the planned collection. */
   shard?: { index: number; of: number } | undefined;
+  /**
+   * Files the targets copy in from the user's project (`outputs.solana.collection.image`), by the path the config
+   * gives: the caller reads them (core does no I/O). One that a target needs and is missing here is an error.
+   */
+  projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 export interface RunProgress {
@@ -130,6 +153,8 @@ export interface RunResult {
   imageBytes: number;
   configHash: string;
   inputHash: string;
+  /** Lines for the user once the run is done: ERC-1155's `{id}` URI for the contract, and such. */
+  notes: string[];
 }
 
 /** Where a token's files go in the collection. */
@@ -137,16 +162,52 @@ export function tokenPaths(id: number, settings: Pick<CollectionSettings, "forma
   return { image: `images/${id}.${imageExtensionOf(settings.format)}`, metadataPath: `metadata/${id}.json` };
 }
 
-/** Token `index` of the plan, ready to render. */
-export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number): PlannedToken {
+/**
+ * The targets besides erc721 (`metadata/<id>.json`, which every collection has: `_metadata.json`, resume, `update`
+ * and `pack` read it), or undefined where there are none.
+ */
+export function extraTargets(settings: Pick<CollectionSettings, "outputs">): OutputsConfig | undefined {
+  const outputs = settings.outputs;
+  if (outputs === undefined) return undefined;
+  const { erc721: _erc721, ...rest } = outputs;
+  return enabledTargets(rest).length > 0 ? rest : undefined;
+}
+
+/**
+ * Token `index` of the plan, ready to render; with `outputs` beyond erc721 also every other target's files of it.
+ * `canvas` is the collection's size (Tezos records it in `formats`).
+ */
+export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number, canvas: { width: number; height: number } = { width: 0, height: 0 }): PlannedToken {
   const record = tokenRecord(layerSet, plan, index, settings);
-  return {
+  const traits = record.dna.split("-").map(Number);
+  const paths = tokenPaths(record.id, settings);
+  const token: PlannedToken = {
     index,
     id: record.id,
-    traits: record.dna.split("-").map(Number),
-    ...tokenPaths(record.id, settings),
+    traits,
+    ...paths,
     metadata: metadataJson(tokenMetadata(record, settings)),
   };
+  const render = renderPlanOf(layerSet);
+  if (render) token.draw = render.drawList(traits);
+  const extra = extraTargets(settings);
+  if (extra) {
+    const targetFiles: TargetFile[] = [];
+    const imageCopies: string[] = [];
+    for (const out of tokenFiles(extra, { settings, ...canvas }, { token: record, index })) {
+      targetFiles.push(...out.files);
+      if (out.image !== paths.image && !imageCopies.includes(out.image)) imageCopies.push(out.image);
+      if (out.assetIndex !== undefined) token.solanaAsset = out.assetIndex;
+    }
+    token.targetFiles = targetFiles;
+    token.imageCopies = imageCopies;
+  }
+  return token;
+}
+
+/** Every target's metadata files of a token: erc721's and the others', path → text (what update and resume compare). */
+export function tokenTextFiles(token: PlannedToken): TargetFile[] {
+  return [{ path: token.metadataPath, text: token.metadata }, ...(token.targetFiles ?? [])];
 }
 
 /**
@@ -170,6 +231,10 @@ class ImageHashes {
   get(i: number): string | undefined {
     return this.has(i) ? bytesToHex(this.bytes.subarray(i * 32, i * 32 + 32)) : undefined;
   }
+}
+
+function* indexes(from: number, to: number): Generator<number> {
+  for (let i = from; i < to; i++) yield i;
 }
 
 function* mapIterable<T, R>(items: Iterable<T>, fn: (item: T) => R): Generator<R> {
@@ -200,7 +265,12 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
   const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
   const total = end - first;
-  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i);
+  const canvas = { width: input.width, height: input.height };
+  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i, canvas);
+  // Every target's limits (Solana's 32-byte names, WebP refused for Solana, …) before anything is rendered.
+  const extra = extraTargets(settings);
+  const targetCollection: TargetCollection = { settings, ...canvas };
+  if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: tokenRecord(layerSet, plan, index, settings), index })));
   const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
 
   const hashes = new ImageHashes(N);
@@ -258,14 +328,34 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     };
     await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => tokenMetadata(t, settings))));
     const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
+    // Written only where `outputs` names targets, so a collection without them has the manifest it always had.
+    const targets: TargetName[] | undefined = settings.outputs ? enabledTargets(settings.outputs) : undefined;
+    if (targets) header.outputs = targets;
+    const solana = settings.outputs?.solana !== undefined;
     let provenance = "";
-    const entries = mapIterable(records(first, end), (t) => manifestEntry(t, hashes.get(t.id - settings.startId) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings)))));
+    const entries = mapIterable(indexes(first, end), (i) => {
+      const t = tokenRecord(layerSet, plan, i, settings);
+      // Sugar's assets are numbered by position from 0 whatever the ids: the manifest keeps id ↔ asset.
+      return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings))), solana ? { solana: i } : undefined);
+    });
     // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
     await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
     const rarity = rarityReport(layerSet, plan);
     await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + i));
     await sink.putFile("rarity.csv", [rarityCsv(rarity)]);
+    const notes: string[] = [];
+    if (extra) {
+      for (const out of collectionFiles(extra, targetCollection)) {
+        for (const f of out.files) await sink.putFile(f.path, [f.text]);
+        for (const c of out.copies) {
+          const bytes = input.projectFiles?.get(c.from);
+          if (!bytes) throw new TraitloomError("BAD_CONFIG", `outputs.${out.target}: expected the ${c.what} ${c.from}, found no such file`);
+          await sink.putBytes(c.path, bytes);
+        }
+        notes.push(...out.notes);
+      }
+    }
     await sink.finish();
     return {
       plan,
@@ -279,6 +369,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       imageBytes,
       configHash,
       inputHash,
+      notes,
     };
   } catch (e) {
     await sink.close();

@@ -4,12 +4,13 @@
  * CDDL: `string = text .size (0..64)`), so a longer image URI or description is an array of ≤ 64-byte strings that
  * viewers join; `name`, `mediaType` and map keys cannot be split. It has no booleans, null or fractions either.
  */
-import { z } from "zod";
+import type { CardanoOptions } from "./options.js";
 import { TraitloomError } from "../errors.js";
 import { metadataJson } from "../metadata.js";
 import { stringOrPieces, utf8Length } from "./bytes.js";
 import { baseMetadata, cleanDir, extensionOf, imageMimeType, inDir, joinUri } from "./shared.js";
 import { checkScheme, describeFound, fileNames, FileCheck, forEachJson, isObject, MEDIA_URI_SCHEMES, type Findings, type JsonObject } from "./check.js";
+export { cardanoOptionsSchema, type CardanoOptions } from "./options.js";
 import type { CollectionFiles, FolderView, TargetCollection, TargetToken, TokenFiles } from "./types.js";
 
 export const CARDANO_DEFAULT_DIR = "cardano";
@@ -23,20 +24,6 @@ const METADATUM_INT_MAX = 2n ** 64n - 1n;
 /** Keys CIP-25 gives a meaning to; a layer with one of these names cannot be an attribute key. */
 const CIP25_FIELDS = ["name", "image", "mediaType", "description", "files"];
 
-export const cardanoOptionsSchema = z.strictObject({
-  dir: z.string().optional().describe('Folder of the per-token CIP-25 files in the collection. Default "cardano".'),
-  policyId: z
-    .string()
-    .regex(/^[0-9a-f]{56}$/, { error: "expected the minting policy id: 56 lower-case hex digits" })
-    .describe("The minting policy id (hex of the 28-byte script hash)."),
-  assetName: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Each token\'s asset name, "{id}" replaced by its id; at most 32 bytes. Default: namePrefix without spaces or signs, then the id ("Loom12").'),
-  files: z.boolean().optional().describe("Also list the image in files[] {name, mediaType, src}. Default false."),
-});
-export type CardanoOptions = z.infer<typeof cardanoOptionsSchema>;
 
 /** The asset name of token `id`. */
 export function cardanoAssetName(collection: TargetCollection, options: CardanoOptions, id: number): string {

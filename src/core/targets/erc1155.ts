@@ -3,30 +3,17 @@
  * lower-case hex, no "0x", zero-padded to 64 characters (EIP example: 314592 → …0004cce0), so the files are named
  * `%064x.json` and, for the image URIs to follow the same rule, the images `%064x.<ext>`.
  */
-import { z } from "zod";
+import type { Erc1155Options } from "./options.js";
 import { metadataJson } from "../metadata.js";
 import { checkOpenSeaFields, ALL_METADATA_FILE } from "./erc721.js";
 import { baseMetadata, cleanDir, extensionOf, inDir, joinUri } from "./shared.js";
 import { describeFound, fileNames, FileCheck, forEachJson, isObject, type Findings, type JsonObject } from "./check.js";
+export { erc1155OptionsSchema, type Erc1155Options } from "./options.js";
 import type { CollectionFiles, FolderView, TargetCollection, TargetToken, TokenFiles } from "./types.js";
 
 export const ERC1155_DEFAULT_DIR = "erc1155";
 export const ERC1155_DEFAULT_METADATA_URI = "ipfs://REPLACE_WITH_METADATA_CID";
 
-export const erc1155OptionsSchema = z.strictObject({
-  dir: z.string().optional().describe('Folder in the collection for metadata/ and images/ named by hex id. Default "erc1155".'),
-  imageBaseUri: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("Where the hex-named images (<dir>/images/) are uploaded: image URLs are <imageBaseUri>/<64 hex>.<ext>. Default baseUri."),
-  metadataUri: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Where <dir>/metadata/ is uploaded: the contract\'s uri is "<metadataUri>/{id}.json". Default ipfs://REPLACE_WITH_METADATA_CID.'),
-});
-export type Erc1155Options = z.infer<typeof erc1155OptionsSchema>;
 
 /** An id as ERC-1155 clients put it into `{id}`: lower-case hex, no 0x, 64 characters. */
 export function erc1155Id(id: number): string {

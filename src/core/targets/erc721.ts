@@ -2,15 +2,13 @@
  * ERC-721 / OpenSea: today's `metadata/<id>.json` (metadata.ts writes the bytes, the golden test pins them) and
  * the OpenSea metadata rules as its "Metadata Standards" page states them (FIELD.md F10).
  */
-import { z } from "zod";
+import type { Erc721Options } from "./options.js";
 import { metadataJson } from "../metadata.js";
 import { baseMetadata, extensionOf } from "./shared.js";
 import { checkScheme, describeFound, fileNames, FileCheck, forEachJson, isObject, MEDIA_URI_SCHEMES, type Findings, type JsonObject } from "./check.js";
+export { erc721OptionsSchema, type Erc721Options } from "./options.js";
 import type { CollectionFiles, FolderView, TargetCollection, TargetToken, TokenFiles } from "./types.js";
 
-/** `outputs.erc721`: no options; the files are today's. */
-export const erc721OptionsSchema = z.strictObject({});
-export type Erc721Options = z.infer<typeof erc721OptionsSchema>;
 
 /** ERC-721 metadata of one token: `metadata/<id>.json`, its image `images/<id>.<ext>`, exactly as before targets. */
 export function erc721TokenFiles(collection: TargetCollection, _options: Erc721Options, input: TargetToken): TokenFiles {

@@ -3,14 +3,15 @@
  * target options, token) → files; validators read any folder through a FolderView, so the CLI (node:fs), the
  * studio (a ZIP or a directory handle) and tests (memory) run the same checks.
  */
-import { z } from "zod";
 import { isTraitloomError, problem, problemsError, type TraitloomProblem } from "../errors.js";
-import { cardanoCollectionFiles, cardanoOptionsSchema, cardanoTokenFiles, CARDANO_DEFAULT_DIR, validateCardanoDir } from "./cardano.js";
+import { cardanoCollectionFiles, cardanoTokenFiles, CARDANO_DEFAULT_DIR, validateCardanoDir } from "./cardano.js";
 import { entryOf, Findings } from "./check.js";
-import { erc1155CollectionFiles, erc1155OptionsSchema, erc1155TokenFiles, ERC1155_DEFAULT_DIR, validateErc1155Dirs } from "./erc1155.js";
-import { erc721CollectionFiles, erc721OptionsSchema, erc721TokenFiles, validateOpenSeaDir } from "./erc721.js";
-import { solanaCollectionFiles, solanaFormatProblem, solanaOptionsSchema, solanaTokenFiles, SOLANA_DEFAULT_DIR, validateSolanaDir } from "./solana.js";
-import { tezosCollectionFiles, tezosOptionsSchema, tezosTokenFiles, TEZOS_DEFAULT_DIR, validateTezosDir } from "./tezos.js";
+import { erc1155CollectionFiles, erc1155TokenFiles, ERC1155_DEFAULT_DIR, validateErc1155Dirs } from "./erc1155.js";
+import { erc721CollectionFiles, erc721TokenFiles, validateOpenSeaDir } from "./erc721.js";
+import { solanaCollectionFiles, solanaFormatProblem, solanaTokenFiles, SOLANA_DEFAULT_DIR, validateSolanaDir } from "./solana.js";
+import { tezosCollectionFiles, tezosTokenFiles, TEZOS_DEFAULT_DIR, validateTezosDir } from "./tezos.js";
+import { TARGET_NAMES, type OutputsConfig } from "./options.js";
+export { outputsSchema, TARGET_NAMES, type OutputsConfig } from "./options.js";
 import type { CollectionFiles, FolderEntry, FolderView, TargetCollection, TargetName, TargetToken, TokenFiles, ValidateTarget, ValidationReport } from "./types.js";
 
 export * from "./types.js";
@@ -21,22 +22,6 @@ export * from "./solana.js";
 export * from "./cardano.js";
 export * from "./tezos.js";
 
-/**
- * `outputs` in traitloom.json: which targets to write, each with its options. Without `outputs` a collection gets
- * `erc721` alone, as before targets existed; with it, exactly the targets listed.
- *
- * @example { "erc721": {}, "solana": { "symbol": "LOOM", "sellerFeeBasisPoints": 500, "creators": [{ "address": "…", "share": 100 }] } }
- */
-export const outputsSchema = z.strictObject({
-  erc721: erc721OptionsSchema.optional().describe("ERC-721 / OpenSea metadata, metadata/<id>.json (the default)."),
-  erc1155: erc1155OptionsSchema.optional().describe("ERC-1155 metadata named by the id in 64 lower-case hex digits."),
-  solana: solanaOptionsSchema.optional().describe("A Sugar / Candy Machine assets folder, 0.json + 0.png … numbered from 0."),
-  cardano: cardanoOptionsSchema.optional().describe("Cardano CIP-25 metadata (label 721) per token."),
-  tezos: tezosOptionsSchema.optional().describe("Tezos TZIP-21 metadata per token."),
-});
-export type OutputsConfig = z.infer<typeof outputsSchema>;
-
-export const TARGET_NAMES: readonly TargetName[] = ["erc721", "erc1155", "solana", "cardano", "tezos"];
 
 /** The targets a config asks for: `erc721` where it names none. */
 export function resolveOutputs(outputs: OutputsConfig | undefined): OutputsConfig {

@@ -5,70 +5,16 @@
  * get_asset_pairs for one image per number, `validate/format.rs` (serde types + validate) and `validate/parser.rs`
  * for the JSON fields, the Token Metadata program's limits behind them (name 32 bytes, symbol 10, URI 200, 5 creators).
  */
-import bs58 from "bs58";
-import { z } from "zod";
 import { TraitloomError } from "../errors.js";
 import { metadataJson } from "../metadata.js";
 import { utf8Length } from "./bytes.js";
 import { baseMetadata, cleanDir, extensionOf, imageMimeType, inDir } from "./shared.js";
 import { describeFound, fileNames, FileCheck, forEachJson, isObject, type Findings, type JsonObject } from "./check.js";
+import { isSolanaAddress, SOLANA_CATEGORIES, SOLANA_MAX_CREATORS, SOLANA_NAME_MAX_BYTES, SOLANA_SYMBOL_MAX_BYTES, SOLANA_URI_MAX_BYTES, type SolanaOptions } from "./options.js";
+export { isSolanaAddress, SOLANA_CATEGORIES, SOLANA_MAX_CREATORS, SOLANA_NAME_MAX_BYTES, SOLANA_SYMBOL_MAX_BYTES, SOLANA_URI_MAX_BYTES, solanaOptionsSchema, type SolanaOptions } from "./options.js";
 import type { CollectionFiles, FolderView, TargetCollection, TargetToken, TokenFiles } from "./types.js";
 
 export const SOLANA_DEFAULT_DIR = "solana/assets";
-/** Token Metadata's MAX_NAME_LENGTH, in bytes (Sugar checks Rust `str::len()`). */
-export const SOLANA_NAME_MAX_BYTES = 32;
-/** Token Metadata's MAX_SYMBOL_LENGTH, in bytes. */
-export const SOLANA_SYMBOL_MAX_BYTES = 10;
-/** Token Metadata's MAX_URI_LENGTH, in bytes: Sugar's check_url for image, animation_url and external_url. */
-export const SOLANA_URI_MAX_BYTES = 200;
-/** Token Metadata's MAX_CREATOR_LIMIT. */
-export const SOLANA_MAX_CREATORS = 5;
-/** Sugar's VALID_CATEGORIES (constants.rs). */
-export const SOLANA_CATEGORIES = ["image", "video", "audio", "vr", "html"] as const;
-
-/** A Solana public key as Sugar's `Pubkey::from_str` takes it: base58 of exactly 32 bytes. */
-export function isSolanaAddress(text: string): boolean {
-  if (text.length === 0 || text.length > 44) return false;
-  const bytes = bs58.decodeUnsafe(text);
-  return bytes !== undefined && bytes.length === 32;
-}
-
-const creatorSchema = z.strictObject({
-  address: z.string().refine(isSolanaAddress, { error: "expected a Solana address (base58 of 32 bytes)" }),
-  share: z.number().int().min(0).max(100).describe("Percent of the royalties; the shares add up to 100."),
-});
-
-export const solanaOptionsSchema = z.strictObject({
-  dir: z.string().optional().describe('Folder of the Sugar assets in the collection. Default "solana/assets".'),
-  symbol: z
-    .string()
-    .refine((s) => utf8Length(s) <= SOLANA_SYMBOL_MAX_BYTES, { error: `expected at most ${SOLANA_SYMBOL_MAX_BYTES} bytes (Metaplex symbol limit)` })
-    .optional()
-    .describe("Token symbol, at most 10 bytes."),
-  sellerFeeBasisPoints: z.number().int().min(0).max(10000).optional().describe("Royalties in basis points: 500 = 5%. At most 10000."),
-  creators: z
-    .array(creatorSchema)
-    .refine((cs) => cs.length >= 1 && cs.length <= SOLANA_MAX_CREATORS, { error: `expected 1 to ${SOLANA_MAX_CREATORS} creators (Metaplex limit)` })
-    .refine((cs) => cs.reduce((a, c) => a + c.share, 0) === 100, { error: "expected creators' shares adding up to 100" })
-    .optional()
-    .describe("Creators written to properties.creators: base58 addresses and shares adding up to 100, at most 5."),
-  collection: z
-    .strictObject({
-      name: z
-        .string()
-        .min(1)
-        .refine((s) => utf8Length(s) <= SOLANA_NAME_MAX_BYTES, { error: `expected at most ${SOLANA_NAME_MAX_BYTES} bytes (Metaplex name limit)` }),
-      image: z
-        .string()
-        .regex(/\.(png|jpe?g|gif)$/i, { error: "expected a .png, .jpg, .jpeg or .gif file (the formats Sugar takes)" })
-        .describe("The collection's image, relative to the config file; copied in as collection.<ext>."),
-      description: z.string().optional().describe("Default: the collection's description."),
-      family: z.string().optional().describe("Written to every token as collection: {name, family}."),
-    })
-    .optional()
-    .describe("Writes collection.json + collection.<ext>, so Sugar sets the Candy Machine's collection."),
-});
-export type SolanaOptions = z.infer<typeof solanaOptionsSchema>;
 
 /** The one-line refusal of WebP (Sugar matches images by `^N\.(jpg|jpeg|gif|png)$` only), or undefined. */
 export function solanaFormatProblem(collection: TargetCollection): string | undefined {

@@ -3,56 +3,15 @@
  * thumbnailUri, formats, creators, and attributes spelled `{name, value}`, not OpenSea's trait_type. The field types
  * are those of TZIP-21's metadata-schema.json (attribute value a string; formats and attributes allow no other keys).
  */
-import { sha256 } from "@noble/hashes/sha2.js";
-import bs58 from "bs58";
-import { z } from "zod";
+import { isTezosAddress, type TezosOptions } from "./options.js";
 import { metadataJson } from "../metadata.js";
 import { baseMetadata, cleanDir, extensionOf, imageMimeType, inDir, joinUri } from "./shared.js";
 import { checkScheme, describeFound, fileNames, FileCheck, forEachJson, isObject, MEDIA_URI_SCHEMES, type Findings, type JsonObject } from "./check.js";
+export { isTezosAddress, tezosOptionsSchema, type TezosOptions } from "./options.js";
 import type { CollectionFiles, FolderView, TargetCollection, TargetToken, TokenFiles } from "./types.js";
 
 export const TEZOS_DEFAULT_DIR = "tezos";
 
-/** Base58check prefixes of Tezos addresses: implicit accounts tz1–tz4 and contracts KT1 (20-byte hashes). */
-const TEZOS_ADDRESS_PREFIXES: ReadonlyArray<readonly [string, readonly number[]]> = [
-  ["tz1", [6, 161, 159]],
-  ["tz2", [6, 161, 161]],
-  ["tz3", [6, 161, 164]],
-  ["tz4", [6, 161, 166]],
-  ["KT1", [2, 90, 121]],
-];
-
-/** A tz1/tz2/tz3/tz4/KT1 address with a good base58check checksum. */
-export function isTezosAddress(text: string): boolean {
-  const prefix = TEZOS_ADDRESS_PREFIXES.find(([p]) => text.startsWith(p));
-  if (!prefix) return false;
-  const bytes = bs58.decodeUnsafe(text);
-  if (!bytes || bytes.length !== 27) return false;
-  const payload = bytes.subarray(0, 23);
-  const checksum = sha256(sha256(payload)).subarray(0, 4);
-  return prefix[1].every((b, i) => payload[i] === b) && checksum.every((b, i) => bytes[23 + i] === b);
-}
-
-const uniqueStrings = (what: string) =>
-  z
-    .array(z.string().min(1))
-    .refine((xs) => new Set(xs).size === xs.length, { error: `expected each ${what} once (TZIP-21: unique items)` });
-
-export const tezosOptionsSchema = z.strictObject({
-  dir: z.string().optional().describe('Folder of the per-token TZIP-21 files in the collection. Default "tezos".'),
-  symbol: z.string().min(1).optional().describe("TZIP-12 symbol of the tokens."),
-  minter: z
-    .string()
-    .refine(isTezosAddress, { error: "expected a Tezos address (tz1…, tz2…, tz3…, tz4… or KT1…)" })
-    .optional()
-    .describe("The address that mints the tokens."),
-  creators: uniqueStrings("creator").optional().describe("Creators (addresses or names). Default none."),
-  rights: z.string().optional().describe('A rights statement, such as "© 2026 Studio, all rights reserved".'),
-  tags: uniqueStrings("tag").optional(),
-  displayBaseUri: z.string().min(1).optional().describe("Where display-size copies <id>.<ext> are uploaded. Default: the image itself."),
-  thumbnailBaseUri: z.string().min(1).optional().describe("Where thumbnails (TZIP-21 suggests at most 350x350) <id>.<ext> are uploaded. Default: the image itself."),
-});
-export type TezosOptions = z.infer<typeof tezosOptionsSchema>;
 
 /**
  * One token's TZIP-21 metadata, `<dir>/<id>.json`: decimals 0 and isBooleanAmount true (an NFT), the image as

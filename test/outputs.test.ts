@@ -1,0 +1,165 @@
+/**
+ * `outputs` through the whole pipeline: generate writes every chosen target's files (images copied or linked as
+ * each needs them), each passes its own validator, the Solana folder is numbered from 0 whatever the ids, and the
+ * collection without `outputs` is what it always was.
+ */
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TraitloomConfig } from "../src/core/config.js";
+import { isTraitloomError } from "../src/core/errors.js";
+import { erc1155Id, validateFolder, type ValidateTarget } from "../src/core/targets/index.js";
+import { nodeFolderView } from "../src/cli/validate.js";
+import { generateCollection } from "../src/node/generate.js";
+import { runMain } from "./helpers/cli.js";
+import { colorOf, removeDir, sha256Hex, tempDir, writeBasicLayers, writeLayers, type LayerFiles } from "./helpers/fixtures.js";
+
+const CREATOR = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
+const POLICY = "a".repeat(56);
+export const ALL_OUTPUTS: NonNullable<TraitloomConfig["outputs"]> = {
+  erc721: {},
+  erc1155: { metadataUri: "ipfs://bafymeta" },
+  solana: { symbol: "LOOM", sellerFeeBasisPoints: 500, creators: [{ address: CREATOR, share: 100 }], collection: { name: "Loom", image: "collection.png", family: "Loom" } },
+  cardano: { policyId: POLICY },
+  tezos: { symbol: "LOOM" },
+};
+
+let root: string;
+let layers: string;
+beforeAll(async () => {
+  root = await tempDir("traitloom-outputs-");
+  layers = await writeBasicLayers(join(root, "layers"));
+  await writeFile(join(root, "collection.png"), await readFile(join(layers, "01-Background", "Blue#3.png")));
+});
+afterAll(async () => {
+  await removeDir(root);
+});
+
+async function writeConfig(name: string, config: TraitloomConfig): Promise<string> {
+  const path = join(root, name);
+  await writeFile(path, JSON.stringify({ layersDir: "layers", namePrefix: "Loom", baseUri: "ipfs://bafyimages", ...config }));
+  return path;
+}
+
+describe("generate with every target", () => {
+  let out: string;
+  let notes: string[];
+  beforeAll(async () => {
+    out = join(root, "all");
+    const configPath = await writeConfig("all.json", { outputs: ALL_OUTPUTS, startId: 5 });
+    notes = (await generateCollection({ configPath, outDir: out, count: 12, seed: "outputs", workers: 1 })).notes;
+  });
+
+  for (const target of ["opensea", "erc1155", "solana", "cardano", "tezos"] as const satisfies readonly ValidateTarget[]) {
+    it(`${target}: the folder passes its validator with 12 tokens`, async () => {
+      const report = await validateFolder(nodeFolderView(out), target);
+      expect(report.problems.map((p) => p.message)).toEqual([]);
+      expect(report.tokens).toBe(12);
+    });
+  }
+
+  it("Solana assets are 0..11 for ids 5..16, each image the same bytes as images/<id>.png, and the manifest maps them", async () => {
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as { outputs: string[]; tokens: Array<{ id: number; solana: number; image: string }> };
+    expect(manifest.outputs).toEqual(["erc721", "erc1155", "solana", "cardano", "tezos"]);
+    expect(manifest.tokens.map((t) => [t.id, t.solana])).toEqual(Array.from({ length: 12 }, (_, i) => [i + 5, i]));
+    for (const t of manifest.tokens) {
+      expect(sha256Hex(await readFile(join(out, "solana/assets", `${t.solana}.png`)))).toBe(t.image);
+      const meta = JSON.parse(await readFile(join(out, "solana/assets", `${t.solana}.json`), "utf8")) as { name: string; image: string };
+      expect(meta).toMatchObject({ name: `Loom #${t.id}`, image: `${t.solana}.png` });
+    }
+    const names = await readdir(join(out, "solana/assets"));
+    expect(names).toContain("collection.json");
+    expect(await readFile(join(out, "solana/assets/collection.png"))).toEqual(await readFile(join(root, "collection.png")));
+  });
+
+  it("ERC-1155 files are named by 64 lower-case hex digits, images to match, and the {id} URI is given", async () => {
+    const hex = erc1155Id(10);
+    expect(hex).toBe(`${"0".repeat(63)}a`);
+    const meta = JSON.parse(await readFile(join(out, "erc1155/metadata", `${hex}.json`), "utf8")) as { image: string };
+    expect(meta.image).toBe(`ipfs://bafyimages/${hex}.png`);
+    expect((await stat(join(out, "erc1155/images", `${hex}.png`))).size).toBe((await stat(join(out, "images/10.png"))).size);
+    expect(notes).toEqual(["ERC-1155 uri for the contract: ipfs://bafymeta/{id}.json (upload erc1155/metadata/ there; clients put in the id as 64 lower-case hex digits)"]);
+  });
+
+  it("running it again keeps every token (a resume with every target's files verified)", async () => {
+    const configPath = join(root, "all.json");
+    const again = await generateCollection({ configPath, outDir: out, count: 12, seed: "outputs", workers: 1 });
+    expect([again.rendered, again.resumed]).toEqual([0, 12]);
+  });
+
+  it("a deleted Solana asset is put back on resume, without rendering again", async () => {
+    const { rm } = await import("node:fs/promises");
+    await rm(join(out, "solana/assets/3.png"));
+    await rm(join(out, "solana/assets/4.json"));
+    const again = await generateCollection({ configPath: join(root, "all.json"), outDir: out, count: 12, seed: "outputs", workers: 1 });
+    expect(again.rendered).toBe(0);
+    const report = await validateFolder(nodeFolderView(out), "solana");
+    expect(report.problems).toEqual([]);
+  });
+});
+
+describe("refusals", () => {
+  it("WebP with the Solana target is refused before anything is written, saying what to do", async () => {
+    const configPath = await writeConfig("webp.json", { outputs: { solana: {} }, image: { format: "webp" } });
+    const out = join(root, "webp");
+    const e: unknown = await generateCollection({ configPath, outDir: out, count: 4, seed: "x", workers: 1 }).catch((err: unknown) => err);
+    expect(isTraitloomError(e) && e.code).toBe("BAD_CONFIG");
+    expect(String((e as Error).message)).toContain('outputs.solana: expected png or jpeg images (Sugar takes only jpg, jpeg, gif and png), found "format": "webp"; set image.format to "png"');
+    await expect(stat(out)).rejects.toThrow();
+  });
+
+  it("a Solana name over 32 bytes names the token", async () => {
+    const configPath = await writeConfig("long.json", { outputs: { solana: {} }, namePrefix: "A very long collection name indeed" });
+    const e: unknown = await generateCollection({ configPath, outDir: join(root, "long"), count: 4, seed: "x", workers: 1 }).catch((err: unknown) => err);
+    expect(String((e as Error).message)).toContain('token 1: name "A very long collection name indeed #1" is 37 bytes, expected at most 32');
+  });
+
+  it("a missing Solana collection image is one line naming the field", async () => {
+    const configPath = await writeConfig("noimage.json", { outputs: { solana: { collection: { name: "Loom", image: "missing.png" } } } });
+    const e: unknown = await generateCollection({ configPath, outDir: join(root, "noimage"), count: 4, seed: "x", workers: 1 }).catch((err: unknown) => err);
+    expect(isTraitloomError(e) && e.message).toBe(`outputs.solana.collection.image: expected the collection image ${join(root, "missing.png")}, found nothing there`);
+  });
+
+  it("an unknown target is a config error with the nearest name", async () => {
+    const configPath = await writeConfig("typo.json", { outputs: { solna: {} } } as unknown as TraitloomConfig);
+    const run = await runMain(["generate", "-c", configPath, "-n", "2", "-o", join(root, "typo"), "--seed", "x", "-q"]);
+    expect(run.code).toBe(1);
+    expect(run.err[0]).toBe(`error: ${configPath}: outputs.solna: expected a known key (did you mean "solana"?), found "solna"`);
+  });
+});
+
+/** 4 layers of 6 traits (1,296 combinations) at 8x8: a thousand tokens render in a few seconds. */
+function bigLayers(): LayerFiles {
+  const layersOut: LayerFiles = {};
+  for (let l = 0; l < 4; l++) {
+    const files: LayerFiles[string] = {};
+    for (let t = 0; t < 6; t++) files[`T${t}.png`] = { color: colorOf(l * 6 + t), width: 8, height: 8, shape: l === 0 ? "full" : "square", alpha: 200 };
+    layersOut[`0${l + 1}-L${l}`] = files;
+  }
+  return layersOut;
+}
+
+describe("a 1,000-token collection with startId 1", () => {
+  it("its Solana folder is 0.json + 0.png … 999 without a gap, and passes Sugar's rules", async () => {
+    const big = await writeLayers(join(root, "big-layers"), bigLayers());
+    const out = join(root, "big");
+    await generateCollection({ layersDir: big, config: { startId: 1, outputs: { solana: {} } }, outDir: out, count: 1000, seed: "big", workers: 2 });
+    const names = new Set(await readdir(join(out, "solana/assets")));
+    expect(names.size).toBe(2000);
+    for (let n = 0; n < 1000; n++) expect(names.has(`${n}.json`) && names.has(`${n}.png`), String(n)).toBe(true);
+    const report = await validateFolder(nodeFolderView(out), "solana");
+    expect(report.problems).toEqual([]);
+    expect(report.tokens).toBe(1000);
+  });
+});
+
+describe("without outputs", () => {
+  it("only images/ and metadata/ are written, and the manifest has no outputs or solana fields", async () => {
+    const out = join(root, "plain");
+    await generateCollection({ layersDir: layers, outDir: out, count: 4, seed: "plain", workers: 1 });
+    expect((await readdir(out)).sort()).toEqual([".traitloom", "_metadata.json", "images", "manifest.json", "metadata", "rarity.csv", "rarity.json"]);
+    const text = await readFile(join(out, "manifest.json"), "utf8");
+    expect(text).not.toContain('"outputs"');
+    expect(text).not.toContain('"solana"');
+  });
+});
