@@ -6,9 +6,10 @@
  */
 import { chooseCanvasSize, type ImageSize } from "../core/canvas.js";
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
+import { renderImagesOf } from "../core/draw.js";
 import { isTraitloomError } from "../core/errors.js";
 import { buildLayerSet } from "../core/layers.js";
-import { generateCollection, generateIntoFolder, newRenderWorker, WarmWorkers, type GenerateRequest } from "../browser/engine.js";
+import { generateCollection, generateIntoFolder, newRenderWorker, removeArchive, WarmWorkers, type GenerateRequest } from "../browser/engine.js";
 import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
 import { decodeSize } from "./loaders.js";
 
@@ -86,13 +87,14 @@ async function request(fixture: ContractFixture, run: ContractRun): Promise<Gene
   // The layer set the collection worker will build from the same listing and config, for the order of the sources.
   const layerSet = buildLayerSet(analysis.listing, parseConfig(config, "contract config"), "contract config");
   const sizes: ImageSize[] = [];
-  const sources = layerSet.layers.map((l) =>
-    l.traits.map((t) => {
+  // Traits per layer, or the render plan's images (core/draw.ts renderImagesOf), as the studio's sources.
+  const sources = renderImagesOf(layerSet).map((row) =>
+    row.map((t) => {
       const d = decoded.get(t.file);
       const file = blobs.get(t.file);
       if (!d || "error" in d || !file) throw new Error(`contract: ${t.file} does not decode`);
       sizes.push({ file: t.file, width: d.width, height: d.height });
-      return { file, width: d.width, height: d.height };
+      return { file, width: d.width, height: d.height, ...(t.x !== 0 || t.y !== 0 ? { x: t.x, y: t.y } : {}) };
     }),
   );
   const canvas = chooseCanvasSize(sizes, config);
@@ -173,16 +175,13 @@ async function zip(fixture: ContractFixture, run: ContractRun): Promise<ZipOutco
     await pool.warm({ ...req, plan: req });
     await pool.settled();
     const result = await generateCollection({ ...req, warm: pool });
-    // Read before the next run, which removes earlier archives as the studio's runs do.
     const archive = toBase64(new Uint8Array(await result.file.arrayBuffer()));
+    // A run no longer deletes the archives before it (the studio keeps finished runs): the contract page drops its own.
+    await removeArchive(result.zipName);
     const again = await generateCollection({ ...req, warm: pool });
-    return {
-      archive,
-      again: toBase64(new Uint8Array(await again.file.arrayBuffer())),
-      rendered: result.rendered,
-      resumed: result.resumed,
-      provenance: result.provenance,
-    };
+    const second = toBase64(new Uint8Array(await again.file.arrayBuffer()));
+    await removeArchive(again.zipName);
+    return { archive, again: second, rendered: result.rendered, resumed: result.resumed, provenance: result.provenance };
   } finally {
     pool.dispose();
   }
