@@ -24,17 +24,28 @@ const BATCHES_PER_WORKER = 2;
 
 export class BrowserRenderBackend implements RenderBackend {
   readonly slots: number;
-  /** Render workers' time per stage, summed over workers and tokens. */
-  readonly timing: RenderTiming = { draw: 0, encode: 0, hash: 0 };
+  /** Render workers' time per stage, summed over workers and tokens since the last `init`. */
+  timing: RenderTiming = { draw: 0, encode: 0, hash: 0 };
+  /** Tokens per batch once the run is going. */
+  private fullBatch: number;
+  /** Batches handed out since `init`. */
+  private handed = 0;
+  /** The render plan's steps (core/draw.ts) where the layer set has one: draw lists are sent as the steps they name. */
+  steps: readonly RenderStep[] | undefined;
   private readonly workers: Array<{ client: RpcClient<RenderMethods>; queued: number }>;
 
-  private constructor(
-    clients: Array<RpcClient<RenderMethods>>,
-    readonly batchTokens: number,
-    private readonly steps: readonly RenderStep[] | undefined,
-  ) {
+  private constructor(clients: Array<RpcClient<RenderMethods>>, batchTokens: number) {
     this.workers = clients.map((client) => ({ client, queued: 0 }));
     this.slots = clients.length * BATCHES_PER_WORKER;
+    this.fullBatch = batchTokens;
+  }
+
+  /**
+   * Tokens for the next batch: 1 for each worker's first, then 2, 4… up to the full batch. The first token is
+   * stored after one token's render rather than a whole batch's, and no worker waits for work meanwhile.
+   */
+  get batchTokens(): number {
+    return Math.min(this.fullBatch, 2 ** Math.floor(this.handed / this.workers.length));
   }
 
   /**
@@ -42,19 +53,40 @@ export class BrowserRenderBackend implements RenderBackend {
    * plan's (core/draw.ts), where the layer set has one: tokens' draw lists are sent as the steps they name.
    */
   static async connect(ports: MessagePort[], init: RenderInit, batchTokens = BATCH_TOKENS, steps?: readonly RenderStep[]): Promise<BrowserRenderBackend> {
+    const backend = BrowserRenderBackend.over(ports, batchTokens);
+    await backend.init(init, undefined, steps);
+    return backend;
+  }
+
+  /** The render workers behind `ports`, not yet told what to render (`init`). */
+  static over(ports: MessagePort[], batchTokens = BATCH_TOKENS): BrowserRenderBackend {
     if (ports.length === 0) throw new Error("render backend: no render workers");
     const clients = ports.map((port) => {
       const client = createClient<RenderMethods>(port);
       port.start();
       return client;
     });
-    await Promise.all(clients.map((c) => c.call("init", init)));
-    return new BrowserRenderBackend(clients, Math.max(1, Math.floor(batchTokens)), steps);
+    return new BrowserRenderBackend(clients, Math.max(1, Math.floor(batchTokens)));
+  }
+
+  /**
+   * Hands every worker the traits and canvas (a worker that holds `init.key` already keeps its decoded traits) and
+   * starts the timing afresh; `steps` as in `connect`, for this run (or set `steps` once planned). Resolves with the traits decoded per worker
+   * and the slowest worker's decode time.
+   */
+  async init(init: RenderInit, batchTokens?: number, steps?: readonly RenderStep[]): Promise<{ decoded: number; decodeMs: number }> {
+    if (batchTokens !== undefined) this.fullBatch = Math.max(1, Math.floor(batchTokens));
+    this.steps = steps;
+    this.timing = { draw: 0, encode: 0, hash: 0 };
+    this.handed = 0;
+    const ready = await Promise.all(this.workers.map((w) => w.client.call("init", init)));
+    return { decoded: Math.max(0, ...ready.map((r) => r.decoded ?? 0)), decodeMs: Math.max(0, ...ready.map((r) => r.decodeMs ?? 0)) };
   }
 
   async renderBatch(tokens: PlannedToken[]): Promise<RenderedToken[]> {
     const w = this.workers.reduce((a, b) => (b.queued < a.queued ? b : a));
     w.queued++;
+    this.handed++;
     try {
       const steps = this.steps;
       const done = await w.client.call("render", {

@@ -19,7 +19,7 @@ import { BrowserRenderBackend, drawSteps } from "./backend.js";
 import { DirectoryStore } from "./directoryStore.js";
 import { sha256HexOf } from "./hash.js";
 import { checkCollectionInput } from "./messages.js";
-import type { CollectionEvents, CollectionInput, CollectionMethods, FinishResult, GenerateParams } from "./protocol.js";
+import type { CollectionEvents, CollectionInput, CollectionMethods, ConnectParams, FinishResult, GenerateParams, RunStage, TraitSource } from "./protocol.js";
 import { MemoryBytes, OpfsBytes, ZipCollectionSink } from "./zipSink.js";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -30,14 +30,45 @@ const RUNS_DIR = "runs";
 
 /** The run in progress, to cancel. */
 let running: AbortController | undefined;
+/** Render workers handed over by `connect`, kept for every run that comes without ports of its own. */
+let connected: BrowserRenderBackend | undefined;
 
-function prepare(method: string, input: CollectionInput): { layerSet: LayerSet; settings: CollectionSettings; plan: Plan } {
+interface Prepared {
+  layerSet: LayerSet;
+  settings: CollectionSettings;
+  plan: Plan;
+}
+/** The last plan made, by its inputs: a run of what was just planned (the preview, a repeated run) plans nothing. */
+let lastPrepared: { key: string; prepared: Prepared } | undefined;
+/** sha256 of each source file (sources[row][k]), by the sources' key (RenderInit.key): the same files are not read and hashed again. */
+let lastFileHashes: { key: string; hashes: Promise<string[][]> } | undefined;
+
+function prepare(method: string, input: CollectionInput): Prepared {
   checkCollectionInput(method, input);
+  const key = JSON.stringify([input.listing, input.config, input.count, input.seed]);
+  if (lastPrepared?.key === key) return lastPrepared.prepared;
   const config = parseConfig(input.config, "studio settings");
   const layerSet = withRules(buildLayerSet(input.listing, config), config, "studio settings");
   const settings = resolveSettings(config, { count: editionsCount(config) ?? input.count, seed: input.seed });
   const plan = planCollection(layerSet, settings.count, settings.seed);
-  return { layerSet, settings, plan };
+  const prepared = { layerSet, settings, plan };
+  lastPrepared = { key, prepared };
+  return prepared;
+}
+
+/** sha256 of every source file, once per set of sources. */
+function sourceHashesOf(sources: TraitSource[][], key: string | undefined): Promise<string[][]> {
+  if (key !== undefined && lastFileHashes?.key === key) return lastFileHashes.hashes;
+  const hashes = Promise.all(sources.map((row) => Promise.all(row.map(async (s) => sha256HexOf(new Uint8Array(await s.file.arrayBuffer()))))));
+  if (key !== undefined) {
+    lastFileHashes = { key, hashes };
+    hashes.catch(() => lastFileHashes?.hashes === hashes && (lastFileHashes = undefined));
+  }
+  return hashes;
+}
+
+function stage(name: RunStage): void {
+  server.emit("stage", { stage: name, at: performance.timeOrigin + performance.now() });
 }
 
 async function openArchive(zipName: string): Promise<OpfsBytes | MemoryBytes> {
@@ -70,6 +101,14 @@ const server = serve<CollectionMethods, CollectionEvents>(
       return { count: plan.count, capacity: plan.capacity, deviations: plan.deviations, tokens };
     },
 
+    async connect(params: ConnectParams) {
+      const backend = BrowserRenderBackend.over(params.ports);
+      connected = backend;
+      if (params.init.key !== undefined) void sourceHashesOf(params.init.sources, params.init.key).catch(() => undefined);
+      const { decoded, decodeMs } = await backend.init(params.init);
+      return { connected: params.ports.length, decoded, decodeMs };
+    },
+
     async generate(params: GenerateParams) {
       if (running) throw new Error("collection: a run is already in progress");
       const controller = new AbortController();
@@ -87,32 +126,35 @@ const server = serve<CollectionMethods, CollectionEvents>(
       return { cancelled: was };
     },
   },
-  { concurrent: ["generate", "cancel"] },
+  { concurrent: ["generate", "cancel", "connect"] },
 );
 
 async function generate(params: GenerateParams, signal: AbortSignal): Promise<Transfer<FinishResult>> {
+  if (params.ports.length > 0) connected = BrowserRenderBackend.over(params.ports, params.batchTokens);
+  const backend = connected;
+  if (!backend) throw new Error("collection: no render workers (connect first, or send ports)");
+  // Told first, so the render workers take the traits (decoding them, unless they hold them already) while this
+  // worker plans and hashes.
+  const ready = backend.init({ width: params.width, height: params.height, resize: params.resize, sources: params.sources, variant: params.variant, key: params.key }, params.batchTokens);
+  ready.catch(() => undefined);
+  const sourceHashes = sourceHashesOf(params.sources, params.key);
+  sourceHashes.catch(() => undefined);
   const { layerSet, settings, plan } = prepare("generate", params);
+  backend.steps = renderPlanOf(layerSet)?.steps;
+  stage("planned");
   // The CLI's hashes of the same inputs, so a studio manifest and a CLI manifest agree: sources are in the rows of
   // renderImagesOf (traits per layer, or the render plan's images), hashed per file, then per trait as the CLI does.
   const images = renderImagesOf(layerSet);
   const byFile = new Map<string, string>();
-  await Promise.all(
-    params.sources.map((row, r) =>
-      Promise.all(
-        row.map(async (s, k) => {
-          const file = images[r]?.[k]?.file;
-          if (file !== undefined) byFile.set(file, await sha256HexOf(new Uint8Array(await s.file.arrayBuffer())));
-        }),
-      ),
-    ),
+  (await sourceHashes).forEach((row, r) =>
+    row.forEach((hash, k) => {
+      const file = images[r]?.[k]?.file;
+      if (file !== undefined) byFile.set(file, hash);
+    }),
   );
-  const fileHashes = traitFileHashes(layerSet, (file) => byFile.get(file) ?? "", (text) => sha256Hex(text));
-  const backend = await BrowserRenderBackend.connect(
-    params.ports,
-    { width: params.width, height: params.height, resize: params.resize, sources: params.sources, variant: params.variant },
-    params.batchTokens,
-    renderPlanOf(layerSet)?.steps,
-  );
+  const hashes = traitFileHashes(layerSet, (file) => byFile.get(file) ?? "", (text) => sha256Hex(text));
+  await ready;
+  stage("connected");
   const target = params.target;
   let zip: ZipCollectionSink | undefined;
   let sink: CollectionSink;
@@ -120,15 +162,22 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
   else sink = new FolderSink(new DirectoryStore(target.handle), { overwrite: target.overwrite });
 
   let last = -Infinity;
-  const result = await runCollection({ layerSet, settings, width: params.width, height: params.height, fileHashes, plan }, backend, sink, {
+  let first = true;
+  const result = await runCollection({ layerSet, settings, width: params.width, height: params.height, fileHashes: hashes, plan }, backend, sink, {
     signal,
     onProgress: (p) => {
+      if (first && p.done > p.resumed) {
+        first = false;
+        stage("first-token");
+      }
+      if (p.done === p.total) stage("rendered");
       const now = performance.now();
       if (p.done < p.total && now - last < PROGRESS_INTERVAL_MS) return;
       last = now;
       server.emit("progress", { ...p, bytes: zip?.size ?? 0 });
     },
   });
+  stage("stored");
   const finished: FinishResult = {
     target: target.kind,
     zipName: target.kind === "zip" ? target.zipName : "",

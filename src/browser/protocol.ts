@@ -34,6 +34,20 @@ export interface RenderInit {
   sources: TraitSource[][];
   /** What a bench-only render worker varies (encoder, compositor…); the studio's render worker has none. */
   variant?: Record<string, string | number> | undefined;
+  /**
+   * Names these sources and canvas: an init with the key the worker already holds keeps its decoded traits (a
+   * warm worker's next run starts rendering at once). Undefined: always start afresh.
+   */
+  key?: string | undefined;
+  /** Decode every trait now, answering once all are ready, instead of each on first use (a run's warm-up). */
+  eager?: boolean | undefined;
+}
+
+/** What an init did: how many traits it decoded and how long that took (0 where the worker kept its traits). */
+export interface RenderReady {
+  ready: true;
+  decoded?: number | undefined;
+  decodeMs?: number | undefined;
 }
 
 export interface RenderBatch {
@@ -65,7 +79,7 @@ export interface RenderDone {
 
 /** Methods of a render worker. */
 export type RenderMethods = {
-  init: (params: RenderInit) => { ready: true };
+  init: (params: RenderInit) => RenderReady;
   /** Serves these same methods on `port` too (the collection worker's end of a channel). */
   attach: (params: { port: MessagePort }) => { attached: true };
   render: (params: RenderBatch) => RenderDone;
@@ -114,11 +128,13 @@ export interface GenerateParams extends CollectionInput {
   resize: ResizeMode;
   /** sources[layer][trait]: sent to every render worker, and hashed for the manifest's inputHash as the CLI hashes files. */
   sources: TraitSource[][];
-  /** One port per render worker (their `attach`ed end). */
+  /** One port per render worker (their `attach`ed end); empty: the render workers of an earlier `connect`. */
   ports: MessagePort[];
   target: CollectionTarget;
   variant?: Record<string, string | number> | undefined;
   batchTokens?: number | undefined;
+  /** The sources' key (RenderInit.key): render workers holding it keep their traits, and their file hashes are kept. */
+  key?: string | undefined;
 }
 
 export interface FinishResult {
@@ -149,9 +165,22 @@ export interface FinishResult {
   timing: RenderTiming;
 }
 
+/** Render workers handed to the collection worker ahead of a run and kept for every run after (a warm-up). */
+export interface ConnectParams {
+  /** One port per render worker (their `attach`ed end). */
+  ports: MessagePort[];
+  /** What they decode now (`eager`), under its `key`. */
+  init: RenderInit;
+}
+
+/** Milestones of a run, as the collection worker reaches them. */
+export type RunStage = "planned" | "connected" | "first-token" | "rendered" | "stored";
+
 /** Methods of the collection worker. */
 export type CollectionMethods = {
   plan: (params: PlanRequest) => PlanResult;
+  /** Keeps these render workers for the runs to come and has them decode the traits; answers once they have. */
+  connect: (params: ConnectParams) => { connected: number; decoded: number; decodeMs: number };
   generate: (params: GenerateParams) => FinishResult;
   /** Stops the run in progress: batches in flight finish, what is stored stays (a directory target resumes). */
   cancel: (params: Record<string, never>) => { cancelled: boolean };
@@ -160,4 +189,6 @@ export type CollectionMethods = {
 /** Events of the collection worker, a few times a second at most. */
 export type CollectionEvents = {
   progress: { done: number; total: number; resumed: number; bytes: number };
+  /** A milestone of the run; `at` is the worker's clock as epoch milliseconds (performance.timeOrigin + now()). */
+  stage: { stage: RunStage; at: number };
 };

@@ -1,7 +1,8 @@
 /**
  * A studio render worker: composites tokens bottom layer first with core's span compositor and encodes them with
- * the fast PNG encoder. Each trait is decoded once (createImageBitmap) on first use, read back once as
- * straight-alpha spans and kept for the run, so no token needs a canvas readback. It answers whoever calls it:
+ * the fast PNG encoder. Each trait is decoded once (createImageBitmap) on first use, or all of them up front for an
+ * `eager` init (a warm-up), read back once as straight-alpha spans and kept until an init with other traits, so
+ * no token needs a canvas readback and a warm worker's next run starts rendering at once. It answers whoever calls it:
  * the collection worker over an attached MessagePort during a run (images transferred, never through the page),
  * the page for the preview.
  */
@@ -17,28 +18,79 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let init: RenderInit | undefined;
 const fastEncoder = new FastPngEncoder();
-/** Traits as spans, key layer * 65536 + trait. */
-const prepared = new Map<number, PreparedTrait>();
+/** Traits as spans, key layer * 65536 + trait; a promise, so a render and an eager decode share one decode. */
+const prepared = new Map<number, Promise<PreparedTrait>>();
 /** The canvas: straight-alpha RGBA, reused for every token. */
 let pixels: Uint8Array<ArrayBuffer> | undefined;
+/** Decodes at once during an eager init: enough to keep the browser's decoder threads busy, not every file at once. */
+const EAGER_DECODES = 4;
 
-async function traitSpans(r: RenderInit, layer: number, trait: number): Promise<PreparedTrait> {
+function traitSpans(r: RenderInit, layer: number, trait: number): Promise<PreparedTrait> {
   const key = layer * 65536 + trait;
   const hit = prepared.get(key);
   if (hit) return hit;
   const src = r.sources[layer]?.[trait];
-  if (!src) throw new Error(`render: no trait ${trait} in layer ${layer}`);
-  const spans = prepareTrait(await decodeTrait(src, r), r.width, r.height);
+  if (!src) return Promise.reject(new Error(`render: no trait ${trait} in layer ${layer}`));
+  const spans = decodeTrait(src, r).then((rgba) => prepareTrait(rgba, r.width, r.height));
   prepared.set(key, spans);
+  // A failed decode is not kept: the next token asks again and reports it again.
+  spans.catch(() => prepared.get(key) === spans && prepared.delete(key));
   return spans;
 }
 
+/** Decodes every trait of `r`, a few at a time. */
+async function decodeAll(r: RenderInit): Promise<number> {
+  const all = r.sources.flatMap((row, layer) => row.map((_, trait) => [layer, trait] as const));
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < all.length) {
+      const [layer, trait] = all[next++]!;
+      await traitSpans(r, layer, trait);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(EAGER_DECODES, all.length) }, lane));
+  return all.length;
+}
+
+/** Throw-away tokens a warm-up renders at most, and the spread at which their times count as settled. */
+const REHEARSAL_TOKENS = 6;
+const REHEARSAL_SETTLED = 1.25;
+
+/**
+ * Renders a few tokens and throws them away, until one takes about as long as the one before: the compositor,
+ * encoder and hashes are then compiled by the JavaScript engine (its optimising compiler runs beside the code, so on
+ * a busy machine the first tokens run several times slower), during a warm-up rather than on the run's first tokens.
+ */
+async function rehearse(r: RenderInit): Promise<void> {
+  const scratch = new Uint8Array(r.width * r.height * 4);
+  let last = Infinity;
+  for (let n = 0; n < REHEARSAL_TOKENS; n++) {
+    const traits = await Promise.all(r.sources.map((row, layer) => traitSpans(r, layer, row.length > 0 ? n % row.length : 0)));
+    const t0 = performance.now();
+    const bytes = fastEncoder.encode(scratch, r.width, r.height, compositeTraits(scratch, traits)) as Uint8Array<ArrayBuffer>;
+    crc32(bytes);
+    await sha256HexOf(bytes);
+    const ms = performance.now() - t0;
+    if (ms * REHEARSAL_SETTLED >= last) break;
+    last = ms;
+  }
+}
+
 const handlers: Handlers<RenderMethods> = {
-  init(params) {
-    prepared.clear();
-    pixels = undefined;
+  async init(params) {
+    // The same traits and canvas as before (a warm worker's next run): keep what is decoded.
+    const same = params.key !== undefined && init?.key === params.key;
+    if (!same) {
+      prepared.clear();
+      pixels = undefined;
+    }
     init = params;
-    return { ready: true };
+    if (!params.eager) return { ready: true };
+    const t0 = performance.now();
+    const decoded = await decodeAll(params);
+    const decodeMs = same ? 0 : performance.now() - t0;
+    if (!same && decoded > 0) await rehearse(params);
+    return { ready: true, decoded, decodeMs };
   },
   attach({ port }) {
     serve<RenderMethods>(port, handlers);

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { generateCollection, type GeneratedCollection, type GenerateProgress } from "../browser/engine.js";
+import { generateCollection, WarmWorkers, type GeneratedCollection, type GenerateProgress } from "../browser/engine.js";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import { entryBlob, readZipIndex } from "../browser/zipIndex.js";
 import type { TraitSource } from "../browser/protocol.js";
@@ -34,6 +34,8 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "collection";
 }
 
+/** How long settings must stay unchanged before the workers warm up and plan them. */
+const WARM_DELAY_MS = 250;
 /** The ZIP's name on download, from the settings that made it: "traitloom-50.zip". */
 export function downloadNameOf(settings: StudioSettings): string {
   return `${slug(settings.namePrefix)}-${settings.count}.zip`;
@@ -59,6 +61,18 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
   const url = useMemo(() => (run.state === "done" ? URL.createObjectURL(run.result.file) : undefined), [run]);
   useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
   useEffect(() => () => controller.current?.abort(), []);
+  // Render workers started and traits decoded (and the collection planned) before the click, kept between runs.
+  const pool = useMemo(() => new WarmWorkers(), []);
+  useEffect(() => () => pool.dispose(), [pool]);
+  const workers = settings.workers > 0 ? settings.workers : navigator.hardwareConcurrency || 2;
+  useEffect(() => {
+    if (!canRun || !analysis.canvas || !sources) return;
+    const { width, height } = analysis.canvas;
+    const plan = { listing: analysis.listing, config: analysis.config, count: settings.count, seed: settings.seed };
+    // After a pause in typing, so an edit plans once, and the preview's first render gets a head start.
+    const timer = setTimeout(() => void pool.warm({ width, height, resize: analysis.config.resize ?? "error", sources, workers, plan }).catch(() => undefined), WARM_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [pool, canRun, analysis, sources, workers, settings.count, settings.seed]);
   // Leaving mid-run loses it (the workers stop, the partial archive is deleted at the next start): ask first.
   useEffect(() => {
     if (!running) return;
@@ -89,7 +103,8 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
           height: analysis.canvas.height,
           resize: analysis.config.resize ?? "error",
           sources,
-          workers: settings.workers > 0 ? settings.workers : navigator.hardwareConcurrency || 2,
+          workers,
+          warm: pool,
         },
         {
           signal: c.signal,

@@ -9,7 +9,7 @@ import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { renderImagesOf } from "../core/draw.js";
 import { isTraitloomError } from "../core/errors.js";
 import { buildLayerSet } from "../core/layers.js";
-import { generateCollection, generateIntoFolder, newRenderWorker, removeArchive, type GenerateRequest } from "../browser/engine.js";
+import { generateCollection, generateIntoFolder, newRenderWorker, removeArchive, WarmWorkers, type GenerateRequest } from "../browser/engine.js";
 import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
 import { decodeSize } from "./loaders.js";
 
@@ -30,6 +30,8 @@ export interface ContractRun {
 export interface ZipOutcome {
   /** The archive's bytes. */
   archive: string;
+  /** A second run's archive, on the same warm workers. */
+  again: string;
   rendered: number;
   resumed: number;
   provenance: string;
@@ -163,12 +165,27 @@ async function readFolder(dir: FileSystemDirectoryHandle, prefix = "", out: Reco
   return out;
 }
 
+/**
+ * The ZIP as the studio makes it: through warm workers (started, traits decoded and the collection planned before
+ * the run), and a second run on the workers the first left (traits and plan kept), whose archive is `again`.
+ */
 async function zip(fixture: ContractFixture, run: ContractRun): Promise<ZipOutcome> {
-  const result = await generateCollection(await request(fixture, run));
-  const archive = toBase64(new Uint8Array(await result.file.arrayBuffer()));
-  // A run no longer deletes the archives before it (the studio keeps finished runs): the contract page drops its own.
-  await removeArchive(result.zipName);
-  return { archive, rendered: result.rendered, resumed: result.resumed, provenance: result.provenance };
+  const req = await request(fixture, run);
+  const pool = new WarmWorkers();
+  try {
+    await pool.warm({ ...req, plan: req });
+    await pool.settled();
+    const result = await generateCollection({ ...req, warm: pool });
+    const archive = toBase64(new Uint8Array(await result.file.arrayBuffer()));
+    // A run no longer deletes the archives before it (the studio keeps finished runs): the contract page drops its own.
+    await removeArchive(result.zipName);
+    const again = await generateCollection({ ...req, warm: pool });
+    const second = toBase64(new Uint8Array(await again.file.arrayBuffer()));
+    await removeArchive(again.zipName);
+    return { archive, again: second, rendered: result.rendered, resumed: result.resumed, provenance: result.provenance };
+  } finally {
+    pool.dispose();
+  }
 }
 
 let folders = 0;

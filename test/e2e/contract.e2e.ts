@@ -47,6 +47,7 @@ interface Run {
 }
 interface ZipOutcome {
   archive: string;
+  again: string;
   rendered: number;
   resumed: number;
   provenance: string;
@@ -123,6 +124,8 @@ async function expectContract(c: ContractCase, { node, zip, zipRun, folder }: Ca
   expect(zipRun.resumed).toBe(0);
   await expectSameCollection(node, zip, `${c.name} ZIP`);
   expect(JSON.parse(text(zip, "manifest.json")).provenance).toBe(zipRun.provenance);
+  // A second run on the warm workers the first left (traits decoded, plan kept): the same files, byte for byte.
+  expect(differences(zip, unzipped(zipRun.again)), `${c.name}: second run on warm workers against the first`).toEqual([]);
 
   // Cut off half-way: stopped through the signal, what it finished is in the folder and its journal, not more.
   expect(folder.cut.code, folder.cut.message).toBe("ABORTED");
