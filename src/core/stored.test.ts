@@ -102,7 +102,7 @@ describe("manifest.json as merge reads it back", () => {
         const t = m.tokens[0];
         if (t) t.dna = "0,1";
       }),
-    ).toBe(`${PATH}: tokens[0].dna: expected trait indexes joined by "-" such as "0-2-1", received "0,1"`);
+    ).toBe(`${PATH}: tokens[0].dna: expected trait indexes joined by "-" such as "0-2-1", or "1-of-1", received "0,1"`);
     expect(
       damaged((m) => {
         const t = m.tokens[2];
