@@ -156,6 +156,8 @@ export function useProject(): ProjectApi {
       const next: Project = { root: loaded.root, files, decoded, loadProblems: loaded.problems, notices, version: ++versionRef.current };
       setProject(next);
       setHistory(startHistory(nextSettings));
+      // Read: the status line goes now, not after the save below (IndexedDB takes a while for large folders).
+      setProgress(undefined);
       await saveProject({ root: loaded.root, files: loaded.files, loadProblems: loaded.problems, settings: nextSettings });
     } catch (e) {
       setLoadError(e instanceof Error ? e.message : String(e));

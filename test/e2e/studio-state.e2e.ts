@@ -403,6 +403,26 @@ describe.skipIf(!executable)("studio state and data (headless Chromium)", () => 
       expect(pageErrors).toEqual([]);
     });
 
+    it("says how far reading the layers has got: “Reading layers… 3 of 36”", async () => {
+      // A context of its own (nothing to restore) whose image decoding is held after three images: what the page
+      // shows then is the progress, whatever the machine's speed.
+      const own = await browser.newContext({ viewport: { width: size.width, height: size.height } });
+      const q = await own.newPage();
+      await q.addInitScript(`(() => {
+        const real = window.createImageBitmap.bind(window);
+        const gate = { n: 0, open: false, waiters: [] };
+        window.createImageBitmap = (...args) => (++gate.n > 3 && !gate.open ? new Promise((r) => gate.waiters.push(r)).then(() => real(...args)) : real(...args));
+        window.__openGate = () => { gate.open = true; gate.waiters.splice(0).forEach((r) => r()); };
+      })()`);
+      await q.goto(url);
+      await q.getByTestId("demo-button").click();
+      await expect.poll(() => q.getByTestId("load-status").textContent(), { timeout: 20_000 }).toBe("Reading layers… 3 of 36");
+      await q.evaluate("window.__openGate()");
+      await expect.poll(() => q.getByTestId("layer").count(), { timeout: 20_000 }).toBe(7);
+      await expect.poll(() => q.getByTestId("load-status").count()).toBe(0);
+      await own.close();
+    });
+
     it("loads back the traitloom.json it downloads, and a whole project file (layers + settings)", async () => {
       await loadDemo(page);
       await expect.poll(() => page.getByTestId("capacity").getAttribute("data-value"), { timeout: 20_000 }).toBe("86400");
