@@ -7,6 +7,8 @@ import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
 import { orderLayerFolders, type LayersListing } from "../core/layers.js";
 import { readEngineConfig, toTraitloomConfig } from "../core/migrate/index.js";
+import { modelConfigFromConversion } from "../core/migrate/modelConfig.js";
+import type { LayerOptions } from "../core/dialects/types.js";
 import { canonicalName, isJunkFolder, parseLayerFolderName } from "../core/weights.js";
 import { DEFAULT_SETTINGS, defaultLayers, type LayerOrder, type LayerState, type StudioSettings } from "./project.js";
 
@@ -23,6 +25,15 @@ export function defaultLayerOrder(listing: LayersListing): LayerOrder {
   const { layers, warning } = orderLayerFolders(listing.folders.filter((f) => !isJunkFolder(f.folder)));
   if (warning !== undefined) return { source: "alphabetical", detail: warning };
   return { source: "prefix", detail: `layer order from the folders' numeric prefixes: ${layers.map((l) => l.name).join(", ")} (bottom first)` };
+}
+
+/** The trait model's options of a config layer entry (blend, opacity, z, parts, inMetadata, …): LayerState.options. */
+function layerOptionsOf(entry: Exclude<LayerEntry, string>): LayerOptions | undefined {
+  const { name: _name, folder: _folder, countsForUniqueness: _unique, traits, ...options } = entry;
+  // Weights and value renames live in LayerState.weights/values; any other trait option stays in options.
+  const otherTraits = Object.entries(traits ?? {}).filter(([, o]) => typeof o === "object" && Object.keys(o).some((k) => k !== "weight" && k !== "value"));
+  const out: LayerOptions = { ...options, ...(otherTraits.length > 0 ? { traits: Object.fromEntries(otherTraits) } : {}) };
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**
@@ -58,11 +69,13 @@ function orderedLayers(entries: readonly LayerEntry[], listing: LayersListing, s
         }
       }
     }
+    const options = typeof entry === "string" ? undefined : layerOptionsOf(entry);
     out.push({
       folder: found.folder,
       name: spec.name,
       visible: true,
       weights,
+      ...(options ? { options } : {}),
       ...(Object.keys(values).length > 0 ? { values } : {}),
       ...(typeof entry !== "string" && entry.countsForUniqueness === false ? { countsForUniqueness: false } : {}),
     });
@@ -113,6 +126,7 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     layers,
     layerOrder,
     ...(config.weightSyntax !== undefined ? { weightSyntax: config.weightSyntax } : {}),
+    ...(config.dialect !== undefined ? { dialect: config.dialect } : {}),
     ...(config.namedWeights !== undefined ? { namedWeights: { ...config.namedWeights } } : {}),
     ...(config.externalUrl !== undefined ? { externalUrl: config.externalUrl } : {}),
     ...(config.backgroundColor !== undefined ? { backgroundColor: config.backgroundColor } : {}),
@@ -134,15 +148,30 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
 export function layerOrderFromEngineConfig(text: string, fileName: string, listing: LayersListing, base: StudioSettings): Imported {
   const read = readEngineConfig(text, fileName);
   const conversion = toTraitloomConfig(read, read.engine === "unknown" ? { engine: "hashlips" } : {});
-  const entries = conversion.config.layers;
+  // The trait model's reading of the file: the engine's dialect, and per layer its blend, opacity, sub-traits
+  // (parts) and exclude (inMetadata); the first layer configuration gives the order, the others the options of
+  // the folders only they use (hidden: the studio runs one layer configuration).
+  const model = modelConfigFromConversion(conversion, read);
+  const modelEntries = model.layers ?? model.editions?.flatMap((e) => e.layers) ?? [];
+  const entries = conversion.config.layers?.map((e) => {
+    const folder = typeof e === "string" ? e : (e.folder ?? e.name);
+    const m = modelEntries.find((x) => typeof x !== "string" && (x.folder ?? x.name) === folder);
+    return m !== undefined && typeof m !== "string" && typeof e !== "string" ? { ...m, ...e } : e;
+  });
   if (!entries || entries.length === 0) throw new Error(`${fileName}: expected layerConfigurations[0].layersOrder, found no layers to order`);
   const notes: string[] = [];
-  const layers = orderedLayers(entries, listing, fileName, notes);
+  const ordered = orderedLayers(entries, listing, fileName, notes);
+  const layers = ordered.map((l) => {
+    if (l.visible || l.options) return l;
+    const m = modelEntries.find((x) => typeof x !== "string" && (x.folder ?? x.name) === l.folder);
+    const options = m !== undefined && typeof m !== "string" ? layerOptionsOf(m) : undefined;
+    return options ? { ...l, options } : l;
+  });
   const engine = { hashlips: "HashLips", nftchef: "nftchef", datlips: "datlips" }[conversion.engine];
   const order = layers.filter((l) => l.visible).map((l) => l.name);
   const extraConfigs = conversion.editions.length > 1 ? `; its ${conversion.editions.length - 1} other layer configuration(s) are not read` : "";
   return {
-    settings: { ...base, layers, layerOrder: { source: "config.js", detail: `layer order read from ${fileName} (${engine}, layerConfigurations[0]; read, never run): ${order.join(", ")} (bottom first)${extraConfigs}` } },
+    settings: { ...base, layers, ...(model.dialect !== undefined ? { dialect: model.dialect } : {}), layerOrder: { source: "config.js", detail: `layer order read from ${fileName} (${engine}, layerConfigurations[0]; read, never run): ${order.join(", ")} (bottom first)${extraConfigs}` } },
     notes,
   };
 }
