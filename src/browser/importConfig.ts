@@ -156,7 +156,8 @@ export function layerOrderFromEngineConfig(text: string, fileName: string, listi
   const entries = conversion.config.layers?.map((e) => {
     const folder = typeof e === "string" ? e : (e.folder ?? e.name);
     const m = modelEntries.find((x) => typeof x !== "string" && (x.folder ?? x.name) === folder);
-    return m !== undefined && typeof m !== "string" && typeof e !== "string" ? { ...m, ...e } : e;
+    if (m === undefined || typeof m === "string") return e;
+    return typeof e === "string" ? m : { ...m, ...e };
   });
   if (!entries || entries.length === 0) throw new Error(`${fileName}: expected layerConfigurations[0].layersOrder, found no layers to order`);
   const notes: string[] = [];
@@ -171,7 +172,13 @@ export function layerOrderFromEngineConfig(text: string, fileName: string, listi
   const order = layers.filter((l) => l.visible).map((l) => l.name);
   const extraConfigs = conversion.editions.length > 1 ? `; its ${conversion.editions.length - 1} other layer configuration(s) are not read` : "";
   return {
-    settings: { ...base, layers, ...(model.dialect !== undefined ? { dialect: model.dialect } : {}), layerOrder: { source: "config.js", detail: `layer order read from ${fileName} (${engine}, layerConfigurations[0]; read, never run): ${order.join(", ")} (bottom first)${extraConfigs}` } },
+    settings: {
+      ...base,
+      layers,
+      ...(model.dialect !== undefined ? { dialect: model.dialect } : {}),
+      // The engine draws every layer stretched to its format's size: variant art of another size included.
+      ...(model.resize !== undefined ? { resize: model.resize, width: model.width, height: model.height } : {}),
+      layerOrder: { source: "config.js", detail: `layer order read from ${fileName} (${engine}, layerConfigurations[0]; read, never run): ${order.join(", ")} (bottom first)${extraConfigs}` } },
     notes,
   };
 }
