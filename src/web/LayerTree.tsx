@@ -19,7 +19,9 @@ import type { Project } from "./useProject.js";
 export function needsTree(layer: Layer, state: LayerState): boolean {
   if (layer.tree !== undefined || layer.variantOf !== undefined) return true;
   if (state.options?.blend !== undefined || state.options?.opacity !== undefined) return true;
-  return layer.traits.some((t) => (t.parts?.length ?? 1) > 1 || t.variants !== undefined || (t.path?.length ?? 0) > 0);
+  return layer.traits.some(
+    (t) => (t.parts?.length ?? 1) > 1 || t.variants !== undefined || (t.path?.length ?? 0) > 0 || (t.parts ?? []).some((p) => p.blend !== "source-over" || p.opacity !== 1),
+  );
 }
 
 const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
@@ -89,7 +91,8 @@ function TraitItem({ layer, trait, local, parentTraits, thumbs, count, visible }
   const own = parts.length > 0 ? parts : [];
   const variants = Object.entries(trait.variants ?? {});
   const missing = trait.variants && parentTraits ? parentTraits.filter((p) => trait.variants?.[p] === undefined) : [];
-  const thumb = thumbs.get(own[own.length - 1]?.file ?? trait.file);
+  // An empty choice (NONE, often a 0-byte file) draws nothing: no thumbnail.
+  const thumb = own.length > 0 ? thumbs.get(own[own.length - 1]?.file ?? trait.file) : undefined;
   const path = [...(trait.path ?? []), trait.name].join("/");
   return (
     <li className="tree-trait" data-testid="tree-trait" data-trait={path} data-share={share}>
