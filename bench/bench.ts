@@ -5,6 +5,7 @@
  * `--fixture multipart`: the trait model's case, test/fixtures/nftchef-mini/layers with bench/multipart-blend.json
  * (nested choices, multi-part traits, a z -10 part, multiply, hue and screen steps at partial opacity): draw lists
  * through the shared compositor, blended steps past the band cache.
+ * npm run bench -- --plan-only     the planning benchmark alone (bench/planning.ts); --no-plan skips it
  *
  * One table from one run: tokens/s, CPU seconds, peak RSS and mean image bytes for (a) a HashLips-style
  * baseline (one thread, every layer decoded for every token, PNG zlib 6 adaptive), (b) the engine at default
@@ -21,6 +22,7 @@ import { parseArgs } from "node:util";
 import { renderImagesOf } from "../src/core/draw.js";
 import { prepareCollection, readConfigFile } from "../src/node/generate.js";
 import type { Figures, Summary } from "./report.js";
+import { planningBench } from "./planning.js";
 import { publishSection, runOnce, summarise, tokensPerSecond } from "./report.js";
 
 const { values, positionals } = parseArgs({
@@ -32,8 +34,15 @@ const { values, positionals } = parseArgs({
     config: { type: "string", short: "c" },
     "no-write": { type: "boolean" },
     fixture: { type: "string" },
+    "plan-only": { type: "boolean" },
+    "no-plan": { type: "boolean" },
   },
 });
+// The planning benchmark: 100,000 tokens under 40 rules and 5 fixed counts beside today's plan without rules.
+if (values["plan-only"]) {
+  planningBench({ write: !values["no-write"] });
+  process.exit(0);
+}
 if (values.fixture !== undefined && values.fixture !== "multipart") throw new Error(`--fixture: expected "multipart", found "${values.fixture}"`);
 const multipart = values.fixture === "multipart";
 const sourceDir = positionals[0] ?? (multipart ? "test/fixtures/nftchef-mini/layers" : "assets/demo-layers");
@@ -104,3 +113,4 @@ publishSection(
   ],
   !values["no-write"],
 );
+if (!values["no-plan"]) planningBench({ write: !values["no-write"] });

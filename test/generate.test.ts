@@ -138,8 +138,12 @@ describe("output layout and metadata", () => {
     }
     // Weights 3:2:1 over 12 tokens are met exactly.
     expect(rows.filter((r) => r.layer === "Background").map((r) => Number(r.actual_count))).toEqual([6, 4, 2]);
-    const rarity = await readJson<{ tokens: Array<{ id: number; rank: number }> }>(join(out, "rarity.json"));
-    expect(rarity.tokens.map((t) => t.rank).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    const rarity = await readJson<{ method: string; tokens: Array<{ id: number; rank: number }> }>(join(out, "rarity.json"));
+    expect(rarity.method).toBe("openrarity");
+    // Ranked as SQL's RANK: sorted, each rank is its position (1-based) or, in a tie, the rank of the tie's first.
+    const sorted = rarity.tokens.map((t) => t.rank).sort((a, b) => a - b);
+    sorted.forEach((rank, k) => expect(rank === k + 1 || rank === sorted[k - 1]).toBe(true));
+    expect(sorted[0]).toBe(1);
   });
 
   it("every image is a 32x32 PNG", async () => {

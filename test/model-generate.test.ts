@@ -17,6 +17,7 @@ import { initFromEngineConfig } from "../src/core/migrate/toTraitloomConfig.js";
 import { modelConfigFromConversion } from "../src/core/migrate/modelConfig.js";
 import { listLayersDir } from "../src/node/files.js";
 import { generateCollection, generateWith, readConfigFile, type GenerateResult } from "../src/node/generate.js";
+import { runMain } from "./helpers/cli.js";
 import { FIXTURE_PX, pixelAt, removeDir, sha256Hex, shapeRgba, tempDir, writeLayers } from "./helpers/fixtures.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
@@ -346,5 +347,24 @@ describe("blend modes with the band cache, and offsets", () => {
     const [fx, fy] = [first % FIXTURE_PX, Math.floor(first / FIXTURE_PX)];
     expect(await pixelAt(join(out, "images", "1.png"), fx + 5, fy + 3)).toEqual([255, 0, 0, 255]);
     expect(await pixelAt(join(out, "images", "1.png"), fx, fy)).toEqual([255, 255, 255, 255]);
+  });
+});
+
+describe("traitloom generate --dialect", () => {
+  it("reads the folder in the dialect given, printing what auto decided", async () => {
+    const out = await tempDir("traitloom-cli-dialect-");
+    try {
+      const run = await runMain(["generate", join(NC, "layers"), "--dialect", "auto", "-n", "6", "--seed", "cli", "-o", join(out, "o"), "--workers", "1"]);
+      expect(run.code).toBe(0);
+      expect(run.err).toContain("dialect: nftchef (auto: a weighted sub-folder in Accessory/Helmet#10)");
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it("refuses a dialect that is not one, in one line", async () => {
+    const run = await runMain(["generate", join(NC, "layers"), "--dialect", "nftchief", "-n", "1"]);
+    expect(run.code).toBe(1);
+    expect(run.err.filter((l) => l !== "")).toEqual(['error: --dialect: expected one of auto, traitloom, hashlips, nftchef, datlips, hl2, nftool, found "nftchief"']);
   });
 });

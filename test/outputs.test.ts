@@ -163,3 +163,64 @@ describe("without outputs", () => {
     expect(text).not.toContain('"solana"');
   });
 });
+
+describe("rarity and provenance options", () => {
+  it("rank, score and tier attributes land in every target's metadata; keccak-256 and the starting index in the manifest", async () => {
+    const out = join(root, "rarity");
+    await generateCollection({
+      layersDir: layers,
+      config: { rarity: { attributes: { rank: true, score: true, tier: true } }, provenance: { keccak256: true, startingIndex: 3 }, outputs: { erc721: {}, solana: {} } },
+      outDir: out,
+      count: 6,
+      seed: "rarity",
+      workers: 1,
+    });
+    const rarity = JSON.parse(await readFile(join(out, "rarity.json"), "utf8")) as { tokens: Array<{ id: number; rank: number; score: number }> };
+    for (const t of rarity.tokens) {
+      const meta = JSON.parse(await readFile(join(out, "metadata", `${t.id}.json`), "utf8")) as { attributes: Array<{ trait_type: string; value: unknown }> };
+      expect(meta.attributes.find((a) => a.trait_type === "Rarity Rank")?.value).toBe(t.rank);
+      expect(meta.attributes.find((a) => a.trait_type === "Rarity Score")?.value).toBe(t.score);
+      const sol = JSON.parse(await readFile(join(out, "solana/assets", `${t.id - 1}.json`), "utf8")) as { attributes: Array<{ trait_type: string; value: unknown }> };
+      expect(sol.attributes.find((a) => a.trait_type === "Rarity Rank")?.value).toBe(String(t.rank));
+    }
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as { tokens: Array<{ image: string }>; provenanceKeccak256: string; startingIndex: number; provenanceFromStartingIndex: string };
+    const { keccak_256 } = await import("@noble/hashes/sha3.js");
+    const { bytesToHex } = await import("@noble/hashes/utils.js");
+    const keccaks: string[] = [];
+    for (let id = 1; id <= 6; id++) keccaks.push(bytesToHex(keccak_256(await readFile(join(out, "images", `${id}.png`)))));
+    expect(manifest.provenanceKeccak256).toBe(bytesToHex(keccak_256(new TextEncoder().encode(keccaks.join("")))));
+    expect(manifest.startingIndex).toBe(3);
+    const images = manifest.tokens.map((t) => t.image);
+    expect(manifest.provenanceFromStartingIndex).toBe(sha256Hex([...images.slice(3), ...images.slice(0, 3)].join("")));
+    // A resume reads the kept images back for the keccak: the same manifest.
+    const before = await readFile(join(out, "manifest.json"), "utf8");
+    await generateCollection({ layersDir: layers, config: { rarity: { attributes: { rank: true, score: true, tier: true } }, provenance: { keccak256: true, startingIndex: 3 }, outputs: { erc721: {}, solana: {} } }, outDir: out, count: 6, seed: "rarity", workers: 1 });
+    expect(await readFile(join(out, "manifest.json"), "utf8")).toBe(before);
+  });
+});
+
+describe("generate again with only metadata settings changed", () => {
+  it("rewrites the metadata of every target in place: no token rendered, every image byte and the provenance kept", async () => {
+    const out = join(root, "meta-change");
+    const base: TraitloomConfig = { baseUri: "ipfs://old", namePrefix: "Old", outputs: { erc721: {}, solana: {}, tezos: {} } };
+    const first = await generateCollection({ layersDir: layers, config: base, outDir: out, count: 8, seed: "m", workers: 1 });
+    const { snapshotDir } = await import("./helpers/fixtures.js");
+    const before = await snapshotDir(out);
+    const changed: TraitloomConfig = { ...base, baseUri: "ipfs://new", namePrefix: "New", outputs: { erc721: {}, solana: {}, tezos: {}, erc1155: {} } };
+    const second = await generateCollection({ layersDir: layers, config: changed, outDir: out, count: 8, seed: "m", workers: 1 });
+    expect([second.rendered, second.resumed]).toEqual([0, 8]);
+    expect(second.provenance).toBe(first.provenance);
+    const after = await snapshotDir(out);
+    for (const [path, hash] of Object.entries(before)) if (path.startsWith("images/") || /^solana\/assets\/\d+\.png$/.test(path)) expect(after[path], path).toBe(hash);
+    const meta = JSON.parse(await readFile(join(out, "metadata/3.json"), "utf8")) as { name: string; image: string };
+    expect(meta).toMatchObject({ name: "New #3", image: "ipfs://new/3.png" });
+    const tezos = JSON.parse(await readFile(join(out, "tezos/3.json"), "utf8")) as { artifactUri: string };
+    expect(tezos.artifactUri).toBe("ipfs://new/3.png");
+    expect(JSON.parse(await readFile(join(out, "solana/assets/2.json"), "utf8"))).toMatchObject({ name: "New #3" });
+    // The new target is there too, and passes its validator.
+    expect((await validateFolder(nodeFolderView(out), "erc1155")).problems).toEqual([]);
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as { metadataSettings: { baseUri: string }; tokens: Array<{ id: number; metadata: string }> };
+    expect(manifest.metadataSettings.baseUri).toBe("ipfs://new");
+    expect(manifest.tokens[2]?.metadata).toBe(sha256Hex(await readFile(join(out, "metadata/3.json"))));
+  });
+});

@@ -49,6 +49,11 @@ export class DirectoryStore implements FileStore {
     return (await this.readFile(name))?.text();
   }
 
+  async readBytes(name: string): Promise<Uint8Array | undefined> {
+    const file = await this.readFile(name);
+    return file ? new Uint8Array(await file.arrayBuffer()) : undefined;
+  }
+
   async sha256(name: string): Promise<string | undefined> {
     const file = await this.readFile(name);
     return file ? sha256HexOf(new Uint8Array(await file.arrayBuffer())) : undefined;

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,9 +21,20 @@ import { ProgressReporter } from "./progress.js";
 import { runPack } from "./pack.js";
 import { runPreview } from "./preview.js";
 import { runValidate } from "./validate.js";
+import { runUpdate } from "./update.js";
 
 /** schema/traitloom.schema.json of this package: dist/cli/main.js and src/cli/main.ts both sit two folders down. */
 const SCHEMA_PATH = fileURLToPath(new URL("../../schema/traitloom.schema.json", import.meta.url));
+
+/** The package's version (what --version prints); TOOL_VERSION is the output format's, recorded in every manifest. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : TOOL_VERSION;
+  } catch {
+    return TOOL_VERSION;
+  }
+}
 
 export const EXIT_OK = 0;
 export const EXIT_USER_ERROR = 1;
@@ -43,6 +54,7 @@ Usage:
   traitloom merge <shardDir...> -o <outDir> [--overwrite]
   traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
   traitloom pack <out> [--profile ipfs-car|kubo|kubo-cidv1] [--quiet]
+  traitloom update <out> [--base-uri <uri>] [--name-prefix <text>] [--description <text>] [--external-url <url>]
   traitloom preview <out> [--collage N] [--columns C] [--thumb PX] [--pick seeded|rank|first] [--banner] [--gif N] [--delay MS] [--seed S]
 
 Commands:
@@ -51,6 +63,7 @@ Commands:
   generate   Plan and render the collection into <outDir>. Running it again on the same <outDir> resumes.
   merge      Join the outputs of --shard runs into one collection, verifying every image hash.
   pack       Compute every file's CID offline and write CAR files to upload: images, then metadata pointing at them.
+  update     Rewrite every target's metadata of a finished collection (base URI, names…); images untouched.
   preview    Draw a collage, a banner and an animated GIF of a finished collection into <out>/preview/.
   validate   Check a metadata folder (Traitloom's or another tool's) against a target; every problem with its file and field.
 
@@ -524,7 +537,7 @@ async function runMerge(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-const COMMANDS = ["init", "generate", "merge", "validate", "pack", "preview"];
+const COMMANDS = ["init", "generate", "merge", "validate", "pack", "preview", "update"];
 
 /**
  * An error about the collection's "count" (more tokens than the layers allow, say), named where the count came
@@ -564,7 +577,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return command === undefined ? EXIT_USER_ERROR : EXIT_OK;
       case "-v":
       case "--version":
-        io.out(TOOL_VERSION);
+        io.out(packageVersion());
         return EXIT_OK;
       case "init":
         return await runInit(rest, io);
@@ -576,6 +589,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await runValidate(rest, io);
       case "pack":
         return await runPack(rest, io);
+      case "update":
+        return await runUpdate(rest, io);
       case "preview": {
         const controller = new AbortController();
         const stop = (): void => controller.abort();
@@ -588,7 +603,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       default: {
         const near = nearestKey(command, COMMANDS);
-        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate, merge, validate, pack or preview, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
+        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate, merge, validate, pack, preview or update, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
       }
     }
   } catch (e) {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TraitloomError } from "./errors.js";
 import { layerEntrySchema } from "./dialects/types.js";
 import { DIALECTS } from "./model.js";
+import { oneOfOnesSchema } from "./oneOfOnesConfig.js";
 import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
 import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
 
@@ -111,9 +112,30 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
   uniqueness: uniquenessSchema.optional(),
+  rarity: z
+    .strictObject({
+      method: z.enum(["openrarity", "rarity-tools"]).optional().describe('Score and rank: "openrarity" (information content, the default) or "rarity-tools" (sum of N / trait count, before 0.3.0).'),
+      attributes: z
+        .strictObject({
+          rank: z.boolean().optional().describe('Add "Rarity Rank" (a number, 1 = rarest) to every token\'s attributes.'),
+          score: z.boolean().optional().describe('Add "Rarity Score" (a number).'),
+          tier: z.boolean().optional().describe('Add "Rarity Tier" (Mythic, Legendary, Epic, Rare, Uncommon, Common by rank).'),
+        })
+        .optional(),
+    })
+    .optional()
+    .describe("How rarity is scored and ranked, and whether rank, score and tier go into the metadata."),
+  provenance: z
+    .strictObject({
+      keccak256: z.boolean().optional().describe("Also a keccak-256 provenance as nftchef computes it: keccak-256 over every image's keccak-256 hex, in id order."),
+      startingIndex: z.number().int().min(0).optional().describe("BAYC-style starting index: also the sha256 provenance over the image hashes from this position on, wrapping around."),
+    })
+    .optional()
+    .describe("Provenance hashes besides today's sha256 over the image hashes in id order."),
   outputs: outputsSchema
     .optional()
     .describe("Metadata targets to write (erc721, erc1155, solana, cardano, tezos), several at once. Default: erc721 alone."),
+  oneOfOnes: oneOfOnesSchema.optional(),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;

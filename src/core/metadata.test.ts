@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "./hash.js";
 import { buildLayerSet } from "./layers.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "./metadata.js";
-import { allMetadataChunks, manifestChunks, manifestEntry, rarityJsonChunks } from "./output.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { allMetadataChunks, manifestChunks, manifestEntry, provenanceVariants, rarityJsonChunks } from "./output.js";
 import { planCollection } from "./planner.js";
 import { rarityCsv, rarityReport } from "./rarity.js";
 import { resolveSettings } from "./settings.js";
@@ -138,7 +140,9 @@ describe("collection files", () => {
     const byLayer = new Map<string, number>();
     for (const t of report.traits) byLayer.set(t.layer, (byLayer.get(t.layer) ?? 0) + t.actualCount);
     expect([...byLayer.values()]).toEqual([6, 6]);
-    expect([...report.ranks].sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(report.method).toBe("openrarity");
+    // Ties share a rank, as SQL's RANK: 1, 1, 3, 3, 3, 3 here.
+    expect([...report.ranks].sort()).toEqual([1, 1, 3, 3, 3, 3]);
     const csv = rarityCsv(report);
     expect(csv.split("\n")[0]).toBe("layer,trait,weight,expected_count,actual_count,expected_share,actual_share");
     expect(csv).toContain('Hat,"Cap, red",1,1.50,');
@@ -146,5 +150,18 @@ describe("collection files", () => {
     expect(json.tokens).toHaveLength(6);
     const rarest = json.tokens.find((t) => t.rank === 1)!;
     expect(report.scores[rarest.id - 1]).toBe(Math.max(...report.scores));
+  });
+});
+
+describe("provenance variants", () => {
+  const sha = ["a".repeat(64), "b".repeat(64), "c".repeat(64)];
+  const kec = ["1".repeat(64), "2".repeat(64), "3".repeat(64)];
+  it("keccak-256 over the concatenated keccak hex (nftchef's provenance.js), and sha256 from a starting index, wrapping", () => {
+    const v = provenanceVariants(3, { keccak256: true, startingIndex: 4 }, (i) => sha[i]!, (i) => kec[i]!);
+    expect(v.provenanceKeccak256).toBe(bytesToHex(keccak_256(utf8ToBytes(kec.join("")))));
+    expect(v.startingIndex).toBe(4);
+    // 4 mod 3 = 1: b, c, a.
+    expect(v.provenanceFromStartingIndex).toBe(sha256Hex(sha[1]! + sha[2]! + sha[0]!));
+    expect(provenanceVariants(3, undefined, (i) => sha[i]!, (i) => kec[i]!)).toEqual({});
   });
 });

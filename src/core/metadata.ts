@@ -18,6 +18,8 @@ export interface TokenRecord {
   namePrefix?: string | undefined;
   description?: string | undefined;
   nameNumber?: number | undefined;
+  /** Attributes of this token alone, after the collection's extraAttributes (rarity rank, score, tier). */
+  extraAttributes?: Array<{ trait_type: string; value: string | number; display_type?: string }> | undefined;
 }
 
 /** Reads token `index` (0-based, output order) of the plan. */
@@ -64,6 +66,7 @@ export function tokenMetadata(token: TokenRecord, settings: CollectionSettings):
     .filter((t) => t.inMetadata !== false && !none.has(t.value.toLowerCase()) && !none.has(t.trait.toLowerCase()))
     .map((t) => ({ trait_type: t.layer, value: t.value }));
   for (const extra of settings.extraAttributes) attributes.push({ ...extra });
+  for (const extra of token.extraAttributes ?? []) attributes.push({ ...extra });
   const meta: TokenMetadata = {
     name: `${token.namePrefix ?? settings.namePrefix} #${token.nameNumber ?? token.id}`,
     description: token.description ?? settings.description,

@@ -1,11 +1,12 @@
 import { sha256 } from "@noble/hashes/sha2.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { sha256Hex } from "./hash.js";
 import type { LayerSet } from "./layers.js";
 import { ruleFingerprint } from "./ruleModel.js";
 import type { TokenRecord } from "./metadata.js";
-import type { RarityReport } from "./rarity.js";
-import type { CollectionSettings } from "./settings.js";
+import { roundScore, type RarityReport } from "./rarity.js";
+import { metadataSettingsOf, renderSettingsOf, type CollectionSettings, type MetadataSettings } from "./settings.js";
 
 /**
  * The collection files that hold every token (manifest.json, _metadata.json, rarity.json) are written as a
@@ -17,8 +18,26 @@ export const TOOL_NAME = "traitloom";
 /**
  * The output format version, bumped when output bytes for the same inputs change.
  * 0.2.0: manifest.json records every metadata file's sha256 (`metadata`), so tampered metadata is caught.
+ * 0.3.0: rarity scored and ranked by OpenRarity's information content (rarity.json names the method; scores with 6
+ * decimals, ties share a rank); manifest.json records metadataHash and metadataSettings, and configHash/inputHash
+ * cover only what decides images (metadata-only settings are rewritten in place, never a "different collection").
  */
-export const TOOL_VERSION = "0.2.0";
+export const TOOL_VERSION = "0.3.0";
+
+/** What was done to a collection after `generate` made it, in manifest.json's `history`, oldest first. */
+export type HistoryEntry =
+  | { command: "update"; fields: string[]; metadataHash: string }
+  | { command: "regenerate"; id: number; index: number; oldDna: string; newDna: string }
+  | { command: "extend"; from: number; dna: string[] };
+
+/** The provenance hashes besides the sha256 one (`provenance` in the config), for the end of manifest.json. */
+export interface ProvenanceVariants {
+  /** keccak-256 over the concatenated keccak-256 hex of every image, in id order (nftchef's provenance.js). */
+  provenanceKeccak256?: string | undefined;
+  startingIndex?: number | undefined;
+  /** sha256 over the image hashes from position `startingIndex` on, wrapping around (BAYC's starting index). */
+  provenanceFromStartingIndex?: string | undefined;
+}
 
 export interface ManifestHeader {
   seed: string;
@@ -33,6 +52,12 @@ export interface ManifestHeader {
   inputHash: string;
   /** The metadata targets written (`outputs` in the config), where the config names them. */
   outputs?: string[] | undefined;
+  /** sha256 of the metadata-only settings: a change there rewrites metadata and keeps every image. */
+  metadataHash?: string | undefined;
+  /** The metadata-only settings the metadata files were written with, so `traitloom update` needs no config. */
+  metadataSettings?: MetadataSettings | Readonly<Record<string, unknown>> | undefined;
+  /** What update, regenerate and extend did to the collection since generate made it. */
+  history?: HistoryEntry[] | undefined;
 }
 
 /** One token's line in manifest.json. */
@@ -76,8 +101,10 @@ export function* manifestChunks(
   entries: Iterable<ManifestEntry>,
   onProvenance?: (provenance: string) => void,
   shard?: ShardInfo,
+  variants: ProvenanceVariants = {},
 ): Generator<string> {
-  const head = { tool: TOOL_NAME, version: TOOL_VERSION, ...header, ...(shard ? { shard } : {}) };
+  const { history, ...rest } = header;
+  const head = { tool: TOOL_NAME, version: TOOL_VERSION, ...rest, ...(shard ? { shard } : {}), ...(history && history.length > 0 ? { history } : {}) };
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "tokens": [\n`;
   // Provenance as BAYC published it: sha256 over the concatenated image hashes in id order.
   const provenance = sha256.create();
@@ -90,7 +117,36 @@ export function* manifestChunks(
   }
   const hex = bytesToHex(provenance.digest());
   onProvenance?.(hex);
-  yield `\n  ],\n  "provenance": "${hex}"\n}\n`;
+  const tail = JSON.stringify({ provenance: hex, ...variants }, null, 2).slice(2, -2);
+  yield `\n  ],\n${tail}\n}\n`;
+}
+
+/**
+ * The provenance variants of a collection's images: `sha256Of(i)` and `keccakOf(i)` give image i's hashes (hex), by
+ * position. keccak-256 as nftchef's provenance.js computes it (over the concatenated hex strings), the starting index
+ * as nftool's `provenance --startingIndex` (the sequence rotated to start there).
+ */
+export function provenanceVariants(
+  count: number,
+  options: { keccak256?: boolean | undefined; startingIndex?: number | undefined } | undefined,
+  sha256Of: (index: number) => string,
+  keccakOf: (index: number) => string,
+): ProvenanceVariants {
+  const out: ProvenanceVariants = {};
+  if (!options) return out;
+  if (options.keccak256) {
+    const h = keccak_256.create();
+    for (let i = 0; i < count; i++) h.update(utf8ToBytes(keccakOf(i)));
+    out.provenanceKeccak256 = bytesToHex(h.digest());
+  }
+  if (options.startingIndex !== undefined && count > 0) {
+    const start = options.startingIndex % count;
+    const h = sha256.create();
+    for (let k = 0; k < count; k++) h.update(utf8ToBytes(sha256Of((start + k) % count)));
+    out.startingIndex = options.startingIndex;
+    out.provenanceFromStartingIndex = bytesToHex(h.digest());
+  }
+  return out;
 }
 
 /** _metadata.json: an array of every token's metadata, as HashLips writes it. */
@@ -105,14 +161,14 @@ export function* allMetadataChunks(metadata: Iterable<Record<string, unknown>>):
   yield "\n]\n";
 }
 
-/** rarity.json: per trait expected vs actual, per token score and rank. */
-export function* rarityJsonChunks(report: RarityReport, ids: (index: number) => number): Generator<string> {
-  yield `{\n  "traits": [\n`;
+/** rarity.json: the method, per trait expected vs actual, per token score and rank. */
+export function* rarityJsonChunks(report: Pick<RarityReport, "traits" | "scores" | "ranks"> & { method?: RarityReport["method"] }, ids: (index: number) => number): Generator<string> {
+  yield `{\n${report.method !== undefined ? `  "method": "${report.method}",\n` : ""}  "traits": [\n`;
   yield report.traits.map((t) => `    ${JSON.stringify(t)}`).join(",\n");
   yield `\n  ],\n  "tokens": [\n`;
   const n = report.scores.length;
   for (let i = 0; i < n; i++) {
-    const score = Math.round((report.scores[i] ?? 0) * 1e4) / 1e4;
+    const score = roundScore(report.scores[i] ?? 0);
     yield `${i === 0 ? "" : ",\n"}    {"id":${ids(i)},"score":${score},"rank":${report.ranks[i] ?? 0}}`;
   }
   yield "\n  ]\n}\n";
@@ -137,10 +193,18 @@ export function collectionHashes(
   height: number,
   layerSet: LayerSet,
   fileHashes: readonly (readonly string[])[],
-): { configHash: string; inputHash: string } {
-  const settingsJson = JSON.stringify({ ...settings, width, height });
+): { configHash: string; inputHash: string; metadataHash: string } {
+  // Since 0.3.0 the metadata-only settings (base URI, names, targets, rarity attributes) are hashed apart: a folder
+  // whose inputHash matches holds this collection's images, whatever its metadata says; its metadata is rewritten.
+  const settingsJson = JSON.stringify({ ...renderSettingsOf(settings), width, height });
   return {
     configHash: sha256Hex(settingsJson),
     inputHash: sha256Hex(JSON.stringify([TOOL_VERSION, settingsJson, layerSetFingerprint(layerSet), fileHashes])),
+    metadataHash: metadataHashOf(metadataSettingsOf(settings)),
   };
+}
+
+/** sha256 of the metadata-only settings (manifest.json's metadataHash). */
+export function metadataHashOf(settings: MetadataSettings): string {
+  return sha256Hex(JSON.stringify(settings));
 }

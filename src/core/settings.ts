@@ -27,6 +27,54 @@ export interface CollectionSettings {
    * none, so the hashes of a collection without `outputs` are what they were (JSON.stringify drops undefined).
    */
   outputs?: OutputsConfig | undefined;
+  /** `rarity` in the config: the method (openrarity by default) and the attributes added to metadata. */
+  rarity?: TraitloomConfig["rarity"] | undefined;
+  /** `provenance` in the config: a keccak-256 variant and a starting index. */
+  provenance?: TraitloomConfig["provenance"] | undefined;
+}
+
+/**
+ * The settings that decide only metadata, never an image: changing them (a base URI once the images are uploaded,
+ * a name prefix, a target) rewrites metadata files and keeps every image, in `generate` as in `traitloom update`.
+ * manifest.json records them (`metadataSettings`) so `update` can rewrite metadata without the config.
+ */
+export const METADATA_SETTING_KEYS = [
+  "namePrefix",
+  "description",
+  "baseUri",
+  "externalUrl",
+  "backgroundColor",
+  "noneTraitNames",
+  "extraAttributes",
+  "extraMetadata",
+  "outputs",
+  "rarity",
+  "provenance",
+] as const satisfies ReadonlyArray<keyof CollectionSettings>;
+
+export type MetadataSettings = Pick<CollectionSettings, (typeof METADATA_SETTING_KEYS)[number]>;
+
+/** The metadata-only part of the settings, in a fixed key order. */
+export function metadataSettingsOf(settings: CollectionSettings): MetadataSettings {
+  const out: Record<string, unknown> = {};
+  for (const k of METADATA_SETTING_KEYS) out[k] = settings[k];
+  return out as MetadataSettings;
+}
+
+/**
+ * The settings that decide images and which files exist: count, seed, ids, format and encoding, and the colour a
+ * JPEG is flattened onto (backgroundColor, which for PNG and WebP is metadata only).
+ */
+export function renderSettingsOf(settings: CollectionSettings): Record<string, unknown> {
+  return {
+    count: settings.count,
+    seed: settings.seed,
+    startId: settings.startId,
+    format: settings.format,
+    compression: settings.compression,
+    quality: settings.quality,
+    flatten: settings.format === "jpeg" ? (settings.backgroundColor ?? "ffffff") : undefined,
+  };
 }
 
 export const DEFAULT_BASE_URI = "ipfs://REPLACE_WITH_CID";
@@ -76,5 +124,7 @@ export function resolveSettings(
     compression: overrides.compression ?? config.image?.compression ?? "balanced",
     quality: config.image?.quality ?? 90,
     outputs: config.outputs,
+    rarity: config.rarity,
+    provenance: config.provenance,
   };
 }

@@ -58,7 +58,8 @@ export function parseRunState(raw: unknown, path: string): RunState {
 /** One token's line in manifest.json (src/core/output.ts `ManifestEntry`). */
 export const manifestEntrySchema = z.strictObject({
   id: tokenId,
-  dna: z.string().regex(/^[0-9]+(-[0-9]+)*$/, 'expected trait indexes joined by "-" such as "0-2-1"'),
+  // "1-of-1": a hand-made token of config oneOfOnes (src/core/oneOfOnes.ts), which has no trait indexes.
+  dna: z.string().regex(/^([0-9]+(-[0-9]+)*|1-of-1)$/, 'expected trait indexes joined by "-" such as "0-2-1", or "1-of-1"'),
   dnaHash: sha256Hex,
   image: sha256Hex,
   metadata: sha256Hex,
@@ -66,6 +67,15 @@ export const manifestEntrySchema = z.strictObject({
   /** The token's number in the Solana assets folder, where that target was written. */
   solana: z.number().int().min(0).optional(),
 });
+
+const dnaString = z.string().regex(/^[0-9]+(-[0-9]+)*$/, 'expected trait indexes joined by "-" such as "0-2-1"');
+
+/** One entry of manifest.json's `history` (src/core/output.ts `HistoryEntry`). */
+export const historyEntrySchema = z.discriminatedUnion("command", [
+  z.strictObject({ command: z.literal("update"), fields: z.array(z.string()), metadataHash: sha256Hex }),
+  z.strictObject({ command: z.literal("regenerate"), id: tokenId, index: z.number().int().min(0), oldDna: dnaString, newDna: dnaString }),
+  z.strictObject({ command: z.literal("extend"), from: z.number().int().min(0), dna: z.array(dnaString) }),
+]);
 
 /**
  * A shard run's place in the collection (src/core/output.ts `ShardInfo`): ids firstId..lastId. A shard that holds
@@ -93,9 +103,25 @@ export const manifestSchema = z.strictObject({
   configHash: sha256Hex,
   inputHash: sha256Hex,
   outputs: z.array(z.enum(["erc721", "erc1155", "solana", "cardano", "tezos"])).optional(),
+  metadataHash: sha256Hex.optional(),
+  /** Checked field by field where it is used (`traitloom update` parses it as config fields). */
+  metadataSettings: z.record(z.string(), z.unknown()).optional(),
   shard: shardInfoSchema.optional(),
+  history: z.array(historyEntrySchema).optional(),
   tokens: z.array(manifestEntrySchema),
   provenance: sha256Hex,
+  provenanceKeccak256: sha256Hex.optional(),
+  startingIndex: z.number().int().min(0).optional(),
+  provenanceFromStartingIndex: sha256Hex.optional(),
+  /** What `traitloom pack` made of the collection: the importer profile and both roots, since CIDs depend on them. */
+  pack: z
+    .strictObject({
+      profile: z.record(z.string(), z.unknown()),
+      images: z.string().min(1),
+      metadata: z.string().min(1),
+      baseUri: z.string().min(1),
+    })
+    .optional(),
 });
 
 export type StoredManifest = z.infer<typeof manifestSchema>;

@@ -247,11 +247,32 @@ describe("editions", () => {
     );
   });
 
-  it("refuses editions beside top-level layers, and rules beside editions", () => {
+  it("refuses editions beside top-level layers", () => {
     expect(thrown(() => buildLayerSet(folders, { ...config, layers: ["Skull"] })).message).toBe(
       'traitloom.json: editions: expected "editions" alone, found also top-level "layers"; move them into an edition',
     );
-    expect(thrown(() => buildLayerSet(folders, { ...config, rules: [{ never: ["Skull/Bone", "Skull/Ash"] }] })).message).toMatch(/rules per edition are not supported yet/);
+  });
+
+  it("applies each rule and fixed count in the editions whose layers it names; one no edition holds is an error", () => {
+    const ruled: TraitloomConfig = {
+      editions: [
+        { id: "people", count: 5, layers: ["Background", "Hair"] },
+        { id: "skulls", count: 2, layers: ["Skull"] },
+      ],
+      rules: [{ if: "Background/Sky", then: ["Hair/Rare/Pink"] }],
+      counts: { "Skull/Ash": 0 },
+    };
+    const set = withRules(buildLayerSet(folders, ruled), ruled, "t.json");
+    const plan = planCollection(set, 7, "ruled");
+    expect(plan.counts[2]?.[0]).toBe(0);
+    for (let i = 0; i < 7; i++) {
+      if (plan.editionOf?.[i] === 0 && traitOf(plan, i, 0) === 1) expect(set.layers[1]?.traits[traitOf(plan, i, 1)]?.name).toBe("Pink");
+    }
+    expect(thrown(() => planCollection(buildLayerSet(folders, { ...config, counts: { "Skull/Ash": 0 } }), 9, "x")).message).toMatch(/^editions\[1\] \("skulls"\): .*/);
+    const across: TraitloomConfig = { ...config, rules: [{ never: ["Skull/Bone", "Hair/Rare/Pink"] }] };
+    expect(thrown(() => planCollection(buildLayerSet(folders, across), 9, "x")).message).toBe(
+      "traitloom.json: rules[0]: expected ids of one edition's layers, found a rule no edition can hold (ids of several editions, or unknown ids)",
+    );
   });
 
   it("names its layers' problems by edition", () => {

@@ -46,6 +46,9 @@ export class NodeFileStore implements FileStore {
   async readText(name: string): Promise<string | undefined> {
     return readFile(this.path(name), "utf8").catch(() => undefined);
   }
+  async readBytes(name: string): Promise<Uint8Array | undefined> {
+    return readFile(this.path(name)).catch(() => undefined);
+  }
   async sha256(name: string): Promise<string | undefined> {
     try {
       return createHash("sha256").update(await readFile(this.path(name))).digest("hex");

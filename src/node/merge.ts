@@ -249,6 +249,9 @@ export async function mergeShards(
       format: ref.format,
       configHash: ref.configHash,
       inputHash: ref.inputHash,
+      outputs: ref.outputs,
+      metadataHash: ref.metadataHash,
+      metadataSettings: ref.metadataSettings,
     };
     await writeChunksAtomic(
       join(tmp, "manifest.json"),

@@ -5,6 +5,7 @@
  * (src/browser/directoryStore.ts) and memory (tests) behave alike, resume included.
  */
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
+import type { HistoryEntry } from "../core/output.js";
 import { parseManifest, parseRunState } from "../core/stored.js";
 import { tokenTextFiles, type CollectionSink, type FolderPlacement, type PlannedToken, type RenderedToken, type RunIdentity } from "./pipeline.js";
 
@@ -23,6 +24,8 @@ export interface FileStore {
   /** Fails with a one-line OUTPUT_CONFLICT where the folder cannot hold a collection (a file is in its place). */
   checkRoot(): Promise<void>;
   readText(name: string): Promise<string | undefined>;
+  /** A file's bytes; undefined where there is none. */
+  readBytes(name: string): Promise<Uint8Array | undefined>;
   /** sha256 of a file, hex; undefined where there is none. */
   sha256(name: string): Promise<string | undefined>;
   exists(name: string): Promise<boolean>;
@@ -221,6 +224,22 @@ export class FolderSink implements CollectionSink {
     await this.store.write(name, bytes);
   }
 
+  /** The history of the manifest.json in the folder, where it is this collection's (same inputHash, no shard). */
+  async previousHistory(inputHash: string): Promise<HistoryEntry[] | undefined> {
+    const text = await this.store.readText("manifest.json");
+    if (text === undefined) return undefined;
+    try {
+      const manifest = parseManifest(JSON.parse(text), `${this.store.location}/manifest.json`);
+      return manifest.inputHash === inputHash && !manifest.shard ? manifest.history : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  readImage(path: string): Promise<Uint8Array | undefined> {
+    return this.store.readBytes(path);
+  }
+
   async finish(): Promise<void> {
     await this.close();
   }
@@ -255,6 +274,9 @@ export class MemoryFileStore implements FileStore {
   async readText(name: string): Promise<string | undefined> {
     const bytes = this.files.get(name);
     return bytes ? new TextDecoder().decode(bytes) : undefined;
+  }
+  async readBytes(name: string): Promise<Uint8Array | undefined> {
+    return this.files.get(name)?.slice();
   }
   async sha256(name: string): Promise<string | undefined> {
     const bytes = this.files.get(name);

@@ -10,12 +10,24 @@ import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
-import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
-import { TOOL_VERSION, allMetadataChunks, collectionHashes, manifestChunks, manifestEntry, rarityJsonChunks, type ManifestHeader } from "../core/output.js";
+import { metadataJson, tokenMetadata, tokenRecord, type TokenMetadata, type TokenRecord } from "../core/metadata.js";
+import type { OneOfOnes } from "../core/oneOfOnes.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import {
+  TOOL_VERSION,
+  allMetadataChunks,
+  collectionHashes,
+  manifestChunks,
+  manifestEntry,
+  provenanceVariants,
+  rarityJsonChunks,
+  type HistoryEntry,
+  type ManifestHeader,
+} from "../core/output.js";
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
-import { rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
-import { imageExtensionOf, type CollectionSettings } from "../core/settings.js";
-import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile, type TargetName } from "../core/targets/index.js";
+import { rarityAttributes, rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
+import { imageExtensionOf, metadataSettingsOf, type CollectionSettings } from "../core/settings.js";
+import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile } from "../core/targets/index.js";
 
 /** A token ready to render: its traits, where its files go in the collection, and its metadata file's bytes. */
 export interface PlannedToken {
@@ -103,6 +115,10 @@ export interface CollectionSink {
   putFile(name: string, chunks: Iterable<string>): Promise<void>;
   /** Stores a file of bytes the collection carries from the user's project (Solana's collection image). */
   putBytes(name: string, bytes: Uint8Array): Promise<void>;
+  /** manifest.json's history where the sink holds an earlier run of the collection `inputHash` names, to carry on. */
+  previousHistory?(inputHash: string): Promise<HistoryEntry[] | undefined>;
+  /** The bytes of an image the collection holds (the keccak-256 provenance reads back images it did not see). */
+  readImage?(path: string): Promise<Uint8Array | undefined>;
   /** Completes the collection. */
   finish(): Promise<void>;
   /** Releases what the sink holds after a stop or failure, keeping what is done for a resume. */
@@ -125,6 +141,10 @@ export interface CollectionInput {
    * gives: the caller reads them (core does no I/O). One that a target needs and is missing here is an error.
    */
   projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
+  /** Hand-made tokens at their ids (core/oneOfOnes.ts): the plan then holds the other `oneOfOnes.generated` tokens. */
+  oneOfOnes?: OneOfOnes | undefined;
+  /** manifest.json's history to carry on (what update, regenerate and extend did). */
+  history?: HistoryEntry[] | undefined;
 }
 
 export interface RunProgress {
@@ -153,6 +173,7 @@ export interface RunResult {
   imageBytes: number;
   configHash: string;
   inputHash: string;
+  metadataHash: string;
   /** Lines for the user once the run is done: ERC-1155's `{id}` URI for the contract, and such. */
   notes: string[];
 }
@@ -177,19 +198,29 @@ export function extraTargets(settings: Pick<CollectionSettings, "outputs">): Out
  * Token `index` of the plan, ready to render; with `outputs` beyond erc721 also every other target's files of it.
  * `canvas` is the collection's size (Tezos records it in `formats`).
  */
-export function plannedToken(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number, canvas: { width: number; height: number } = { width: 0, height: 0 }): PlannedToken {
-  const record = tokenRecord(layerSet, plan, index, settings);
+export function plannedToken(
+  layerSet: LayerSet,
+  plan: Plan,
+  settings: CollectionSettings,
+  index: number,
+  canvas: { width: number; height: number } = { width: 0, height: 0 },
+  rarity?: Pick<RarityReport, "scores" | "ranks">,
+): PlannedToken {
+  const record = tokenRecordAt(layerSet, plan, settings, index, rarity);
   const traits = record.dna.split("-").map(Number);
-  const paths = tokenPaths(record.id, settings);
-  const token: PlannedToken = {
-    index,
-    id: record.id,
-    traits,
-    ...paths,
-    metadata: metadataJson(tokenMetadata(record, settings)),
-  };
+  const token: PlannedToken = { index, traits, ...tokenFilesOf(record, index, settings, canvas) };
   const render = renderPlanOf(layerSet);
   if (render) token.draw = render.drawList(traits);
+  return token;
+}
+
+/**
+ * The files of one token record at position `index`: its paths, its erc721 metadata, and every other target's files
+ * and image copies. What plannedToken renders, and what `traitloom update` rewrites from the manifest's records.
+ */
+export function tokenFilesOf(record: TokenRecord, index: number, settings: CollectionSettings, canvas: { width: number; height: number }): Omit<PlannedToken, "index" | "traits"> {
+  const paths = tokenPaths(record.id, settings);
+  const token: Omit<PlannedToken, "index" | "traits"> = { id: record.id, ...paths, metadata: metadataJson(tokenMetadata(record, settings)) };
   const extra = extraTargets(settings);
   if (extra) {
     const targetFiles: TargetFile[] = [];
@@ -205,8 +236,16 @@ export function plannedToken(layerSet: LayerSet, plan: Plan, settings: Collectio
   return token;
 }
 
+/** Token `index`'s record, with the rarity attributes `settings.rarity.attributes` asks for. */
+export function tokenRecordAt(layerSet: LayerSet, plan: Plan, settings: CollectionSettings, index: number, rarity?: Pick<RarityReport, "scores" | "ranks">): TokenRecord {
+  const record = tokenRecord(layerSet, plan, index, settings);
+  const extra = rarity ? rarityAttributes(rarity, index, settings.rarity?.attributes) : [];
+  if (extra.length > 0) record.extraAttributes = extra;
+  return record;
+}
+
 /** Every target's metadata files of a token: erc721's and the others', path → text (what update and resume compare). */
-export function tokenTextFiles(token: PlannedToken): TargetFile[] {
+export function tokenTextFiles(token: Pick<PlannedToken, "metadataPath" | "metadata" | "targetFiles">): TargetFile[] {
   return [{ path: token.metadataPath, text: token.metadata }, ...(token.targetFiles ?? [])];
 }
 
@@ -258,26 +297,51 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const { layerSet, settings, shard } = input;
   checkShard(shard);
   const log = options.onLog ?? (() => undefined);
-  const plan = input.plan ?? planCollection(layerSet, settings.count, settings.seed);
+  const ones = input.oneOfOnes;
+  const plan = input.plan ?? planCollection(layerSet, ones ? ones.generated : settings.count, settings.seed);
   const N = settings.count;
-  const { configHash, inputHash } = collectionHashes(settings, input.width, input.height, layerSet, input.fileHashes);
+  // 1-of-1s: their images and metadata are inputs too (unchanged without them).
+  const fileHashes = ones ? [...input.fileHashes, ones.fingerprint()] : input.fileHashes;
+  const { configHash, inputHash, metadataHash } = collectionHashes(settings, input.width, input.height, layerSet, fileHashes);
+  // Rarity comes from the plan alone: known before rendering, so rank, score and tier can be in every token's metadata.
+  const rarity = rarityReport(layerSet, plan, settings.rarity?.method ?? "openrarity", settings.noneTraitNames);
   // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
   const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
   const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
   const total = end - first;
   const canvas = { width: input.width, height: input.height };
-  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i, canvas);
+  // Collection index i → the plan's token, or the 1-of-1 placed there (the plan's tokens keep their ids around them).
+  const generatedAt = (i: number): { p: number; at: CollectionSettings } => {
+    const p = ones ? ones.planIndex(i) : i;
+    return { p, at: p === i ? settings : { ...settings, startId: settings.startId + i - p } };
+  };
+  const recordAt = (i: number): TokenRecord => {
+    const one = ones?.at(i);
+    if (one) return one.record;
+    const { p, at } = generatedAt(i);
+    return tokenRecordAt(layerSet, plan, at, p, rarity);
+  };
+  const metadataAt = (i: number): TokenMetadata => ones?.at(i)?.metadata ?? tokenMetadata(recordAt(i), settings);
+  const token = (i: number): PlannedToken => {
+    const one = ones?.at(i);
+    if (one) return { index: i, id: one.record.id, traits: [], ...tokenPaths(one.record.id, settings), metadata: metadataJson(one.metadata) };
+    const { p, at } = generatedAt(i);
+    return { ...plannedToken(layerSet, plan, at, p, canvas, rarity), index: i };
+  };
   // Every target's limits (Solana's 32-byte names, WebP refused for Solana, …) before anything is rendered.
   const extra = extraTargets(settings);
+  if (extra && ones) throw new TraitloomError("BAD_CONFIG", `oneOfOnes: expected outputs to be erc721 alone with 1-of-1s, found ${Object.keys(extra).join(", ")} (1-of-1s in other targets are not supported yet)`);
   const targetCollection: TargetCollection = { settings, ...canvas };
-  if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: tokenRecord(layerSet, plan, index, settings), index })));
+  if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: recordAt(index), index })));
   const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
 
   const hashes = new ImageHashes(N);
+  const keccak = settings.provenance?.keccak256 ? new ImageHashes(N) : undefined;
   let done = 0;
   let imageBytes = 0;
   let rendering = false;
   try {
+    const history = input.history ?? (await sink.previousHistory?.(inputHash));
     for (const [i, hash] of await sink.open(identity, { first, end }, token)) hashes.set(i, hash);
     const resumed = countHeld(hashes, first, end);
     if (resumed > 0) log(`resuming: ${resumed} of ${total} tokens already done in ${sink.location}`);
@@ -296,12 +360,20 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     };
     const slot = async (): Promise<void> => {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
-        const results = await backend.renderBatch(batch);
+        // A 1-of-1's image is the file as given, so it goes straight to the sink.
+        const own: RenderedToken[] = [];
+        for (const t of batch) {
+          const one = ones?.at(t.index)?.one;
+          if (one) own.push({ index: t.index, sha256: one.sha256, bytes: one.bytes.length, image: one.bytes });
+        }
+        const rest = own.length > 0 ? batch.filter((t) => !ones?.at(t.index)) : batch;
+        const results = [...own, ...(rest.length > 0 ? await backend.renderBatch(rest) : [])];
         for (const r of results) {
           const t = batch.find((b) => b.index === r.index);
           if (!t) throw new Error(`render backend answered for token index ${r.index}, which its batch did not hold`);
           await sink.putToken(t, r);
           hashes.set(r.index, r.sha256);
+          if (keccak && r.image) keccak.set(r.index, bytesToHex(keccak_256(r.image)));
           imageBytes += r.bytes;
           done++;
           options.onProgress?.({ done, total, resumed });
@@ -323,26 +395,45 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       throw new TraitloomError("ABORTED", `stopped: ${done} of ${total} tokens done in ${sink.location}; run the same command again to resume`);
     }
 
-    const records = function* (from: number, to: number) {
-      for (let i = from; i < to; i++) yield tokenRecord(layerSet, plan, i, settings);
+    // keccak-256 of the images this run did not see (kept from an earlier run, or written by the backend itself).
+    if (keccak) {
+      for (let i = first; i < end; i++) {
+        if (keccak.has(i)) continue;
+        const path = token(i).image;
+        const bytes = await sink.readImage?.(path);
+        if (!bytes) throw new TraitloomError("WRITE_FAILED", `${sink.location}/${path}: expected to read the image back for the keccak-256 provenance, found nothing`);
+        keccak.set(i, bytesToHex(keccak_256(bytes)));
+      }
+    }
+    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(indexes(0, N), metadataAt)));
+    const header: ManifestHeader = {
+      seed: settings.seed,
+      count: N,
+      startId: settings.startId,
+      width: input.width,
+      height: input.height,
+      format: settings.format,
+      configHash,
+      inputHash,
+      // Written only where `outputs` names targets, so a collection without them has no such key.
+      outputs: settings.outputs ? enabledTargets(settings.outputs) : undefined,
+      metadataHash,
+      metadataSettings: metadataSettingsOf(settings),
+      history,
     };
-    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(records(0, N), (t) => tokenMetadata(t, settings))));
-    const header: ManifestHeader = { seed: settings.seed, count: N, startId: settings.startId, width: input.width, height: input.height, format: settings.format, configHash, inputHash };
-    // Written only where `outputs` names targets, so a collection without them has the manifest it always had.
-    const targets: TargetName[] | undefined = settings.outputs ? enabledTargets(settings.outputs) : undefined;
-    if (targets) header.outputs = targets;
     const solana = settings.outputs?.solana !== undefined;
     let provenance = "";
     const entries = mapIterable(indexes(first, end), (i) => {
-      const t = tokenRecord(layerSet, plan, i, settings);
+      const t = recordAt(i);
       // Sugar's assets are numbered by position from 0 whatever the ids: the manifest keeps id ↔ asset.
-      return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings))), solana ? { solana: i } : undefined);
+      return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(metadataAt(i))), solana ? { solana: i } : undefined);
     });
     // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
-    await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo));
-    const rarity = rarityReport(layerSet, plan);
-    await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + i));
+    const variants = shard ? {} : provenanceVariants(N, settings.provenance, (i) => hashes.get(i) ?? "", (i) => keccak?.get(i) ?? "");
+    await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo, variants));
+    // Trait rarity is the generated tokens' (1-of-1s are left out of it), each under its own id.
+    await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + (ones ? ones.indexOfPlan(i) : i)));
     await sink.putFile("rarity.csv", [rarityCsv(rarity)]);
     const notes: string[] = [];
     if (extra) {
@@ -369,6 +460,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       imageBytes,
       configHash,
       inputHash,
+      metadataHash,
       notes,
     };
   } catch (e) {

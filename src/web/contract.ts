@@ -9,7 +9,7 @@ import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { renderImagesOf } from "../core/draw.js";
 import { isTraitloomError } from "../core/errors.js";
 import { buildLayerSet } from "../core/layers.js";
-import { generateCollection, generateIntoFolder, newRenderWorker, type GenerateRequest } from "../browser/engine.js";
+import { generateCollection, generateIntoFolder, newRenderWorker, removeArchive, type GenerateRequest } from "../browser/engine.js";
 import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
 import { decodeSize } from "./loaders.js";
 
@@ -164,7 +164,10 @@ async function readFolder(dir: FileSystemDirectoryHandle, prefix = "", out: Reco
 
 async function zip(fixture: ContractFixture, run: ContractRun): Promise<ZipOutcome> {
   const result = await generateCollection(await request(fixture, run));
-  return { archive: toBase64(new Uint8Array(await result.file.arrayBuffer())), rendered: result.rendered, resumed: result.resumed, provenance: result.provenance };
+  const archive = toBase64(new Uint8Array(await result.file.arrayBuffer()));
+  // A run no longer deletes the archives before it (the studio keeps finished runs): the contract page drops its own.
+  await removeArchive(result.zipName);
+  return { archive, rendered: result.rendered, resumed: result.resumed, provenance: result.provenance };
 }
 
 let folders = 0;
