@@ -110,6 +110,21 @@ async function main(): Promise<void> {
       await page.evaluate('document.querySelector("[data-testid=rarity-panel]").scrollIntoView({ block: "start" })');
       await page.getByTestId("rarity-sort-actual").click();
       await shot("rarity");
+
+      // The layer tree: the nftchef-shaped fixture (nested folders, multi-part traits, its traitloom.json).
+      const tree = await context.newPage();
+      await page.close();
+      await tree.goto(url);
+      await tree.getByTestId("layers-input").setInputFiles(join(REPO, "test/fixtures/nftchef-mini"));
+      await tree.locator('[data-testid=layer-tree][data-folder="Eyes"]').waitFor({ timeout: 60_000 });
+      await tree.getByTestId("reading-warnings-summary").click();
+      await tree.evaluate('document.querySelector("[data-testid=reading-notes]").scrollIntoView({ block: "start" })');
+      await tree.waitForTimeout(300);
+      await tree.screenshot({ path: join(OUT, `tree-${size.name}.png`) });
+      console.log(`wrote ${join(OUT, `tree-${size.name}.png`)}`);
+      await tree.evaluate('document.querySelector("[data-testid=layer-tree][data-folder=Accessory]").scrollIntoView({ block: "start" })');
+      await tree.screenshot({ path: join(OUT, `tree-parts-${size.name}.png`) });
+      console.log(`wrote ${join(OUT, `tree-parts-${size.name}.png`)}`);
       await context.close();
     }
   } finally {

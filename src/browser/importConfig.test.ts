@@ -42,6 +42,22 @@ describe("settings from files beside the layers", () => {
     expect(settings.seed).toBe("s");
   });
 
+  it("reads datlips' config.js with the trait model: dialect, stretch to its format, sub-traits, exclude on a hidden layer", () => {
+    const text = readFileSync(join(import.meta.dirname, "../../test/fixtures/datlips-mini/config.js"), "utf8");
+    const folders = ["Arms", "Body", "Eyes", "Head", "Legs", "SkeletalAccessories", "SkeletalArms", "SkeletalBody", "Variant"];
+    const { settings } = layerOrderFromEngineConfig(text, "config.js", listing(folders), base);
+    expect(settings.dialect).toBe("datlips");
+    expect([settings.resize, settings.width, settings.height]).toEqual(["stretch", 24, 24]);
+    const byFolder = new Map(settings.layers.map((l) => [l.folder, l]));
+    expect(byFolder.get("Variant")?.name).toBe("Color");
+    expect(byFolder.get("Eyes")?.options?.parts?.["*/Shadow"]).toEqual({ blend: "multiply", opacity: 0.5, z: 35 });
+    expect(byFolder.get("Body")?.options?.parts?.["*"]).toEqual({ blend: "source-atop", opacity: 0.8 });
+    // The second layer configuration's layers: hidden (the studio runs one), with their options kept.
+    expect(byFolder.get("SkeletalArms")?.visible).toBe(false);
+    expect(byFolder.get("SkeletalArms")?.options?.inMetadata).toBe(false);
+    expect(studioConfig({ ...settings, layers: settings.layers.map((l) => ({ ...l, visible: true })) }).layers?.find((l) => typeof l !== "string" && l.folder === "SkeletalArms")).toMatchObject({ inMetadata: false });
+  });
+
   it("names a layer of config.js that no folder matches, and refuses a file that does not parse", () => {
     const text = `module.exports = { layerConfigurations: [{ growEditionSizeTo: 5, layersOrder: [{ name: "Background" }, { name: "Wings" }] }] };`;
     const { notes } = layerOrderFromEngineConfig(text, "config.js", HASHLIPS, base);

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type DragEvent } from "react";
 import type { Layer } from "../core/layers.js";
 import { readLayerAlone, type Analysis, type LayerState, type Problem, type StudioSettings } from "../browser/project.js";
+import { LayerTree, needsTree, ReadingNotes } from "./LayerTree.js";
 import type { Project } from "./useProject.js";
 
 interface Props {
@@ -146,6 +147,7 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
         </span>
       </div>
       <p className="hint">Bottom layer first: drag a layer or use its arrows to reorder. A weight is how often a trait is picked, against the others of its layer.</p>
+      <ReadingNotes project={project} analysis={analysis} />
       <ol className="layer-list">
         {layers.map((layer, i) => {
           const alone = layer.visible ? undefined : hidden.get(layer.folder);
@@ -199,7 +201,17 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                   </button>
                 </span>
               </div>
-              {shown ? (
+              {shown && needsTree(shown, layer) ? (
+                <LayerTree
+                  layer={shown}
+                  state={layer}
+                  parent={shown.variantOf !== undefined ? analysis.layers[shown.variantOf] : undefined}
+                  thumbs={thumbs}
+                  count={settings.count}
+                  disabled={disabled}
+                  onOptions={(options) => patch(i, { options })}
+                />
+              ) : shown ? (
                 <TraitTable
                   traits={shown.traits}
                   layerFolder={layer.folder}

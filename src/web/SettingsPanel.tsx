@@ -12,6 +12,17 @@ interface Props {
   traitSize?: { width: number; height: number } | undefined;
 }
 
+/** traitloom.json's `dialect` values, as the settings offer them. */
+const DIALECT_CHOICES: ReadonlyArray<readonly [NonNullable<StudioSettings["dialect"]>, string]> = [
+  ["auto", "auto (from the folders' markers)"],
+  ["traitloom", "Traitloom (reads HashLips folders)"],
+  ["hashlips", "HashLips"],
+  ["nftchef", "nftchef"],
+  ["datlips", "datlips"],
+  ["hl2", "HashLips v2 (__w, __z)"],
+  ["nftool", "nftool"],
+];
+
 /** A whole-number input that keeps what the user typed and applies it only when it is valid. */
 function IntInput(props: { testId?: string; label: string; value: number | undefined; min: number; max?: number; optional?: boolean; disabled: boolean; onChange: (n: number | undefined) => void }) {
   const { value, min, max, optional, onChange } = props;
@@ -135,6 +146,22 @@ export function SettingsPanel({ settings, analysis, update, disabled, traitSize 
           {resizeInEffect !== settings.resize ? (
             <small data-testid="resize-effect">An output size is set, so every trait is scaled to it: “{resizeInEffect}” is in effect.</small>
           ) : null}
+        </label>
+        <label className="field">
+          <span>Folder dialect (how file and folder names are read)</span>
+          <select
+            data-testid="dialect-select"
+            value={settings.dialect ?? "traitloom"}
+            disabled={disabled}
+            onChange={(e) => update({ dialect: e.target.value as NonNullable<StudioSettings["dialect"]> })}
+          >
+            {DIALECT_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          {analysis.detected ? <small data-testid="dialect-detected">auto: {analysis.detected.reason}</small> : null}
         </label>
         <IntInput
           testId="workers-input"
