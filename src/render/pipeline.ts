@@ -21,6 +21,7 @@ import {
   rarityJsonChunks,
   type HistoryEntry,
   type ManifestHeader,
+  type PackRecord,
 } from "../core/output.js";
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
 import { rarityAttributes, rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
@@ -109,8 +110,11 @@ export interface CollectionSink {
   putFile(name: string, chunks: Iterable<string>): Promise<void>;
   /** Stores a file of bytes the collection carries from the user's project (Solana's collection image). */
   putBytes(name: string, bytes: Uint8Array): Promise<void>;
-  /** manifest.json's history where the sink holds an earlier run of the collection `inputHash` names, to carry on. */
-  previousHistory?(inputHash: string): Promise<HistoryEntry[] | undefined>;
+  /**
+   * What manifest.json of an earlier run of the collection `inputHash` names says beyond the tokens, to carry on:
+   * its history (update, regenerate, extend) and pack record, with the metadataHash the pack was made under.
+   */
+  previousManifest?(inputHash: string): Promise<{ history?: HistoryEntry[] | undefined; pack?: PackRecord | undefined; metadataHash?: string | undefined } | undefined>;
   /** The bytes of an image the collection holds (the keccak-256 provenance reads back images it did not see). */
   readImage?(path: string): Promise<Uint8Array | undefined>;
   /** Completes the collection. */
@@ -309,7 +313,10 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   let imageBytes = 0;
   let rendering = false;
   try {
-    const history = input.history ?? (await sink.previousHistory?.(inputHash));
+    const previous = await sink.previousManifest?.(inputHash);
+    const history = input.history ?? previous?.history;
+    // A pack's CIDs hold while the metadata is what was packed: another metadataHash makes them stale.
+    const pack = previous?.metadataHash === metadataHash ? previous.pack : undefined;
     for (const [i, hash] of await sink.open(identity, { first, end }, token)) hashes.set(i, hash);
     const resumed = countHeld(hashes, first, end);
     if (resumed > 0) log(`resuming: ${resumed} of ${total} tokens already done in ${sink.location}`);
@@ -381,6 +388,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       metadataHash,
       metadataSettings: metadataSettingsOf(settings),
       history,
+      pack,
     };
     const solana = settings.outputs?.solana !== undefined;
     let provenance = "";
