@@ -5,7 +5,17 @@
  */
 import type { PlannedToken, RenderBackend, RenderedToken } from "../render/pipeline.js";
 import { createClient, type RpcClient } from "../render/rpc.js";
+import type { RenderStep } from "../core/draw.js";
 import type { RenderInit, RenderMethods, RenderTiming } from "./protocol.js";
+
+/** A token's draw list (step indices) as the steps themselves, for a render worker. */
+export function drawSteps(draw: readonly number[], steps: readonly RenderStep[]): RenderStep[] {
+  return draw.map((d) => {
+    const s = steps[d];
+    if (!s) throw new Error(`render plan: no step ${d}`);
+    return s;
+  });
+}
 
 /** Tokens handed to a worker at once: large enough to amortise messages, small enough for cancel and balance. */
 export const BATCH_TOKENS = 8;
@@ -21,13 +31,17 @@ export class BrowserRenderBackend implements RenderBackend {
   private constructor(
     clients: Array<RpcClient<RenderMethods>>,
     readonly batchTokens: number,
+    private readonly steps: readonly RenderStep[] | undefined,
   ) {
     this.workers = clients.map((client) => ({ client, queued: 0 }));
     this.slots = clients.length * BATCHES_PER_WORKER;
   }
 
-  /** Connects to the render workers behind `ports` and hands each the traits and canvas. */
-  static async connect(ports: MessagePort[], init: RenderInit, batchTokens = BATCH_TOKENS): Promise<BrowserRenderBackend> {
+  /**
+   * Connects to the render workers behind `ports` and hands each the traits and canvas; `steps` are the render
+   * plan's (core/draw.ts), where the layer set has one: tokens' draw lists are sent as the steps they name.
+   */
+  static async connect(ports: MessagePort[], init: RenderInit, batchTokens = BATCH_TOKENS, steps?: readonly RenderStep[]): Promise<BrowserRenderBackend> {
     if (ports.length === 0) throw new Error("render backend: no render workers");
     const clients = ports.map((port) => {
       const client = createClient<RenderMethods>(port);
@@ -35,14 +49,17 @@ export class BrowserRenderBackend implements RenderBackend {
       return client;
     });
     await Promise.all(clients.map((c) => c.call("init", init)));
-    return new BrowserRenderBackend(clients, Math.max(1, Math.floor(batchTokens)));
+    return new BrowserRenderBackend(clients, Math.max(1, Math.floor(batchTokens)), steps);
   }
 
   async renderBatch(tokens: PlannedToken[]): Promise<RenderedToken[]> {
     const w = this.workers.reduce((a, b) => (b.queued < a.queued ? b : a));
     w.queued++;
     try {
-      const done = await w.client.call("render", { tokens: tokens.map((t) => ({ index: t.index, traits: t.traits })) });
+      const steps = this.steps;
+      const done = await w.client.call("render", {
+        tokens: tokens.map((t) => ({ index: t.index, traits: t.traits, draw: t.draw && steps ? drawSteps(t.draw, steps) : undefined })),
+      });
       this.timing.draw += done.timing.draw;
       this.timing.encode += done.timing.encode;
       this.timing.hash += done.timing.hash;

@@ -6,13 +6,16 @@
  */
 import { parseConfig } from "../core/config.js";
 import { buildLayerSet, type LayerSet } from "../core/layers.js";
+import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import { planCollection, type Plan } from "../core/planner.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import { FolderSink } from "../render/folderSink.js";
 import { plannedToken, runCollection, type CollectionSink } from "../render/pipeline.js";
 import { serve, Transfer } from "../render/rpc.js";
-import { BrowserRenderBackend } from "./backend.js";
+import { renderImagesOf, renderPlanOf, traitFileHashes } from "../core/draw.js";
+import { sha256Hex } from "../core/hash.js";
+import { BrowserRenderBackend, drawSteps } from "./backend.js";
 import { DirectoryStore } from "./directoryStore.js";
 import { sha256HexOf } from "./hash.js";
 import { checkCollectionInput } from "./messages.js";
@@ -32,7 +35,7 @@ function prepare(method: string, input: CollectionInput): { layerSet: LayerSet; 
   checkCollectionInput(method, input);
   const config = parseConfig(input.config, "studio settings");
   const layerSet = withRules(buildLayerSet(input.listing, config), config, "studio settings");
-  const settings = resolveSettings(config, { count: input.count, seed: input.seed });
+  const settings = resolveSettings(config, { count: editionsCount(config) ?? input.count, seed: input.seed });
   const plan = planCollection(layerSet, settings.count, settings.seed);
   return { layerSet, settings, plan };
 }
@@ -58,9 +61,11 @@ const server = serve<CollectionMethods, CollectionEvents>(
       const first = Math.max(0, Math.min(plan.count, params.sample.first));
       const last = Math.min(plan.count, first + Math.max(0, params.sample.count));
       const tokens = [];
+      const steps = renderPlanOf(layerSet)?.steps;
       for (let i = first; i < last; i++) {
         const t = plannedToken(layerSet, plan, settings, i);
-        tokens.push({ index: i, id: t.id, traits: t.traits, dna: t.traits.join("-"), metadataJson: t.metadata });
+        const draw = t.draw && steps ? drawSteps(t.draw, steps) : undefined;
+        tokens.push({ index: i, id: t.id, traits: t.traits, draw, dna: t.traits.join("-"), metadataJson: t.metadata });
       }
       return { count: plan.count, capacity: plan.capacity, deviations: plan.deviations, tokens };
     },
@@ -87,12 +92,26 @@ const server = serve<CollectionMethods, CollectionEvents>(
 
 async function generate(params: GenerateParams, signal: AbortSignal): Promise<Transfer<FinishResult>> {
   const { layerSet, settings, plan } = prepare("generate", params);
-  // The CLI's hashes of the same inputs, so a studio manifest and a CLI manifest agree.
-  const fileHashes = await Promise.all(params.sources.map((row) => Promise.all(row.map(async (s) => sha256HexOf(new Uint8Array(await s.file.arrayBuffer()))))));
+  // The CLI's hashes of the same inputs, so a studio manifest and a CLI manifest agree: sources are in the rows of
+  // renderImagesOf (traits per layer, or the render plan's images), hashed per file, then per trait as the CLI does.
+  const images = renderImagesOf(layerSet);
+  const byFile = new Map<string, string>();
+  await Promise.all(
+    params.sources.map((row, r) =>
+      Promise.all(
+        row.map(async (s, k) => {
+          const file = images[r]?.[k]?.file;
+          if (file !== undefined) byFile.set(file, await sha256HexOf(new Uint8Array(await s.file.arrayBuffer())));
+        }),
+      ),
+    ),
+  );
+  const fileHashes = traitFileHashes(layerSet, (file) => byFile.get(file) ?? "", (text) => sha256Hex(text));
   const backend = await BrowserRenderBackend.connect(
     params.ports,
     { width: params.width, height: params.height, resize: params.resize, sources: params.sources, variant: params.variant },
     params.batchTokens,
+    renderPlanOf(layerSet)?.steps,
   );
   const target = params.target;
   let zip: ZipCollectionSink | undefined;

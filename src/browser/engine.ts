@@ -3,6 +3,7 @@
  * workers), connects each render worker to the collection worker with a MessageChannel, starts the run, and hears
  * progress a few times a second. The plan, the pixels and the PNG bytes never pass through the page.
  */
+import type { RenderStep } from "../core/draw.js";
 import type { ResizeMode } from "../core/canvas.js";
 import type { TraitloomConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
@@ -76,6 +77,16 @@ export async function openArchive(result: FinishResult): Promise<Blob> {
   return (await dir.getFileHandle(result.zipName)).getFile();
 }
 
+/** Deletes one archive from the origin-private file system (a run cancelled or failed part-way). */
+export async function removeArchive(name: string): Promise<void> {
+  try {
+    const root = await navigator.storage.getDirectory();
+    await (await root.getDirectoryHandle("runs", { create: true })).removeEntry(name);
+  } catch {
+    // Not there, or no origin-private file system.
+  }
+}
+
 /** Deletes earlier archives in the origin-private file system, keeping `keep`. */
 export async function removeArchives(keep?: string): Promise<void> {
   try {
@@ -139,8 +150,9 @@ async function runInWorkers(req: GenerateRequest, target: CollectionTarget, opti
     }, CANCEL_GRACE_MS);
   };
   signal?.addEventListener("abort", onAbort, { once: true });
+  let failedRun = false;
   try {
-    if (target.kind === "zip") await removeArchives();
+    // Earlier archives stay: the studio keeps finished runs (src/web/runs.ts) and deletes partial ones at start-up.
     const ports: MessagePort[] = [];
     await Promise.race([
       Promise.all(
@@ -187,12 +199,14 @@ async function runInWorkers(req: GenerateRequest, target: CollectionTarget, opti
     ]);
     return { finished, elapsedMs: now() - t0 };
   } catch (e) {
+    failedRun = true;
     if (signal?.aborted) throw abortError();
     throw e;
   } finally {
     signal?.removeEventListener("abort", onAbort);
     stopAll();
-    if (signal?.aborted && target.kind === "zip") void removeArchives();
+    // Only this run's partial archive: the others are finished runs the studio keeps.
+    if ((failedRun || signal?.aborted) && target.kind === "zip") void removeArchive(target.zipName);
   }
 }
 
@@ -236,7 +250,7 @@ export class PreviewRenderer {
   async renderTokens(
     key: string,
     setup: { width: number; height: number; resize: ResizeMode; sources: TraitSource[][] },
-    tokens: Array<{ index: number; traits: number[] }>,
+    tokens: Array<{ index: number; traits: number[]; draw?: RenderStep[] | undefined }>,
   ): Promise<RenderedImage[]> {
     if (!this.render) {
       this.renderWorker = newRenderWorker();
@@ -248,7 +262,7 @@ export class PreviewRenderer {
       this.initKey = key;
     }
     const L = setup.sources.length;
-    const done = await this.render.call("render", { tokens: tokens.map((t) => ({ index: t.index, traits: t.traits.slice(0, L) })) });
+    const done = await this.render.call("render", { tokens: tokens.map((t) => ({ index: t.index, traits: t.traits.slice(0, L), draw: t.draw })) });
     return done.images;
   }
 

@@ -114,14 +114,17 @@ describe("studio project", () => {
     expect(buildLayerSet(a.listing, a.config)).toEqual(a.layerSet);
   });
 
-  it("a layer left with no trait, a nested folder: listed, and no layer set while a layer is empty", () => {
+  it("a layer left with no trait: listed, and no layer set while a layer is empty; a nested folder is read into the trait model", () => {
     const { files, decoded } = project({ "01-A/Sky.png": { error: "not a readable image" }, "02-B/Hat.png": ok, "02-B/Variant/x.png": ok });
     const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
     expect(a.problems.map((p) => [p.path, p.message])).toEqual([
       ["root/01-A", "expected at least one trait image, found none"],
       ["root/01-A/Sky.png", "not a readable image"],
-      ["root/02-B/Variant", expect.stringMatching(/^expected only image files in .*, found a sub-folder .* not read yet/)],
     ]);
+    // Traitloom's dialect, rule 5: a folder named like no trait is drawn on every token, with the CLI's warning.
+    expect(a.warnings).toEqual([expect.stringMatching(/^root\/02-B\/Variant: a folder without a weight, named like no trait/)]);
+    expect(a.layers[1]?.traits[0]?.parts?.map((p) => p.file)).toEqual(["02-B/Variant/x.png", "02-B/Hat.png"]);
+    expect(a.dialect).toBe("traitloom");
     expect(a.layerSet).toBeUndefined();
     expect(a.layers.map((l) => [l.folder, l.traits.length])).toEqual([
       ["01-A", 0],

@@ -9,7 +9,11 @@ import { chooseCanvasSize, type ImageSize, type ResizeMode } from "../core/canva
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { isTraitloomError, problem } from "../core/errors.js";
 import { analyzeLayers, orderLayerFolders, type Layer, type LayerAnalysis, type LayerProblem, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
+import type { DialectChoice, LayerOptions } from "../core/dialects/index.js";
+import type { TraitOptions } from "../core/dialects/types.js";
+import type { Dialect, ListedDir } from "../core/model.js";
 import { capacityOf } from "../core/planner.js";
+import type { CountsConfig, RulesConfig } from "../core/rules.js";
 import { isJunkFolder, type WeightSyntax } from "../core/weights.js";
 
 /** A file of the project, by its path under the layers folder ("01-Background/Sky#30.png"). */
@@ -33,6 +37,38 @@ export interface LayerState {
   visible: boolean;
   /** Weights the user changed, by trait name; the rest come from file names. */
   weights: Record<string, number>;
+  /**
+   * The trait model's layer options (traitloom.json's layer entry: trait/displayName, inMetadata, blend, opacity,
+   * z, variantOf, parts, traits, none, countsForUniqueness), as the layers panel sets them.
+   */
+  options?: LayerOptions | undefined;
+  /** As traitloom.json's `countsForUniqueness`: false, the layer's trait does not make a token unique (HashLips bypassDNA). */
+  countsForUniqueness?: boolean;
+  /** Trait value renames, by trait name: the attribute value written to metadata (traitloom.json's `traits.<name>.value`). */
+  values?: Record<string, string>;
+}
+
+/** Where the layer order came from, said to the user above the layers. */
+export type LayerOrderSource = "prefix" | "alphabetical" | "config.js" | "traitloom.json" | "you";
+
+export interface LayerOrder {
+  source: LayerOrderSource;
+  /** One line: how and why ("read from src/config.js (HashLips): Background, Eyeball, …"). */
+  detail: string;
+}
+
+/** An attribute added to every token (traitloom.json's `extraAttributes`). */
+export interface ExtraAttribute {
+  trait_type: string;
+  value: string | number;
+  display_type?: "number" | "boost_number" | "boost_percentage" | "date" | undefined;
+}
+
+/** traitloom.json's `image`. */
+export interface ImageSettings {
+  format?: "png" | "webp" | "jpeg" | undefined;
+  compression?: "fast" | "balanced" | "small" | undefined;
+  quality?: number | undefined;
 }
 
 export interface StudioSettings {
@@ -53,6 +89,20 @@ export interface StudioSettings {
   weightSyntax?: WeightSyntax;
   /** As traitloom.json's `namedWeights`: named weights (#Rare) replacing entries of the default table. */
   namedWeights?: Record<string, number>;
+  /** As traitloom.json's `dialect`: how the folders are read; undefined: "traitloom". */
+  dialect?: TraitloomConfig["dialect"];
+  /** As traitloom.json's `rules` and `counts` (the rules panel writes them). */
+  rules?: RulesConfig;
+  counts?: CountsConfig;
+  /** How the layers were ordered and why; undefined in projects saved before the studio said so. */
+  layerOrder?: LayerOrder;
+  /** The rest of traitloom.json, as the CLI reads it. */
+  externalUrl?: string;
+  backgroundColor?: string;
+  extraAttributes?: ExtraAttribute[];
+  extraMetadata?: Record<string, unknown>;
+  noneTraitNames?: string[];
+  image?: ImageSettings;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -116,10 +166,42 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   if (settings.resize !== "error") config.resize = settings.resize;
   if (settings.weightSyntax !== undefined && settings.weightSyntax !== "auto") config.weightSyntax = settings.weightSyntax;
   if (settings.namedWeights !== undefined && Object.keys(settings.namedWeights).length > 0) config.namedWeights = { ...settings.namedWeights };
-  config.layers = settings.layers
-    .filter((l) => l.visible)
-    .map((l) => (Object.keys(l.weights).length > 0 ? { name: l.name, folder: l.folder, traits: { ...l.weights } } : { name: l.name, folder: l.folder }));
+  if (settings.dialect !== undefined && settings.dialect !== "traitloom") config.dialect = settings.dialect;
+  if (settings.externalUrl !== undefined && settings.externalUrl.trim() !== "") config.externalUrl = settings.externalUrl.trim();
+  if (settings.backgroundColor !== undefined && settings.backgroundColor !== "") config.backgroundColor = settings.backgroundColor;
+  if (settings.extraAttributes !== undefined && settings.extraAttributes.length > 0) config.extraAttributes = settings.extraAttributes.map((a) => ({ ...a }));
+  if (settings.extraMetadata !== undefined && Object.keys(settings.extraMetadata).length > 0) config.extraMetadata = { ...settings.extraMetadata };
+  if (settings.noneTraitNames !== undefined) config.noneTraitNames = [...settings.noneTraitNames];
+  if (settings.image !== undefined && Object.keys(settings.image).length > 0) config.image = { ...settings.image };
+  config.layers = settings.layers.filter((l) => l.visible).map(layerConfig);
+  if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
+  if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
   return config;
+}
+
+/** One shown layer as traitloom.json writes it: the folder, its trait_type, changed weights and renamed values. */
+function layerConfig(l: LayerState): NonNullable<TraitloomConfig["layers"]>[number] {
+  // The trait model's options first (blend, z, …), then what the layers panel changed: weights and value renames.
+  const { traits: optionTraits, ...options } = l.options ?? {};
+  const traits: Record<string, TraitOptions> = { ...optionTraits };
+  for (const name of new Set([...Object.keys(l.weights), ...Object.keys(l.values ?? {})])) {
+    const base = traits[name];
+    const entry: Exclude<TraitOptions, number> = typeof base === "object" ? { ...base } : base !== undefined ? { weight: base } : {};
+    const weight = l.weights[name];
+    const value = l.values?.[name];
+    if (weight !== undefined) entry.weight = weight;
+    if (value !== undefined && value !== "") entry.value = value;
+    const keys = Object.keys(entry);
+    if (keys.length === 0) continue;
+    traits[name] = keys.length === 1 && entry.weight !== undefined ? entry.weight : entry;
+  }
+  return {
+    name: l.name,
+    folder: l.folder,
+    ...options,
+    ...(l.countsForUniqueness === false ? { countsForUniqueness: false } : {}),
+    ...(Object.keys(traits).length > 0 ? { traits } : {}),
+  };
 }
 
 export interface Analysis {
@@ -134,6 +216,9 @@ export interface Analysis {
   layers: Layer[];
   skipped: string[];
   warnings: string[];
+  /** The dialect the folders were read in, and where settings say "auto", what decided it (its reason names the file). */
+  dialect: Dialect;
+  detected: DialectChoice | undefined;
   /** Where the layers and settings make a collection: the layer set, canvas and capacity. */
   layerSet: LayerSet | undefined;
   canvas: { width: number; height: number } | undefined;
@@ -153,11 +238,15 @@ function byPath(a: LayerProblem, b: LayerProblem): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-/** The listing of the project's files as Node's listLayersDir would give it, without the files left out. */
-function listingOf(root: string, files: readonly ProjectFile[], leftOut: ReadonlyMap<string, LayerProblem>): LayersListing {
+/**
+ * The listing of the project's files as Node's listLayersDir would give it, without the files left out: a layer
+ * folder with sub-folders gets its whole tree (nested choices, parts, variants), in byte order.
+ */
+export function listingOf(root: string, files: readonly ProjectFile[], leftOut: ReadonlyMap<string, unknown> = new Map()): LayersListing {
   const folders = new Map<string, ListedFolder>();
   const rootFiles: string[] = [];
-  for (const f of files) {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of sorted) {
     const parts = f.path.split("/");
     const [folder = "", name = ""] = parts;
     if (parts.length === 1) {
@@ -171,9 +260,28 @@ function listingOf(root: string, files: readonly ProjectFile[], leftOut: Readonl
     }
     if (parts.length > 2) {
       if (!leftOut.has(`${folder}/${name}`) && !entry.subfolders.includes(name)) entry.subfolders.push(name);
+      if (leftOut.has(f.path) || isJunkFolder(name)) continue;
+      entry.tree ??= { name: folder, files: [], dirs: [] };
+      let dir: ListedDir = entry.tree;
+      for (const segment of parts.slice(1, -1)) {
+        let next = dir.dirs.find((d) => d.name === segment);
+        if (!next) {
+          next = { name: segment, files: [], dirs: [] };
+          dir.dirs.push(next);
+        }
+        dir = next;
+      }
+      dir.files.push({ name: parts[parts.length - 1] ?? "", size: f.size });
     } else if (!leftOut.has(f.path)) entry.files.push({ name, size: f.size });
   }
+  for (const entry of folders.values()) if (entry.tree) entry.tree.files = entry.files.map((f) => ({ name: f.name, size: f.size }));
   return { root, folders: [...folders.values()], rootFiles };
+}
+
+/** Every image file a trait may draw: its parts and variant art, or its file. */
+function traitFilesOf(t: Layer["traits"][number]): string[] {
+  if (!t.parts) return [t.file];
+  return [...t.parts.map((p) => p.file), ...Object.values(t.variants ?? {}).flatMap((parts) => parts.map((p) => p.file))];
 }
 
 interface Reading {
@@ -204,7 +312,7 @@ function readLayers(root: string, files: readonly ProjectFile[], decoded: Readon
     const core = analyzeLayers(listing, config, SETTINGS_SOURCE);
     let changed = false;
     for (const p of core.problems) if (p.file !== undefined && leave({ ...p, file: p.file })) changed = true;
-    const traitFiles = core.layers.flatMap((l) => l.traits.map((t) => t.file));
+    const traitFiles = [...new Set(core.layers.flatMap((l) => l.traits.flatMap(traitFilesOf)))];
     const sizes: ImageSize[] = [];
     for (const file of traitFiles) {
       const d = decoded.get(file);
@@ -266,6 +374,8 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
     layers: reading.core.layers,
     skipped: reading.core.skipped,
     warnings: reading.core.warnings,
+    dialect: reading.core.dialect ?? "traitloom",
+    detected: reading.core.detected,
     layerSet,
     canvas,
     capacity,

@@ -8,6 +8,7 @@
  */
 import type { ResizeMode } from "../core/canvas.js";
 import type { TraitloomConfig } from "../core/config.js";
+import type { RenderStep } from "../core/draw.js";
 import type { LayersListing } from "../core/layers.js";
 import type { Deviation } from "../core/planner.js";
 import type { TraitRarity } from "../core/rarity.js";
@@ -17,21 +18,30 @@ export interface TraitSource {
   file: Blob;
   width: number;
   height: number;
+  /** Offset on the canvas in pixels (HashLips v2 `__x`/`__y`), where the render plan's image has one. */
+  x?: number | undefined;
+  y?: number | undefined;
 }
 
 export interface RenderInit {
   width: number;
   height: number;
   resize: ResizeMode;
-  /** sources[layer][trait], in the layer set's order: index = the trait's number in the DNA. */
+  /**
+   * sources[layer][trait], in the layer set's order: index = the trait's number in the DNA; a layer set with a
+   * render plan (parts, z, blend, variants: core/draw.ts renderImagesOf): its images, in one row.
+   */
   sources: TraitSource[][];
   /** What a bench-only render worker varies (encoder, compositor…); the studio's render worker has none. */
   variant?: Record<string, string | number> | undefined;
 }
 
 export interface RenderBatch {
-  /** Per token: its index (0-based, output order) and trait index per layer. */
-  tokens: Array<{ index: number; traits: number[] }>;
+  /**
+   * Per token: its index (0-based, output order) and trait index per layer; where the layer set has a render plan,
+   * its draw list, bottom first: each an image of sources[0] with its blend mode and opacity.
+   */
+  tokens: Array<{ index: number; traits: number[]; draw?: RenderStep[] | undefined }>;
 }
 
 export interface RenderedImage {
@@ -74,6 +84,8 @@ export interface PlannedTokenView {
   id: number;
   /** Trait index per layer. */
   traits: number[];
+  /** The token's draw list where the layer set has a render plan (see RenderBatch). */
+  draw?: RenderStep[] | undefined;
   dna: string;
   /** metadata/<id>.json exactly as the collection holds it. */
   metadataJson: string;

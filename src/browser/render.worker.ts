@@ -5,7 +5,7 @@
  * the collection worker over an attached MessagePort during a run (images transferred, never through the page),
  * the page for the preview.
  */
-import { compositeTraits, prepareTrait, type PreparedTrait } from "../render/composite.js";
+import { compositeTraits, prepareTrait, type Drawable, type PreparedTrait } from "../render/composite.js";
 import { serve, Transfer, type Handlers } from "../render/rpc.js";
 import { crc32 } from "./crc32.js";
 import { sha256HexOf } from "./hash.js";
@@ -53,8 +53,14 @@ const handlers: Handlers<RenderMethods> = {
     const timing = { draw: 0, encode: 0, hash: 0 };
     for (const token of batch.tokens) {
       const t0 = performance.now();
-      const traits: PreparedTrait[] = [];
-      for (let l = 0; l < L; l++) traits.push(await traitSpans(r, l, token.traits[l] ?? 0));
+      const traits: Drawable[] = [];
+      if (token.draw) {
+        // A render plan's draw list: images of row 0, each with its blend mode and opacity (the shared compositor).
+        for (const step of token.draw) {
+          const image = await traitSpans(r, 0, step.image);
+          traits.push(step.blend === "source-over" && step.opacity === 1 ? image : { trait: image, blend: step.blend, opacity: step.opacity });
+        }
+      } else for (let l = 0; l < L; l++) traits.push(await traitSpans(r, l, token.traits[l] ?? 0));
       pixels ??= new Uint8Array(r.width * r.height * 4);
       const opaque = compositeTraits(pixels, traits);
       const t1 = performance.now();

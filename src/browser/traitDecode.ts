@@ -30,7 +30,7 @@ export async function decodeTrait(src: TraitSource, r: Pick<RenderInit, "width" 
   const scratch = new OffscreenCanvas(r.width, r.height);
   const g = scratch.getContext("2d", { willReadFrequently: true });
   if (!g) throw new Error("render: OffscreenCanvas has no 2d context in this browser");
-  g.drawImage(placed.bitmap, placed.x, placed.y);
+  g.drawImage(placed.bitmap, placed.x + (src.x ?? 0), placed.y + (src.y ?? 0));
   placed.bitmap.close();
   const rgba = g.getImageData(0, 0, r.width, r.height).data;
   return new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -6,8 +7,11 @@ import sharp from "sharp";
 import { checkCanvasLimit, chooseCanvasSize, type ImageSize } from "../core/canvas.js";
 import { nearestKey } from "../core/config.js";
 import { isTraitloomError, TraitloomError } from "../core/errors.js";
-import { buildLayerSet, type Layer } from "../core/layers.js";
+import { analyzeLayers, buildLayerSet, type Layer, type LayerSet } from "../core/layers.js";
+import { ENGINE_NAMES, initFromEngineConfig, readDatlipsIncompatibilities, readEngineConfig, type EngineName } from "../core/migrate/index.js";
 import { capacityOf } from "../core/planner.js";
+import { withRules } from "../core/ruleModel.js";
+import { collectionCapacity } from "../core/rulePlanner.js";
 import { TOOL_VERSION } from "../core/output.js";
 import { ensureDir, writeFileAtomic, listLayersDir } from "../node/files.js";
 import { generateCollection } from "../node/generate.js";
@@ -41,9 +45,11 @@ export const EXIT_INTERRUPTED = 130;
 const HELP = `traitloom ${TOOL_VERSION}: generate a generative-art collection (images, metadata, rarity) from a folder of trait layers.
 
 Usage:
-  traitloom init <layersDir> [-o traitloom.json] [--force]
+  traitloom init <layersDir> [--from hashlips|nftchef|datlips <their config.js>] [--compatibility <file>]
+                 [-o traitloom.json] [--force]
   traitloom generate [layersDir] [-c traitloom.json] -n <count> -o <outDir> [--seed <s>] [--workers N]
                      [--compression fast|balanced|small] [--format png|webp|jpeg]
+                     [--dialect auto|traitloom|hashlips|nftchef|datlips|hl2|nftool]
                      [--shard i/n] [--overwrite] [--quiet]
   traitloom merge <shardDir...> -o <outDir> [--overwrite]
   traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
@@ -52,7 +58,8 @@ Usage:
   traitloom preview <out> [--collage N] [--columns C] [--thumb PX] [--pick seeded|rank|first] [--banner] [--gif N] [--delay MS] [--seed S]
 
 Commands:
-  init       Write a traitloom.json listing the layers in the order found and every trait with its weight.
+  init       Write a traitloom.json listing the layers in the order found and every trait with its weight;
+             --from reads another engine's config.js (never runs it) and converts it, its rules too.
   generate   Plan and render the collection into <outDir>. Running it again on the same <outDir> resumes.
   merge      Join the outputs of --shard runs into one collection, verifying every image hash.
   pack       Compute every file's CID offline and write CAR files to upload: images, then metadata pointing at them.
@@ -69,6 +76,8 @@ Options:
                        A seed may start with "-" (--seed -x); a file or folder starting with "-" takes the
                        = form (--out=-x) or ./-x, so a forgotten value is never taken for a name.
   --workers <n>        Render threads (default: the number of cores; at most twice that, with a warning).
+  --dialect <d>        How layer folders are read (or "dialect" in the config): traitloom (default; HashLips
+                       folders unchanged), an engine's (hashlips, nftchef, datlips, hl2, nftool), or auto.
   --compression <p>    PNG preset: fast, balanced (default) or small (speed and size in docs/benchmarks.md).
   --format <f>         png (default), webp or jpeg.
   --shard <i/n>        Render only part i of n of the planned collection (for many machines); join with merge.
@@ -204,6 +213,7 @@ const GENERATE_OPTIONS = {
   shard: { value: "i/n such as 2/3", dash: "number" },
   compression: { value: "one of fast, balanced, small", dash: "value" },
   format: { value: "one of png, webp, jpeg", dash: "value" },
+  dialect: { value: "one of auto, traitloom, hashlips, nftchef, datlips, hl2, nftool", dash: "value" },
   overwrite: {},
   quiet: { short: "q" },
   help: { short: "h" },
@@ -249,8 +259,10 @@ const INIT_MAX_COUNT = 1000;
  * their aspect kept. The count is at most the number of unique combinations. Each choice is said in a line.
  */
 async function runInit(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand("init", args, {
+  const { values, positionals, spelled } = parseCommand("init", args, {
     out: { short: "o", value: "a config file to write", dash: "refuse" },
+    from: { value: "one of hashlips, nftchef, datlips", dash: "value" },
+    compatibility: { value: "datlips' compatibility/incompatibilities.json", dash: "refuse" },
     force: {},
     help: { short: "h" },
   });
@@ -258,14 +270,25 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
     io.out(HELP);
     return EXIT_OK;
   }
+  const from = oneOf(spelled.from, values.from, ENGINE_NAMES);
   const layersDir = positionals[0];
   if (layersDir === undefined) throw badArgument("init: expected a layers folder, as in `traitloom init ./layers`, found none");
   if (layersDir === "") throw badArgument("init: expected a layers folder, found an empty argument");
-  if (positionals.length > 1) throw badArgument(`init: expected one layers folder, found ${positionals.length}: ${positionals.join(" ")}`);
+  if (from === undefined) {
+    if (values.compatibility !== undefined) throw badArgument(`${spelled.compatibility}: expected --from datlips with it, found no --from`);
+    if (positionals.length > 1) throw badArgument(`init: expected one layers folder, found ${positionals.length}: ${positionals.join(" ")}`);
+  } else {
+    if (positionals.length < 2 || positionals[1] === "") {
+      throw badArgument(`init --from ${from}: expected ${from}'s config.js after the layers folder, as in \`traitloom init ./layers --from ${from} ./src/config.js\`, found none`);
+    }
+    if (positionals.length > 2) throw badArgument(`init --from ${from}: expected a layers folder and a config.js, found ${positionals.length} arguments: ${positionals.join(" ")}`);
+    if (values.compatibility !== undefined && from !== "datlips") throw badArgument(`${spelled.compatibility}: expected --from datlips with it, found --from ${from}`);
+  }
   const target = values.out ?? "traitloom.json";
   if (existsSync(target) && !values.force) {
     throw new TraitloomError("OUTPUT_CONFLICT", `${target}: expected a new file, found one already there (pass --force to replace it, or -o another.json)`);
   }
+  if (from !== undefined) return initFrom(from, layersDir, positionals[1] as string, target, values.compatibility, io);
   const layerSet = buildLayerSet(await listLayersDir(layersDir));
   for (const w of layerSet.warnings) io.err(`warning: ${w}`);
 
@@ -330,6 +353,94 @@ async function runInit(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
+/** A text file for init --from, or one line naming it and what is there instead. */
+async function readTextFile(path: string, expected: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as { code?: unknown } | undefined)?.code;
+    const found = code === "EISDIR" ? "a folder" : code === "ENOENT" || code === "ENOTDIR" ? "nothing there" : typeof code === "string" ? `a file it cannot read (${code})` : undefined;
+    if (found === undefined) throw e;
+    throw new TraitloomError("BAD_CONFIG", `${path}: expected ${expected}, found ${found}`);
+  }
+}
+
+const ENGINE_LABEL: Record<EngineName, string> = { hashlips: "HashLips", nftchef: "nftchef", datlips: "datlips" };
+
+/**
+ * `traitloom init <layersDir> --from <engine> <config.js>`: the engine's config.js read statically (never run) and
+ * converted (src/core/migrate), its rules (nftchef's incompatible / forcedCombinations, datlips'
+ * compatibility/incompatibilities.json beside its src/ folder, or --compatibility) named on the layers folder, the
+ * capacity under those rules counted, and every value not carried over listed. Layers generate would refuse are
+ * said as warnings: the file is still written, for the user to fix the folder.
+ */
+async function initFrom(engine: EngineName, layersDir: string, configJs: string, target: string, compatibility: string | undefined, io: CliIo): Promise<number> {
+  const label = ENGINE_LABEL[engine];
+  const read = readEngineConfig(await readTextFile(configJs, `a ${label} config.js`), configJs);
+  const listing = await listLayersDir(layersDir);
+  let datlips: { fileName: string; entries: ReturnType<typeof readDatlipsIncompatibilities> } | undefined;
+  const lines: string[] = [];
+  if (engine === "datlips") {
+    // datlips reads `${basePath}/compatibility/incompatibilities.json`, basePath being the project (config.js is in src/).
+    const project = dirname(dirname(resolve(configJs)));
+    const candidates = compatibility !== undefined ? [compatibility] : [join(project, "compatibility", "incompatibilities.json"), join(dirname(resolve(configJs)), "compatibility", "incompatibilities.json")];
+    const found = compatibility ?? candidates.find((c) => existsSync(c));
+    if (found !== undefined) {
+      const shown = relative(".", found) || found;
+      datlips = { fileName: shown, entries: readDatlipsIncompatibilities(await readTextFile(found, "datlips' compatibility/incompatibilities.json"), shown) };
+    } else lines.push(`no compatibility/incompatibilities.json beside ${configJs}'s project: no datlips rules read (pass --compatibility <file> where it is elsewhere)`);
+  }
+  const conversion = initFromEngineConfig(listing, read, { engine, datlipsIncompatibilities: datlips });
+
+  const targetDir = dirname(resolve(target));
+  const config = {
+    $schema: relative(targetDir, SCHEMA_PATH).split(sep).join("/"),
+    layersDir: relative(targetDir, resolve(layersDir)).split(sep).join("/") || ".",
+    ...conversion.config,
+  };
+  const warnings: string[] = [];
+  let summary = "";
+  const analysis = analyzeLayers(listing, config, target);
+  if (!analysis.layerSet) {
+    warnings.push(`generate refuses these layers as they are (${analysis.problems.length} problem(s)); fix them, then run generate:`);
+    warnings.push(...analysis.problems.slice(0, 10).map((p) => `  ${p.message}`));
+    if (analysis.problems.length > 10) warnings.push(`  … and ${analysis.problems.length - 10} more`);
+  } else {
+    const layerSet = analysis.layerSet;
+    const plain = collectionCapacity(layerSet);
+    const traits = layerSet.layers.reduce((a, l) => a + l.traits.length, 0);
+    summary = `${layerSet.layers.length} layers, ${traits} traits, `;
+    warnings.push(...layerSet.warnings);
+    let ruled: LayerSet | undefined;
+    try {
+      ruled = withRules(layerSet, config, target);
+    } catch (e) {
+      if (!isTraitloomError(e)) throw e;
+      warnings.push(...e.message.split("\n").map((l, i) => (i === 0 ? l : `  ${l.trim()}`)));
+    }
+    if (!ruled) summary += `${plain.toLocaleString("en-US")} unique combinations without the rules`;
+    else {
+      warnings.push(...ruled.warnings.slice(layerSet.warnings.length));
+      const capacity = collectionCapacity(ruled);
+      const n = config.rules?.length ?? 0;
+      summary += n > 0 ? `${capacity.toLocaleString("en-US")} unique combinations under ${n} rule(s) (${plain.toLocaleString("en-US")} without them)` : `${plain.toLocaleString("en-US")} unique combinations`;
+      if (config.count !== undefined && BigInt(config.count) > capacity) {
+        lines.push(`count ${config.count}: more than the ${capacity.toLocaleString("en-US")} unique combinations: generate refuses it; lower "count" or pass -n`);
+      }
+    }
+  }
+  await ensureDir(targetDir);
+  await writeFileAtomic(target, `${JSON.stringify(config, null, 2)}\n`);
+  io.out(`wrote ${target} from ${configJs} (${label}): ${summary || "layers not read"}`);
+  for (const w of warnings) io.err(`warning: ${w}`);
+  if (conversion.notCarried.length > 0) {
+    io.out(`not carried over (${conversion.notCarried.length}):`);
+    for (const line of conversion.notCarried) io.out(`  ${line}`);
+  }
+  for (const line of [...lines, ...conversion.notes]) io.out(line);
+  return EXIT_OK;
+}
+
 async function runGenerate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals, spelled } = parseCommand("generate", args, GENERATE_OPTIONS);
   if (values.help) {
@@ -338,6 +449,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
   }
   const compression = oneOf(spelled.compression, values.compression, ["fast", "balanced", "small"] as const);
   const format = oneOf(spelled.format, values.format, ["png", "webp", "jpeg"] as const);
+  const dialect = oneOf(spelled.dialect, values.dialect, ["auto", "traitloom", "hashlips", "nftchef", "datlips", "hl2", "nftool"] as const);
   const count = wholeNumber(spelled.count, values.count, "of tokens", 1, MAX_COUNT);
   const requestedWorkers = wholeNumber(spelled.workers, values.workers, "of render threads", 1, Number.MAX_SAFE_INTEGER);
   let shard: { index: number; of: number } | undefined;
@@ -382,6 +494,7 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
       seed: values.seed,
       format,
       compression,
+      dialect,
       workers,
       overwrite: values.overwrite,
       shard,

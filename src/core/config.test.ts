@@ -26,6 +26,8 @@ describe("parseConfig", () => {
     [{ backgroundColor: "#fff" }, 'traitloom.json: backgroundColor: expected six hex digits without #, found "#fff"'],
     [{ layers: [3] }, "traitloom.json: layers[0]: expected a string or an object, found 3"],
     [{ image: { formt: "png" } }, 'traitloom.json: image.formt: expected a known key (did you mean "format"?), found "formt"'],
+    [{ uniqueness: { minDiferences: 2 } }, 'traitloom.json: uniqueness.minDiferences: expected a known key (did you mean "minDifferences"?), found "minDiferences"'],
+    [{ uniqueness: { minDifferences: 0 } }, "traitloom.json: uniqueness.minDifferences: expected a number >= 1, found 0"],
   ])("%j → one line naming the field", (raw, message) => {
     expect(() => parseConfig(raw)).toThrow(message);
   });

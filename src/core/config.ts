@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { TraitloomError } from "./errors.js";
-import { countsSchema, rulesSchema } from "./rules.js";
+import { layerEntrySchema } from "./dialects/types.js";
+import { DIALECTS } from "./model.js";
+import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
 import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
 
 /**
@@ -27,23 +29,10 @@ export function tokenCountError(what: string, count: number): TraitloomError {
 
 const weight = z.number().min(0);
 
-const traitOverride = z.union([
-  weight,
-  z.strictObject({
-    weight: weight.optional().describe("Relative weight; 0 means never chosen."),
-    value: z.string().min(1).optional().describe("The attribute value written to metadata, where it differs from the file's trait name."),
-  }),
-]);
+/** A layer entry: name, folder, countsForUniqueness, traits, and the trait model's layer options (dialects/types.ts). */
+export const layerConfigSchema = layerEntrySchema;
 
-export const layerConfigSchema = z.strictObject({
-  name: z.string().min(1).describe("The layer's name: metadata trait_type. Matches a folder name with or without its numeric prefix."),
-  folder: z.string().min(1).optional().describe("The folder under the layers folder, where it differs from name."),
-  countsForUniqueness: z
-    .boolean()
-    .optional()
-    .describe("false: this layer's trait does not make a token unique (HashLips bypassDNA). Default true."),
-  traits: z.record(z.string(), traitOverride).optional().describe("Per-trait weight overrides, by trait name (file name without weight)."),
-});
+const layerListSchema = z.array(z.union([z.string().min(1), layerConfigSchema])).min(1);
 
 const imageConfigSchema = z.strictObject({
   format: z.enum(["png", "webp", "jpeg"]).optional().describe("Output image format. Default png."),
@@ -98,7 +87,26 @@ export const configSchema = z.strictObject({
   noneTraitNames: z.array(z.string()).optional().describe('Trait names left out of attributes. Default ["None"].'),
   namedWeights: z.record(z.string(), weight).optional().describe("Named weights (#Rare) and their numbers; replaces entries of the default table."),
   weightSyntax: z.enum(["auto", "hashlips", "nftool"]).optional().describe('How file names carry weights. "auto" (default) reads nftool "12-Name.png" where every file of a layer is written so.'),
-  layers: z.array(z.union([z.string().min(1), layerConfigSchema])).min(1).optional().describe("Layer order, bottom first. Default: numeric folder prefixes, else alphabetical."),
+  dialect: z
+    .enum(["auto", ...DIALECTS])
+    .optional()
+    .describe('How layer folders are read: "traitloom" (default; reads HashLips folders unchanged), an engine\'s ("hashlips", "nftchef", "datlips", "hl2", "nftool"), or "auto" (an engine where the folder\'s markers point to one).'),
+  layers: layerListSchema.optional().describe("Layer order, bottom first. Default: numeric folder prefixes, else alphabetical."),
+  editions: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).describe("The edition's name in messages and capacity reports."),
+        count: z.number().int().min(1).describe("Tokens of this edition."),
+        layers: layerListSchema.describe("This edition's layers, bottom first."),
+        namePrefix: z.string().optional().describe("Token names of this edition; default the collection's namePrefix."),
+        description: z.string().optional(),
+        restartNameNumbers: z.boolean().optional().describe("true: names count from 1 in this edition (nftchef resetNameIndex)."),
+      }),
+    )
+    .min(1)
+    .optional()
+    .describe("Several layer configurations (HashLips layerConfigurations): each its own layers and count; uniqueness is shared. Replaces top-level count and layers."),
+  shuffle: z.enum(["ids"]).optional().describe('"ids": mix the editions across ids by the seed (HashLips shuffleLayerConfigurations); default edition after edition.'),
   image: imageConfigSchema.optional(),
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
@@ -122,6 +130,7 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .describe("Provenance hashes besides today's sha256 over the image hashes in id order."),
+  uniqueness: uniquenessSchema.optional(),
   outputs: outputsSchema
     .optional()
     .describe("Metadata targets to write (erc721, erc1155, solana, cardano, tezos), several at once. Default: erc721 alone."),
@@ -130,12 +139,13 @@ export const configSchema = z.strictObject({
 export type TraitloomConfig = z.infer<typeof configSchema>;
 export type LayerConfig = z.infer<typeof layerConfigSchema>;
 
-const KNOWN_KEYS: Record<"top" | "layer" | "image" | "trait" | "attribute", readonly string[]> = {
+const KNOWN_KEYS: Record<"top" | "layer" | "image" | "trait" | "attribute" | "uniqueness", readonly string[]> = {
   top: Object.keys(configSchema.shape),
   layer: Object.keys(layerConfigSchema.shape),
   image: Object.keys(imageConfigSchema.shape),
-  trait: ["weight", "value"],
+  trait: ["weight", "value", "z", "blend", "opacity", "inMetadata"],
   attribute: Object.keys(attributeSchema.shape),
+  uniqueness: Object.keys(uniquenessSchema.shape),
 };
 
 function editDistance(a: string, b: string): number {
@@ -178,6 +188,7 @@ function knownKeysAt(path: readonly PropertyKey[]): readonly string[] {
   if (path[0] === "layers" && path[2] === "traits" && path.length === 4) return KNOWN_KEYS.trait;
   if (path[0] === "extraAttributes" && path.length === 2) return KNOWN_KEYS.attribute;
   if (path[0] === "image") return KNOWN_KEYS.image;
+  if (path[0] === "uniqueness" && path.length === 1) return KNOWN_KEYS.uniqueness;
   if (path[0] === "outputs" && path.length === 1) return TARGET_NAMES;
   return [];
 }

@@ -88,3 +88,107 @@ export class DrawTable {
     return steps.map((s) => s.drawable);
   }
 }
+
+/** One decoded image a renderer keeps: a part file at an offset (the same file at two offsets is two images). */
+export interface RenderImage {
+  /** Path relative to the layers folder. */
+  file: string;
+  x: number;
+  y: number;
+}
+
+/** A drawable as a renderer draws it: which image, with which blend mode and opacity. */
+export interface RenderStep {
+  /** Index in RenderPlan.images. */
+  image: number;
+  blend: BlendMode;
+  opacity: number;
+}
+
+/**
+ * How a layer set that is not flat is drawn: one image per distinct part file (and offset), the drawables made of
+ * them, and each token's draw list (drawable indices, bottom first) from its traits.
+ */
+export interface RenderPlan {
+  images: RenderImage[];
+  steps: RenderStep[];
+  drawList(traits: readonly number[]): number[];
+}
+
+/** What a render plan needs of a layer set (layers.ts's LayerSet has it). */
+interface PlanLayer {
+  index: number;
+  variantOf?: number | undefined;
+  traits: ReadonlyArray<{ name: string; file: string; parts?: readonly PartSpec[] | undefined; variants?: Readonly<Record<string, readonly PartSpec[]>> | undefined }>;
+}
+
+const plans = new WeakMap<readonly PlanLayer[], RenderPlan | null>();
+
+/**
+ * The render plan of a layer set, or undefined where every trait is one file of its layer drawn plainly in layer
+ * order (today's flat HashLips and nftool folders): those render as they always have, one trait per layer. A
+ * trait without parts of its own (a flat layer in a set with trees) is its file at z 10 × layer index, Traitloom's
+ * default. Made once per layer list.
+ *
+ * @example
+ * const plan = renderPlanOf(layerSet); // nftchef's sample: 19 images, Purple Glasses' back part at z -10
+ * plan?.drawList([0, 0, 1, 0, 2, 1, 3, 0]).map((d) => plan.images[plan.steps[d]!.image]!.file);
+ */
+export function renderPlanOf(layerSet: { layers: readonly PlanLayer[] }): RenderPlan | undefined {
+  const layers = layerSet.layers;
+  const known = plans.get(layers);
+  if (known !== undefined) return known ?? undefined;
+  let plan: RenderPlan | null = null;
+  if (layers.some((l) => l.traits.some((t) => t.parts !== undefined))) {
+    const drawLayers: DrawLayer[] = layers.map((l) => {
+      const parts = l.traits.map((t) => t.parts ?? [{ file: t.file, z: 10 * l.index, blend: "source-over", opacity: 1, x: 0, y: 0 } satisfies PartSpec]);
+      const parent = l.variantOf === undefined ? undefined : layers[l.variantOf];
+      if (!parent) return { parts };
+      return { parts, variants: l.traits.map((t) => t.variants), variantOf: { layer: l.variantOf as number, traitNames: parent.traits.map((t) => t.name) } };
+    });
+    const table = new DrawTable(drawLayers);
+    const images: RenderImage[] = [];
+    const imageIds = new Map<string, number>();
+    const steps = table.drawables.map((d) => {
+      const key = JSON.stringify([d.file, d.x, d.y]);
+      let image = imageIds.get(key);
+      if (image === undefined) {
+        image = images.push({ file: d.file, x: d.x, y: d.y }) - 1;
+        imageIds.set(key, image);
+      }
+      return { image, blend: d.blend, opacity: d.opacity };
+    });
+    plan = { images, steps, drawList: (traits) => table.drawList(traits) };
+  }
+  plans.set(layers, plan);
+  return plan ?? undefined;
+}
+
+/**
+ * The image files a renderer decodes, in the rows its trait pack and sources use: per layer its traits' files
+ * (a flat set: [layer][trait], as always), or one row of the render plan's images.
+ */
+export function renderImagesOf(layerSet: { layers: readonly PlanLayer[] }): RenderImage[][] {
+  const plan = renderPlanOf(layerSet);
+  if (plan) return [plan.images];
+  return layerSet.layers.map((l) => l.traits.map((t) => ({ file: t.file, x: 0, y: 0 })));
+}
+
+/**
+ * sha256 per trait ([layer][trait]) for the input hash, from each file's: a flat trait's is its file's (as
+ * always), a trait of parts hashes the hashes of every file it may draw, variants included, in order.
+ */
+export function traitFileHashes(
+  layerSet: { layers: readonly PlanLayer[] },
+  fileHash: (file: string) => string,
+  combine: (text: string) => string,
+): string[][] {
+  return layerSet.layers.map((l) =>
+    l.traits.map((t) => {
+      if (!t.parts) return fileHash(t.file);
+      const own = t.parts.map((p) => fileHash(p.file));
+      const variants = Object.entries(t.variants ?? {}).map(([k, parts]) => [k, parts.map((p) => fileHash(p.file))]);
+      return combine(JSON.stringify([own, variants]));
+    }),
+  );
+}

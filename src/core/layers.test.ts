@@ -47,10 +47,13 @@ describe("buildLayerSet", () => {
     expect(() => buildLayerSet(listing([folder("A", ["x.png", "notes.txt"])]))).toThrow(/^layers\/A\/notes\.txt: expected a \.png, \.jpg, \.jpeg or \.webp image, found another file$/);
   });
 
-  it("an empty file, an empty layer, a nested folder and no folders are errors", () => {
+  it("an empty file, an empty layer and no folders are errors; a sub-folder is read into the trait model", () => {
     expect(() => buildLayerSet(listing([folder("A", ["empty#1.png"])]))).toThrow(/layers\/A\/empty#1\.png: expected an image, found an empty file \(0 bytes\)/);
     expect(() => buildLayerSet(listing([folder("A", [".DS_Store"])]))).toThrow(/^layers\/A: expected at least one trait image, found none$/);
-    expect(() => buildLayerSet(listing([folder("A", ["a.png"], ["Variant"])]))).toThrow(/layers\/A\/Variant: expected only image files in layers\/A, found a sub-folder .* not read yet/);
+    // Traitloom's dialect, rule 5: a folder without a weight named like no trait is a group drawn on every token, with a warning.
+    const nested = buildLayerSet(listing([folder("A", ["a.png"], ["Variant"])]));
+    expect(nested.layers[0]?.traits.map((t) => [t.name, t.parts?.map((p) => p.file)])).toEqual([["a", ["A/a.png"]]]);
+    expect(nested.warnings).toEqual([expect.stringMatching(/^layers\/A\/Variant: a folder without a weight, named like no trait: read as a group of parts drawn on every token/)]);
     expect(() => buildLayerSet(listing([]))).toThrow(/layers: expected one sub-folder per layer, found no folders/);
   });
 
@@ -125,11 +128,6 @@ describe("every problem in one pass", () => {
       ["BAD_WEIGHT", "01-A/Blue#x.png", 'layers/01-A/Blue#x.png: expected a weight after "#": a number >= 0 (like #12, #0.5, #0,5) or a named weight (Common, Uncommon, Rare, Epic, Legendary, Mythic), found "x"'],
       ["BAD_IMAGE", "01-A/empty.png", "layers/01-A/empty.png: expected an image, found an empty file (0 bytes)"],
       ["NOT_AN_IMAGE", "01-A/notes.txt", "layers/01-A/notes.txt: expected a .png, .jpg, .jpeg or .webp image, found another file"],
-      [
-        "LAYER_NESTED",
-        "02-B/Variant",
-        "layers/02-B/Variant: expected only image files in layers/02-B, found a sub-folder (nftchef/datlips nested and multi-part traits and variants are not read yet)",
-      ],
       ["DUPLICATE_TRAIT", "02-B/Cap#3.png", 'layers/02-B/Cap#3.png: expected one file per trait name, found trait "Cap" also given by 02-B/Cap#2.png'],
       ["BAD_CONFIG", undefined, 'traitloom.json: layers[1].traits.Capp: expected a trait of layer "B", found none (did you mean "Cap"?)'],
       ["LAYER_EMPTY", undefined, "layers/03-C: expected at least one trait image, found none"],
@@ -152,8 +150,8 @@ describe("every problem in one pass", () => {
   it("buildLayerSet throws them all as one error: a summary line, then one line each; all in `problems`", () => {
     const e = thrown(() => buildLayerSet(bad, config));
     expect(e.code).toBe("PROBLEMS");
-    expect(e.problems).toHaveLength(9);
-    expect(e.message.split("\n")).toEqual(["layers: 9 problems:", ...analyzeLayers(bad, config).problems.map((p) => `  ${p.message}`)]);
+    expect(e.problems).toHaveLength(8);
+    expect(e.message.split("\n")).toEqual(["layers: 8 problems:", ...analyzeLayers(bad, config).problems.map((p) => `  ${p.message}`)]);
   });
 
   it(`past ${PROBLEMS_IN_MESSAGE}, the message lists the first ${PROBLEMS_IN_MESSAGE} and how many more; \`problems\` keeps them all`, () => {

@@ -1,4 +1,9 @@
 import type { TraitloomConfig } from "./config.js";
+import { detectDialect, readLayer as readModelLayer, type DialectChoice, type LayerEntry, type LayerRef } from "./dialects/index.js";
+import { DATLIPS_NAMED_WEIGHTS } from "./dialects/names.js";
+import { flattenLayer, isFlat, type ChoiceNode, type Dialect, type ListedDir, type PartSpec } from "./model.js";
+import { analyzeEditions, type EditionInfo } from "./editions.js";
+import type { CountNode } from "./treeCounts.js";
 import { nearestKey } from "./config.js";
 import { problem, problemsError, type TraitloomErrorCode, type TraitloomProblem } from "./errors.js";
 import { canonicalName, DEFAULT_NAMED_WEIGHTS, imageExtension, isJunkFile, isJunkFolder, looksNftool, parseLayerFolderName, readTraitFileName } from "./weights.js";
@@ -19,6 +24,11 @@ export interface ListedFolder {
   folder: string;
   files: ListedFile[];
   subfolders: string[];
+  /**
+   * The whole folder with everything under it (names and sizes), where it has sub-folders: what the trait model's
+   * dialects read (nested choices, parts, variants). Listers fill it; without it the sub-folders read as empty.
+   */
+  tree?: ListedDir | undefined;
   /** Where the folder could not be listed (no permission): what was expected and found; `files` is then empty. */
   unreadable?: string | undefined;
 }
@@ -41,9 +51,23 @@ export interface Trait {
   name: string;
   /** Attribute value written to metadata. */
   value: string;
-  /** Path relative to the layers folder, e.g. "01-Background/Sky#30.png". */
+  /** Path relative to the layers folder, e.g. "01-Background/Sky#30.png" (a trait of several parts: its first, or its folder). */
   file: string;
+  /** Flat layers: the weight; a layer read into the trait model: the trait's share (product of local shares). */
   weight: number;
+  /** Folders from the layer folder to the trait, where the layer is a tree (`Layer/Folder/Trait`); absent at the root. */
+  path?: string[] | undefined;
+  /**
+   * What the trait draws, where the layer was read into the trait model: required parts met on its path, then its
+   * own, each with z, blend, opacity and offset. Absent: `file`, drawn plainly at the layer's place.
+   */
+  parts?: PartSpec[] | undefined;
+  /** Variant art: the name of the trait the layer's `variantOf` layer drew → the parts drawn instead. */
+  variants?: Record<string, PartSpec[]> | undefined;
+  /** false: no attribute (an empty choice such as NONE, or `inMetadata: false`). Default true. */
+  inMetadata?: boolean | undefined;
+  /** The trait a layer holds on tokens of another edition (editions.ts): draws nothing, no attribute, not unique. */
+  absent?: true | undefined;
 }
 
 export interface Layer {
@@ -53,10 +77,26 @@ export interface Layer {
   folder: string;
   countsForUniqueness: boolean;
   traits: Trait[];
+  /** The metadata trait_type where it differs from `name` (`trait`/`displayName`; two layers may share one). */
+  traitType?: string | undefined;
+  /** false: the layer is drawn but adds no attribute (datlips `exclude`). Default true. */
+  inMetadata?: boolean | undefined;
+  /** The index of the layer whose drawn trait picks this layer's variant art. */
+  variantOf?: number | undefined;
+  /** The layer's choice tree for exact counts per folder (apportionTree), where it is not flat. */
+  tree?: CountNode | undefined;
 }
 
 export interface LayerSet {
   layers: Layer[];
+  /** The dialect the folders were read in ("traitloom" unless the config says otherwise). */
+  dialect?: Dialect | undefined;
+  /** Where the config said "auto": the dialect picked and the marker (file) that decided it. */
+  detected?: DialectChoice | undefined;
+  /** The editions (config `editions`), each a range of the layers; the planner plans each on its own (editions.ts). */
+  editions?: readonly EditionInfo[] | undefined;
+  /** Mix the editions' tokens across ids by the seed (config `shuffle: "ids"`). */
+  shuffleIds?: boolean | undefined;
   /** Junk files passed over (.DS_Store and the like), as paths relative to the layers folder. */
   skipped: string[];
   /** Layer folders present but not named in the config's `layers`. */
@@ -93,6 +133,9 @@ export interface LayerAnalysis {
   skipped: string[];
   unusedFolders: string[];
   warnings: string[];
+  /** As in LayerSet. */
+  dialect?: Dialect | undefined;
+  detected?: DialectChoice | undefined;
 }
 
 interface LayerChoice {
@@ -101,16 +144,29 @@ interface LayerChoice {
   folder: ListedFolder;
   name: string;
   countsForUniqueness: boolean;
-  overrides: Record<string, number | { weight?: number | undefined; value?: string | undefined }> | undefined;
+  overrides: LayerEntry["traits"];
   configPath: string | undefined;
+  /** The config entry (or the folder's name alone). */
+  entry: LayerEntry;
 }
+
+/**
+ * The detail of a trait name given twice in one folder: the one wording of it, for today's reader and every
+ * dialect's. `also` names the other file (or folder).
+ */
+export function duplicateTraitDetail(name: string, also: string, twin = ""): string {
+  return `expected one file per trait name, found trait "${name}" also given by ${also}${twin}`;
+}
+
+/** The detail of a layer none of whose traits can be chosen. */
+export const ALL_WEIGHTS_ZERO = "expected at least one trait with a weight > 0, found all weights 0";
 
 function layerProblem(code: TraitloomErrorCode, path: string, detail: string, file?: string): LayerProblem {
   return { ...problem(code, path, detail), file };
 }
 
 /** A path as a warning about names shows it: in quotes where a part of it starts or ends with white space, so it shows. */
-function shownPath(path: string): string {
+export function shownPath(path: string): string {
   return /(^|[/#])\s|\s($|[/#.])/.test(path) ? JSON.stringify(path) : path;
 }
 
@@ -184,6 +240,7 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
         countsForUniqueness: (typeof entry === "string" ? undefined : entry.countsForUniqueness) ?? true,
         overrides: typeof entry === "string" ? undefined : entry.traits,
         configPath: `${configSource}: layers[${i}]`,
+        entry: spec,
       });
     });
     return choices;
@@ -197,6 +254,7 @@ function chooseLayers(listing: LayersListing, config: TraitloomConfig, folders: 
     countsForUniqueness: true,
     overrides: undefined,
     configPath: undefined,
+    entry: { name: l.name },
   }));
 }
 
@@ -205,6 +263,9 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
   const { folder } = choice;
   const where = `${root}/${folder.folder}`;
   const layer: Layer = { index: choice.index, name: choice.name, folder: folder.folder, countsForUniqueness: choice.countsForUniqueness, traits: [] };
+  const rename = choice.entry.trait ?? choice.entry.displayName;
+  if (rename !== undefined && canonicalName(rename) !== layer.name) layer.traitType = canonicalName(rename);
+  if (choice.entry.inMetadata === false) layer.inMetadata = false;
   if (folder.unreadable !== undefined) {
     out.problems.push(layerProblem("LAYERS_NOT_FOUND", where, folder.unreadable));
     return layer;
@@ -253,7 +314,7 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
       // cannot tell apart, so there is no keeping them as two traits without a rename.
       const twin = notNfc(file.name) || notNfc(clash.file.slice(folder.folder.length + 1)) ? ", the same name written in another Unicode form (NFC and NFD: macOS ZIPs do this)" : "";
       fileProblems.push(
-        layerProblem("DUPLICATE_TRAIT", `${root}/${path}`, `expected one file per trait name, found trait "${read.name}" also given by ${clash.file}${twin}`, path),
+        layerProblem("DUPLICATE_TRAIT", `${root}/${path}`, duplicateTraitDetail(read.name, clash.file, twin), path),
       );
       continue;
     }
@@ -279,11 +340,105 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
     else {
       if (override.weight !== undefined) trait.weight = override.weight;
       if (override.value !== undefined) trait.value = override.value;
+      if (override.inMetadata === false) trait.inMetadata = false;
     }
   }
   if (layer.traits.length > 0 && !layer.traits.some((t) => t.weight > 0)) {
-    out.problems.push(layerProblem("BAD_WEIGHT", where, "expected at least one trait with a weight > 0, found all weights 0"));
+    out.problems.push(layerProblem("BAD_WEIGHT", where, ALL_WEIGHTS_ZERO));
   }
+  return layer;
+}
+
+/** Layer options only the trait model carries: a layer with any of them is read by the dialect readers. */
+const MODEL_OPTIONS = ["blend", "opacity", "z", "parts", "variantOf", "none"] as const;
+
+/**
+ * Whether a layer is read into the trait model (src/core/dialects) rather than by today's flat reader: any
+ * dialect but Traitloom's own, a layer folder with sub-folders, or an option only the model has. A flat
+ * HashLips or nftool folder in Traitloom's dialect keeps today's reader, so its output stays byte for byte.
+ */
+function needsModel(dialect: Dialect, choice: LayerChoice): boolean {
+  if (dialect !== "traitloom") return true;
+  if (choice.folder.subfolders.some((s) => !isJunkFolder(s))) return true;
+  const entry = choice.entry;
+  if (MODEL_OPTIONS.some((k) => entry[k] !== undefined)) return true;
+  return Object.values(entry.traits ?? {}).some((o) => typeof o === "object" && (o.z !== undefined || o.blend !== undefined || o.opacity !== undefined));
+}
+
+/** A listed layer folder as the dialects read it: its tree where the lister made one, else its files alone. */
+export function listedDirOf(folder: ListedFolder): ListedDir {
+  if (folder.tree) return folder.tree;
+  return {
+    name: folder.folder,
+    files: folder.files.filter((f) => f.unreadable === undefined).map((f) => ({ name: f.name, size: f.size })),
+    dirs: folder.subfolders.map((name) => ({ name, files: [], dirs: [] })),
+  };
+}
+
+/** The counting tree of a layer's choices, leaves numbered as flattenLayer lists them. */
+function countTree(root: ChoiceNode): CountNode {
+  let next = 0;
+  const walk = (node: ChoiceNode): CountNode => ({
+    weight: node.weight,
+    children: node.children.map((c) => (c.kind === "trait" ? { weight: c.weight, trait: next++ } : walk(c))),
+  });
+  return walk(root);
+}
+
+/** One layer read by its dialect's reader into the trait model, then flattened into the planner's traits. */
+function readModel(root: string, choice: LayerChoice, dialect: Dialect, config: TraitloomConfig, refs: readonly LayerRef[], out: LayerAnalysis): Layer {
+  const { folder } = choice;
+  const layer: Layer = { index: choice.index, name: choice.name, folder: folder.folder, countsForUniqueness: choice.countsForUniqueness, traits: [] };
+  if (folder.unreadable !== undefined) {
+    out.problems.push(layerProblem("LAYERS_NOT_FOUND", `${root}/${folder.folder}`, folder.unreadable));
+    return layer;
+  }
+  for (const file of folder.files) {
+    if (file.unreadable !== undefined && !isJunkFile(file.name)) {
+      const path = `${folder.folder}/${file.name}`;
+      out.problems.push(layerProblem("BAD_IMAGE", `${root}/${path}`, file.unreadable, path));
+    }
+  }
+  const { name: _name, folder: _folder, ...options } = choice.entry;
+  const read = readModelLayer(listedDirOf(folder), {
+    dialect,
+    layerIndex: choice.index,
+    name: choice.name,
+    folder: folder.folder,
+    options,
+    root,
+    configPath: choice.configPath,
+    namedWeights: config.namedWeights ? { ...(dialect === "datlips" ? DATLIPS_NAMED_WEIGHTS : DEFAULT_NAMED_WEIGHTS), ...config.namedWeights } : undefined,
+    weightSyntax: config.weightSyntax,
+    layerSet: refs,
+  });
+  out.problems.push(...read.problems);
+  out.warnings.push(...read.warnings);
+  const model = read.model;
+  if (model.name !== layer.name) layer.traitType = model.name;
+  if (!model.inMetadata) layer.inMetadata = false;
+  if (!model.countsForUniqueness) layer.countsForUniqueness = false;
+  if (model.variantOf !== undefined) {
+    const parent = refs.findIndex((r) => r.folder === model.variantOf);
+    // refs are in the choices' order, which is the layers' order wherever the set has no problem.
+    if (parent >= 0) layer.variantOf = parent;
+  }
+  const flat = isFlat(model.root);
+  layer.traits = flattenLayer(model.root).map((o, index) => {
+    // A flat layer keeps its weights as written (rarity.csv shows them); a tree's traits weigh their shares.
+    const weight = flat ? o.trait.weight : o.share;
+    const trait: Trait = { index, name: o.trait.name, value: o.trait.value, file: o.trait.source, weight, parts: o.parts };
+    if (o.path.length > 0) trait.path = o.path;
+    if (!o.trait.inMetadata) trait.inMetadata = false;
+    const variants = o.trait.variants;
+    if (variants) {
+      // Variant art replaces the trait's own parts; the required parts met on its path stay.
+      const required = o.parts.slice(0, o.parts.length - o.trait.parts.length);
+      trait.variants = Object.fromEntries(Object.entries(variants).map(([k, parts]) => [k, [...required, ...parts]]));
+    }
+    return trait;
+  });
+  if (!flat) layer.tree = countTree(model.root);
   return layer;
 }
 
@@ -299,6 +454,7 @@ function readLayer(root: string, choice: LayerChoice, config: TraitloomConfig, n
  * for (const p of problems) console.log(p.message); // "layers/02-Body/notes.txt: expected a .png, …"
  */
 export function analyzeLayers(listing: LayersListing, config: TraitloomConfig = {}, configSource = "traitloom.json"): LayerAnalysis {
+  if (config.editions) return analyzeEditions(listing, config, configSource);
   const out: LayerAnalysis = { layerSet: undefined, problems: [], layers: [], skipped: [], unusedFolders: [], warnings: [] };
   const folders = listing.folders.filter((f) => {
     if (isJunkFolder(f.folder)) {
@@ -317,6 +473,12 @@ export function analyzeLayers(listing: LayersListing, config: TraitloomConfig = 
   const choices = chooseLayers(listing, config, folders, out, configSource);
   const used = new Set(choices.map((c) => c.folder.folder));
   out.unusedFolders = folders.filter((f) => !used.has(f.folder)).map((f) => f.folder);
+  const setting = config.dialect ?? "traitloom";
+  if (setting === "auto") {
+    out.detected = detectDialect(folders.map(listedDirOf));
+    out.dialect = out.detected.dialect;
+  } else out.dialect = setting;
+  const dialect = out.dialect;
   const seenNames = new Map<string, string>();
   for (const choice of choices) {
     const where = `${listing.root}/${choice.folder.folder}`;
@@ -329,9 +491,46 @@ export function analyzeLayers(listing: LayersListing, config: TraitloomConfig = 
         layerProblem("BAD_CONFIG", choice.configPath ?? where, `expected each layer name once, found ${found} also given by ${previous}; give each layer its own name`),
       );
     } else seenNames.set(choice.name, shown);
-    out.layers.push(readLayer(listing.root, choice, config, namedWeights, out));
   }
-  if (out.problems.length === 0) out.layerSet = { layers: out.layers, skipped: out.skipped, unusedFolders: out.unusedFolders, warnings: out.warnings };
+  // Layers read into the trait model are read parents first (`variantOf`, datlips' Variant first layer), so a
+  // reader knows the parent's traits; problems and layers keep the config's order.
+  const refs: LayerRef[] = choices.map((c) => ({ name: c.name, folder: c.folder.folder, traitType: c.entry.trait ?? c.entry.displayName }));
+  const reads: Array<{ layer: Layer; problems: LayerProblem[]; warnings: string[] } | undefined> = choices.map(() => undefined);
+  const reading = new Set<number>();
+  const readAt = (i: number): void => {
+    const choice = choices[i];
+    if (!choice || reads[i] || reading.has(i)) return;
+    reading.add(i);
+    const sub: LayerAnalysis = { layerSet: undefined, problems: [], layers: [], skipped: [], unusedFolders: [], warnings: [] };
+    let layer: Layer;
+    if (needsModel(dialect, choice)) {
+      const parentRef = choice.entry.variantOf ?? (dialect === "datlips" && i > 0 && refs[0]?.folder.includes("Variant") ? refs[0].name : undefined);
+      const parent = parentRef === undefined ? -1 : refs.findIndex((r) => r.name === parentRef || r.traitType === parentRef || r.folder === parentRef);
+      if (parent >= 0 && parent !== i) readAt(parent);
+      layer = readModel(listing.root, choice, dialect, config, refs, sub);
+    } else {
+      layer = readLayer(listing.root, choice, config, namedWeights, sub);
+    }
+    const ref = refs[i];
+    if (ref) ref.traits = layer.traits.map((t) => t.name);
+    reads[i] = { layer, problems: sub.problems, warnings: sub.warnings };
+    out.skipped.push(...sub.skipped);
+  };
+  choices.forEach((_, i) => readAt(i));
+  const said = new Set(out.warnings);
+  for (const read of reads) {
+    if (!read) continue;
+    out.layers.push(read.layer);
+    out.problems.push(...read.problems);
+    for (const w of read.warnings) {
+      if (said.has(w)) continue;
+      said.add(w);
+      out.warnings.push(w);
+    }
+  }
+  if (out.problems.length === 0) {
+    out.layerSet = { layers: out.layers, skipped: out.skipped, unusedFolders: out.unusedFolders, warnings: out.warnings, dialect: out.dialect, detected: out.detected };
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
  * mended without changing a count, report what moved, and shuffle the tokens. Every step draws from the one
  * seeded Rng it is given, so the order of the steps and of their draws is part of what a seed means.
  */
+import { apportionTree } from "./treeCounts.js";
 import type { CollisionIndex, StepTick } from "./collisions.js";
 import { TICK_MASK } from "./collisions.js";
 import type { Layer } from "./layers.js";
@@ -106,10 +107,18 @@ export function assignInitialTraits(layers: readonly Layer[], count: number, rng
   const expected: number[][] = [];
   const columns: Uint16Array[] = [];
   for (const layer of layers) {
-    const weights = layer.traits.map((t) => t.weight);
-    const sum = weights.reduce((a, b) => a + b, 0);
-    expected.push(weights.map((w) => (count * w) / sum));
-    const quota = apportion(count, weights, rng);
+    let quota: number[];
+    if (layer.tree) {
+      // A tree of choices: exact counts per trait and per folder at once (treeCounts.ts).
+      const split = apportionTree(count, layer.tree, rng);
+      quota = split.quota;
+      expected.push(split.expected);
+    } else {
+      const weights = layer.traits.map((t) => t.weight);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      expected.push(weights.map((w) => (count * w) / sum));
+      quota = apportion(count, weights, rng);
+    }
     quotas.push(quota);
     columns.push(layOutColumn(quota, rng));
     tick?.(columns.length, layers.length);

@@ -12,6 +12,7 @@ import {
   swapPass,
   TraitHolders,
 } from "./placement.js";
+import { planEditions } from "./editions.js";
 import { createRng } from "./rng.js";
 import { hasRules } from "./ruleModel.js";
 import { planWithRules } from "./rulePlanner.js";
@@ -63,6 +64,11 @@ export interface Plan {
   /** Per layer, per trait: count × weight / Σweights, unrounded. */
   expected: number[][];
   deviations: Deviation[];
+  /** With editions (editions.ts): per token, its edition's index, and its number within the edition (1-based). */
+  editionOf?: Uint16Array | undefined;
+  nameNumbers?: Float64Array | undefined;
+  /** With several editions: each one's capacity (`capacity` is their sum). */
+  editionCapacities?: number[] | undefined;
 }
 
 export function traitOf(plan: Plan, token: number, layer: number): number {
@@ -119,6 +125,8 @@ const KICK_PASS_MAX_SHARE = 0.1;
  * per token (columns, keys, holder lists and counts) stays in memory while it plans.
  */
 export function planCollection(layerSet: LayerSet, count: number, seed: string, options: PlanOptions = {}): Plan {
+  const editions = layerSet.editions;
+  if (editions) return planEditions({ ...layerSet, editions }, count, seed, planCollection, options);
   const layers = layerSet.layers;
   const N = count;
   if (!Number.isInteger(N) || N < 1) throw new TraitloomError("BAD_ARGUMENT", `count: expected a whole number >= 1, found ${N}`);

@@ -216,6 +216,8 @@ export function rarityReport(layerSet: LayerSet, plan: Plan, method: RarityMetho
   layerSet.layers.forEach((layer, l) => {
     const total = layer.traits.reduce((a, t) => a + t.weight, 0);
     layer.traits.forEach((trait, t) => {
+      // Another edition's tokens on this layer are no trait of it.
+      if (trait.absent) return;
       const actual = plan.counts[l]?.[t] ?? 0;
       traits.push({
         layer: layer.name,

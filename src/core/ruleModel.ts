@@ -11,7 +11,7 @@
  */
 import { nearestKey } from "./config.js";
 import { problem, problemsError, type TraitloomProblem } from "./errors.js";
-import type { Layer, LayerSet } from "./layers.js";
+import type { Layer, LayerSet, Trait } from "./layers.js";
 import { clauseAlwaysHolds, countCombinations, isSatisfiable, pruneInOrder, RuleComplexityError, supportAll, type CountModel, type RuleClause } from "./ruleCount.js";
 import type { RuleConfig, RuleSpec } from "./rules.js";
 
@@ -24,6 +24,11 @@ export interface TraitRef {
 }
 
 export type IdResolution = { ok: true; ref: TraitRef } | { ok: false; detail: string };
+
+/** A trait's id inside its layer: `Trait`, or `Folder/Trait` in a tree. */
+function localId(t: Trait): string {
+  return t.path ? [...t.path, t.name].join("/") : t.name;
+}
 
 function layerKeys(layer: Layer): string[] {
   return layer.name === layer.folder ? [layer.name] : [layer.name, layer.folder];
@@ -52,13 +57,24 @@ export function resolveTraitId(layers: readonly Layer[], id: string): IdResoluti
   }
   if (layer) {
     if (rest === "*") return { ok: true, ref: { id, layer: layer.index, traits: layer.traits.map((t) => t.index) } };
-    const trait = layer.traits.find((t) => t.name === rest);
-    if (trait) return { ok: true, ref: { id, layer: layer.index, traits: [trait.index] } };
-    const near = nearestKey(rest, layer.traits.map((t) => t.name));
-    const example = `${layer.name}/${near ?? layer.traits[0]?.name ?? "*"}`;
+    const ids = layer.traits.map(localId);
+    const exact = layer.traits.filter((t, i) => ids[i] === rest);
+    // A trait of a tree by its name alone, where no other trait of the layer has that name.
+    const named = exact.length > 0 ? exact : layer.traits.filter((t) => t.path !== undefined && t.name === rest);
+    if (named.length === 1 && named[0]) return { ok: true, ref: { id, layer: layer.index, traits: [named[0].index] } };
+    if (rest.endsWith("/*")) {
+      const folder = rest.slice(0, -1);
+      const inFolder = layer.traits.filter((t, i) => (ids[i] ?? "").startsWith(folder));
+      if (inFolder.length > 0) return { ok: true, ref: { id, layer: layer.index, traits: inFolder.map((t) => t.index) } };
+    }
+    if (named.length > 1) {
+      return { ok: false, detail: `expected one trait, found "${id}" naming ${named.length} (${named.map((t) => `${layer.name}/${localId(t)}`).join(", ")}); write the folder too` };
+    }
+    const near = nearestKey(rest, ids);
+    const example = `${layer.name}/${near ?? ids[0] ?? "*"}`;
     return { ok: false, detail: `expected a trait id such as "${example}", found "${id}"${near ? `; did you mean "${layer.name}/${near}"?` : ` (layer ${layer.name} has no trait "${rest}")`}` };
   }
-  const all = layers.flatMap((l) => [...l.traits.map((t) => `${l.name}/${t.name}`), `${l.name}/*`]);
+  const all = layers.flatMap((l) => [...l.traits.map((t) => `${l.name}/${localId(t)}`), `${l.name}/*`]);
   const near = nearestKey(id, all);
   const first = layers[0];
   const example = near ?? (first ? `${first.name}/${first.traits[0]?.name ?? "*"}` : "Layer/Trait");

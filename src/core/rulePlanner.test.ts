@@ -5,7 +5,7 @@ import { buildLayerSet } from "./layers.js";
 import type { Plan } from "./planner.js";
 import { planCollection, traitOf } from "./planner.js";
 import { analyzeRules, hasRules, ruleCapacity, withRules, type RuledLayerSet } from "./ruleModel.js";
-import { collectionCapacity, previewRuleCounts, tokensCloserThan } from "./rulePlanner.js";
+import { collectionCapacity, previewRuleCounts, spreadCapacity, tokensCloserThan } from "./rulePlanner.js";
 import type { CountsConfig, RuleConfig, RuleSpec } from "./rules.js";
 import { createRng, type Rng } from "./rng.js";
 
@@ -335,14 +335,42 @@ describe("planCollection with rules: uniqueness.minDifferences", () => {
     }
   });
 
-  it("fails saying so where no far enough combination is left (capacity under minDifferences is not counted)", () => {
+  it("counted exactly over every unique layer without rules; with rules a bound, and the plan fails saying so where no far enough combination is left", () => {
     const small = makeSet([
       { name: "A", traits: { a: 1, b: 1, c: 1 } },
       { name: "B", traits: { a: 1, b: 1, c: 1 } },
     ]);
-    // 9 combinations, but at most 3 pairwise 2 apart (a Latin-square row).
-    expect(planCollection(ruled(small, { uniqueness: { minDifferences: 2 } }), 3, "s").count).toBe(3);
-    expect(() => planCollection(ruled(small, { uniqueness: { minDifferences: 2 } }), 5, "s")).toThrow(/minDifferences: 2: \d+ of 5 tokens found no combination/);
+    // 9 combinations, but at most 3 pairwise 2 apart (a Latin-square row): counted exactly, so 4 fails at once.
+    const set = ruled(small, { uniqueness: { minDifferences: 2 } });
+    expect(collectionCapacity(set)).toBe(3n);
+    const three = planCollection(set, 3, "s");
+    expect(three.capacity).toBe(3);
+    expect(tokensCloserThan(three, [0, 1], 2)).toBe(0);
+    expect(() => planCollection(set, 4, "s")).toThrow(
+      "asked for 4 tokens but uniqueness.minDifferences 2 allows only 3 tokens that differ pairwise in 2 of the 2 unique layers (every unique layer must differ between any two tokens, and the smallest has 3 traits): lower the count or minDifferences, or add traits",
+    );
+    // With a rule the number is a bound: the plan is checked, and fails saying how many found no place.
+    // a and b both need B/a, so no 3 tokens differ in both layers, though the bound says 3 might.
+    const tied = ruled(small, { rules: [{ only: "A/a", with: "B/a" }, { only: "A/b", with: "B/a" }], uniqueness: { minDifferences: 2 } });
+    expect(spreadCapacity(tied)).toEqual({ k: 2, uniqueLayers: 2, tokens: 3n, exact: false });
+    expect(collectionCapacity(tied)).toBe(5n);
+    expect(planCollection(tied, 2, "s").count).toBe(2);
+    expect(() => planCollection(tied, 3, "s")).toThrow(/minDifferences: 2: \d+ of 3 tokens found no combination/);
+  });
+
+  it("below every unique layer, the Singleton bound refuses at once what cannot fit; up to it the plan is checked", () => {
+    const cube = makeSet([
+      { name: "A", traits: { a: 1, b: 1, c: 1 } },
+      { name: "B", traits: { a: 1, b: 1, c: 1, d: 1 } },
+      { name: "C", traits: { a: 1, b: 1, c: 1, d: 1, e: 1 } },
+    ]);
+    const set = ruled(cube, { uniqueness: { minDifferences: 2 } });
+    // No two tokens agree on 2 of the 3 layers: at most 3 x 4 combinations of the two smallest.
+    expect(spreadCapacity(set)).toEqual({ k: 2, uniqueLayers: 3, tokens: 12n, exact: false });
+    expect(collectionCapacity(set)).toBe(60n);
+    expect(() => planCollection(set, 13, "s")).toThrow(/allows at most 12 tokens that differ pairwise in 2 of the 3 unique layers \(no two tokens may agree on 2 of the 3 unique layers/);
+    const plan = planCollection(set, 10, "s");
+    expect(tokensCloserThan(plan, [0, 1, 2], 2)).toBe(0);
   });
 });
 

@@ -1260,14 +1260,70 @@ function repairedBoard(layerSet: RuledLayerSet, model: CountModel, N: number, rn
 export function previewRuleCounts(layerSet: RuledLayerSet, count: number): Deviation[] {
   const model = countModelOf(layerSet.layers, layerSet.ruleSet);
   checkCapacity(layerSet, model, count);
+  checkSpread(layerSet, model, count);
   const { board, targets } = repairedBoard(layerSet, model, count, createRng("preview", "plan"));
   board.counts = board.quota;
   return findRuleDeviations(board, targets);
 }
 
-/** The exact number of unique combinations a layer set allows, with its rules where it has them. */
+/** How many tokens `uniqueness.minDifferences` lets a layer set have, and whether that number is exact. */
+export interface SpreadCapacity {
+  /** minDifferences itself. */
+  k: number;
+  /** The layers that count for uniqueness. */
+  uniqueLayers: number;
+  /** Exact where `exact`, else an upper bound (the plan is then checked token by token). */
+  tokens: bigint;
+  exact: boolean;
+}
+
+/**
+ * The most tokens that differ pairwise in at least `uniqueness.minDifferences` (k) of the U unique layers. Two such
+ * tokens never agree on any U − k + 1 of those layers, so there are at most as many as the U − k + 1 smallest
+ * unique layers have combinations (the Singleton bound of coding theory), and never more than the combinations
+ * the rules allow. Where k = U and there are no rules the bound is exact: each unique layer's trait differs on every
+ * token, and the i-th trait of every layer on token i reaches it. Otherwise the number is an upper bound: how many
+ * combinations sit pairwise k apart is a packing problem with no exact count at these sizes. Undefined where
+ * minDifferences is 1 (plain uniqueness) or more than the unique layers (the plan refuses that, naming it).
+ */
+export function spreadCapacity(layerSet: RuledLayerSet, model: CountModel = countModelOf(layerSet.layers, layerSet.ruleSet)): SpreadCapacity | undefined {
+  const { ruleSet } = layerSet;
+  const k = ruleSet.minDifferences;
+  const sizes = layerSet.layers.filter((l) => ruleSet.unique[l.index]).map((l) => model.domains[l.index]?.length ?? 0);
+  const U = sizes.length;
+  if (k <= 1 || k > U) return undefined;
+  sizes.sort((a, b) => a - b);
+  let bound = 1n;
+  for (const n of sizes.slice(0, U - k + 1)) bound *= BigInt(n);
+  const exact = k === U && ruleSet.clauses.length === 0;
+  if (exact) return { k, uniqueLayers: U, tokens: bound, exact };
+  const combinations = countCombinations(model);
+  return { k, uniqueLayers: U, tokens: combinations < bound ? combinations : bound, exact: false };
+}
+
+function checkSpread(layerSet: RuledLayerSet, model: CountModel, N: number): SpreadCapacity | undefined {
+  const spread = spreadCapacity(layerSet, model);
+  if (!spread || BigInt(N) <= spread.tokens) return spread;
+  const { k, uniqueLayers: U, tokens, exact } = spread;
+  const why = exact
+    ? `every unique layer must differ between any two tokens, and the smallest has ${tokens} traits`
+    : `no two tokens may agree on ${U - k + 1} of the ${U} unique layers, so they are at most as many as the combinations of the ${U - k + 1} smallest${layerSet.ruleSet.clauses.length > 0 ? " (or the rules allow)" : ""}`;
+  throw new TraitloomError(
+    "CAPACITY",
+    `asked for ${N} tokens but uniqueness.minDifferences ${k} allows ${exact ? "only" : "at most"} ${tokens} tokens that differ pairwise in ${k} of the ${U} unique layers (${why}): lower the count or minDifferences, or add traits`,
+  );
+}
+
+/**
+ * The exact number of unique combinations a layer set allows, with its rules where it has them; under
+ * `uniqueness.minDifferences`, the number of tokens where that is exact (spreadCapacity), else the combinations
+ * (the plan is then checked against the distance).
+ */
 export function collectionCapacity(layerSet: LayerSet): bigint {
-  if (hasRules(layerSet)) return ruleCapacity(layerSet);
+  if (hasRules(layerSet)) {
+    const spread = spreadCapacity(layerSet);
+    return spread?.exact ? spread.tokens : ruleCapacity(layerSet);
+  }
   let product = 1n;
   for (const layer of layerSet.layers) if (layer.countsForUniqueness) product *= BigInt(layer.traits.filter((t) => t.weight > 0).length);
   return product;
@@ -1283,7 +1339,9 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
   const { layers, ruleSet } = layerSet;
   const N = count;
   const model = countModelOf(layers, ruleSet);
-  const capacity = checkCapacity(layerSet, model, N);
+  const combinations = checkCapacity(layerSet, model, N);
+  const spread = checkSpread(layerSet, model, N);
+  const capacity = spread?.exact ? spread.tokens : combinations;
   const rng = createRng(seed, "plan");
   const { board, targets, planDomain } = repairedBoard(layerSet, model, N, rng);
 
@@ -1308,7 +1366,7 @@ export function planWithRules(layerSet: RuledLayerSet, count: number, seed: stri
     mendCollisions(board, unique, left, KICK_BUDGET_PER_TOKEN * N);
     mendByPairs(board, unique, index.duplicates());
   }
-  moveStuck(board, completer, unique, capacity);
+  moveStuck(board, completer, unique, combinations);
   enforceMinDifferences(board, completer, unique);
 
   verify(board, unique);

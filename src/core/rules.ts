@@ -72,7 +72,7 @@ export const uniquenessSchema = z
       .int()
       .min(1)
       .optional()
-      .describe("Every two tokens differ in at least this many of the unique layers. Default 1. Checked and reported, not planned for."),
+      .describe("Every two tokens differ in at least this many of the unique layers. Default 1. Counted in the capacity where it can be exactly (every unique layer, no rules), else bounded and checked."),
   })
   .describe("Which layers make a token unique, and by how much two tokens must differ.");
 

@@ -5,10 +5,13 @@
  * schema here, with errors of one line naming the file, the field, what was expected and what was received:
  * `shard-2/manifest.json: tokens[3].image: expected 64 hex digits, received "zz"`.
  */
+import { layerOptionsSchema } from "./dialects/types.js";
+import { DIALECTS } from "./model.js";
 import { z } from "zod";
 import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
+import { countsSchema, rulesSchema } from "./rules.js";
 import type { WeightSyntax } from "./weights.js";
 
 /** sha256 as the tool writes it: 64 lowercase hex digits. */
@@ -139,6 +142,9 @@ const layerStateSchema = z.object({
   name: z.string(),
   visible: z.boolean(),
   weights: z.record(z.string(), z.number().min(0)),
+  options: layerOptionsSchema.optional(),
+  countsForUniqueness: z.boolean().optional(),
+  values: z.record(z.string(), z.string()).optional(),
 });
 
 const resizeModes = ["error", "fit", "stretch"] as const satisfies readonly ResizeMode[];
@@ -162,6 +168,30 @@ export const studioSettingsSchema = z.object({
   layers: z.array(layerStateSchema),
   weightSyntax: z.enum(weightSyntaxes).optional(),
   namedWeights: z.record(z.string(), z.number().min(0)).optional(),
+  dialect: z.enum(["auto", ...DIALECTS]).optional(),
+  rules: rulesSchema.optional(),
+  counts: countsSchema.optional(),
+  layerOrder: z.object({ source: z.enum(["prefix", "alphabetical", "config.js", "traitloom.json", "you"]), detail: z.string() }).optional(),
+  externalUrl: z.string().optional(),
+  backgroundColor: z.string().optional(),
+  extraAttributes: z
+    .array(
+      z.object({
+        trait_type: z.string(),
+        value: z.union([z.string(), z.number()]),
+        display_type: z.enum(["number", "boost_number", "boost_percentage", "date"]).optional(),
+      }),
+    )
+    .optional(),
+  extraMetadata: z.record(z.string(), z.unknown()).optional(),
+  noneTraitNames: z.array(z.string()).optional(),
+  image: z
+    .object({
+      format: z.enum(["png", "webp", "jpeg"]).optional(),
+      compression: z.enum(["fast", "balanced", "small"]).optional(),
+      quality: z.number().int().min(1).max(100).optional(),
+    })
+    .optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

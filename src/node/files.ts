@@ -1,3 +1,4 @@
+import type { ListedDir } from "../core/model.js";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -268,6 +269,38 @@ export async function listLayersDir(root: string): Promise<LayersListing> {
       else if (innerStat.kind === "file") folder.files.push({ name: file.name, size: innerStat.size });
       else folder.files.push({ name: file.name, size: 0, unreadable: `expected a readable trait image, found ${innerStat.found}` });
     }
+    // Sub-folders (nested choices, parts, variants) are listed whole, for the trait model's dialects.
+    if (folder.subfolders.some((d) => !isJunkFolder(d))) {
+      folder.tree = {
+        name: entry.name,
+        files: folder.files.filter((f) => f.unreadable === undefined).map((f) => ({ name: f.name, size: f.size })),
+        dirs: await Promise.all(folder.subfolders.filter((d) => !isJunkFolder(d)).sort(byteOrder).map((d) => listTree(join(full, d), `${shown}/${d}`, d, within, warnings))),
+      };
+    }
   }
   return { root, folders, rootFiles, warnings };
+}
+
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A folder inside a layer folder with everything under it (names and sizes); an entry it may not read is left out with a warning. */
+async function listTree(full: string, shown: string, name: string, within: readonly string[], warnings: string[]): Promise<ListedDir> {
+  const dir: ListedDir = { name, files: [], dirs: [] };
+  let entries;
+  try {
+    entries = await readdir(full, { withFileTypes: true });
+  } catch (e) {
+    const found = readRefusal(e);
+    if (found === undefined) throw e;
+    warnings.push(`${shown}: expected a folder it can read, found ${found}; skipped`);
+    return dir;
+  }
+  for (const entry of entries.sort((a, b) => byteOrder(a.name, b.name))) {
+    const s = await statEntry(join(full, entry.name), `${shown}/${entry.name}`, entry.isSymbolicLink(), within, warnings);
+    if (s.kind === "file") dir.files.push({ name: entry.name, size: s.size });
+    else if (s.kind === "folder") {
+      if (!isJunkFolder(entry.name)) dir.dirs.push(await listTree(join(full, entry.name), `${shown}/${entry.name}`, entry.name, within, warnings));
+    } else if (s.kind === "unreadable" && !isJunkFile(entry.name)) warnings.push(`${shown}/${entry.name}: expected a readable file, found ${s.found}; skipped`);
+  }
+  return dir;
 }

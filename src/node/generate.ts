@@ -4,8 +4,10 @@ import { basename, dirname, join, relative, resolve, isAbsolute } from "node:pat
 import type { TraitloomConfig } from "../core/config.js";
 import { formatCount, parseConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
+import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { buildLayerSet } from "../core/layers.js";
+import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import type { Deviation, Plan, PlanProgress } from "../core/planner.js";
 import { planCollection } from "../core/planner.js";
@@ -40,6 +42,8 @@ export interface GenerateOptions {
   /** Output format and PNG preset; the config's `image` otherwise. */
   format?: ImageFormat | undefined;
   compression?: CompressionPreset | undefined;
+  /** How layer folders are read; wins over the config's `dialect`. */
+  dialect?: TraitloomConfig["dialect"];
   workers?: number | undefined;
   /** Replace a different collection already in outDir instead of refusing. */
   overwrite?: boolean | undefined;
@@ -142,7 +146,7 @@ function planningLog(log: (line: string) => void, count: number): { onProgress: 
 
 /** Loads config and layers and plans the collection: everything up to rendering, in milliseconds up to 100,000 tokens. */
 export async function prepareCollection(
-  options: Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "format" | "compression" | "onLog">,
+  options: Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "format" | "compression" | "dialect" | "onLog">,
 ): Promise<{
   config: TraitloomConfig;
   layersDir: string;
@@ -152,7 +156,8 @@ export async function prepareCollection(
   plan: Plan;
 }> {
   const log = options.onLog ?? (() => undefined);
-  const config = options.config ?? (options.configPath ? await readConfigFile(options.configPath) : {});
+  const read = options.config ?? (options.configPath ? await readConfigFile(options.configPath) : {});
+  const config = options.dialect !== undefined ? { ...read, dialect: options.dialect } : read;
   const layersDir =
     options.layersDir ??
     (config.layersDir !== undefined ? resolve(options.configPath ? dirname(options.configPath) : ".", config.layersDir) : undefined);
@@ -163,16 +168,20 @@ export async function prepareCollection(
   const layerSet = withRules(buildLayerSet(await listLayersDir(layersDir), config, options.configPath ?? "config"), config, options.configPath ?? "config");
   if (layerSet.skipped.length > 0) log(`skipped ${layerSet.skipped.length} non-layer file(s): ${layerSet.skipped.join(", ")}`);
   if (layerSet.unusedFolders.length > 0) log(`folders not in the config's layers, not used: ${layerSet.unusedFolders.join(", ")}`);
+  if (layerSet.detected) log(`dialect: ${layerSet.detected.dialect} (auto: ${layerSet.detected.reason})`);
   for (const w of layerSet.warnings) log(`warning: ${w}`);
   const seedWasGenerated = options.seed === undefined && config.seed === undefined;
   const seed = options.seed ?? config.seed ?? seedFromEntropy(() => randomBytes(4).readUInt32BE() / 2 ** 32);
-  const settings = resolveSettings(config, { count: options.count, seed, format: options.format, compression: options.compression });
+  const settings = resolveSettings(config, { count: options.count ?? editionsCount(config), seed, format: options.format, compression: options.compression });
   // WebP with Solana and such are refused before planning; each token's limits are checked by the pipeline.
   const extra = extraTargets(settings);
   if (extra) checkOutputs(extra, { settings, width: 0, height: 0 });
   const planning = planningLog(log, settings.count);
   const plan = planCollection(layerSet, settings.count, settings.seed, { onProgress: planning.onProgress });
   planning.finish();
+  if (plan.editionCapacities && layerSet.editions) {
+    log(`capacity per edition: ${layerSet.editions.map((e, i) => `${e.id} ${formatCount(plan.editionCapacities?.[i] ?? 0)} (${formatCount(e.count)} planned)`).join(", ")}`);
+  }
   for (const d of plan.deviations) {
     log(`rarity moved ${d.rule ? `by ${d.rule}` : "for uniqueness"}: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
   }
@@ -235,11 +244,13 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
     throw e;
   });
   const { width, height } = loaded;
+  for (const w of loaded.warnings) options.onLog?.(`warning: ${w}`);
   const projectFiles = await readProjectFiles(config, options.configPath);
   const sink = new FolderSink(new NodeFileStore(options.outDir), { overwrite: options.overwrite });
   const backend = new NodeRenderBackend(
     {
       pack: packTraits(loaded.prepared, width, height),
+      steps: renderPlanOf(layerSet)?.steps,
       placement: sink.placement,
       format: settings.format,
       compression: settings.compression,

@@ -3,13 +3,17 @@
  * and the adapter that makes a worker_threads Worker or parentPort an rpc Endpoint.
  */
 import type { PlannedToken, FolderPlacement, RenderedToken } from "../render/pipeline.js";
+import type { RenderStep } from "../core/draw.js";
 import type { TraitPack } from "../render/pack.js";
 import type { Endpoint, Transferable } from "../render/rpc.js";
 import type { CompressionPreset, ImageFormat } from "../core/settings.js";
 
 /** What a Node render worker is started with, as its workerData. */
 export interface NodeRenderInit {
+  /** Flat sets: traits [layer][trait]; a set with a render plan: its images, in one row. */
   pack: TraitPack;
+  /** The render plan's steps (core/draw.ts), where the set has one: tokens then carry draw lists of them. */
+  steps?: RenderStep[] | undefined;
   /** Where the worker writes token files itself; without it, images come back in the reply. */
   placement?: FolderPlacement | undefined;
   format: ImageFormat;

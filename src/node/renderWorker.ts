@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { compositeTraits } from "../render/composite.js";
-import type { PreparedTrait } from "../render/composite.js";
+import type { Drawable, PreparedTrait } from "../render/composite.js";
 import { unpackTraits } from "../render/pack.js";
 import { PNG_PRESETS, encodePng, rgbaToRgb } from "./png.js";
 import { BandedPngEncoder, StoppedMidToken } from "./pngBands.js";
@@ -24,6 +24,15 @@ const canvas = new Uint8Array(width * height * 4);
 const rgb = new Uint8Array(width * height * 3);
 const layerTraits: PreparedTrait[] = [];
 const layerTraitIds: number[] = [];
+/** A token's draw list as the compositor takes it, where it has steps that are not plain (blend, opacity). */
+const drawSteps: Drawable[] = [];
+let blended = false;
+/** The render plan's steps, where the set has one: each its image (pack row 0), blend and opacity. */
+const steps = init.steps?.map((s) => {
+  const image = traits[0]?.[s.image];
+  if (!image) throw new Error(`render plan: step names image ${s.image}, which the pack does not hold`);
+  return { image, plain: s.blend === "source-over" && s.opacity === 1, step: { trait: image, blend: s.blend, opacity: s.opacity } };
+});
 /** A number per trait of the run, for the band cache's keys. */
 const traitIdBase: number[] = [];
 traits.reduce((base, layer) => {
@@ -41,9 +50,11 @@ async function loadSharp(): Promise<typeof Sharp> {
 }
 
 async function encode(): Promise<Uint8Array> {
-  const fromBands = banded?.encode(canvas, layerTraits, layerTraitIds, isStopped);
+  // The band cache keys bands on the plain traits that reach them: a step with a blend mode or an opacity (which
+  // may change rows its trait does not reach) goes the whole-image way.
+  const fromBands = blended ? undefined : banded?.encode(canvas, layerTraits, layerTraitIds, isStopped);
   if (fromBands) return fromBands;
-  const opaque = compositeTraits(canvas, layerTraits);
+  const opaque = compositeTraits(canvas, blended ? drawSteps : layerTraits);
   switch (init.format) {
     case "png":
       return opaque
@@ -95,12 +106,25 @@ async function renderOne(task: PlannedToken): Promise<{ rendered: RenderedToken;
   if (tempDirFailure) throw tempDirFailure;
   layerTraits.length = 0;
   layerTraitIds.length = 0;
-  task.traits.forEach((t, l) => {
-    const trait = traits[l]?.[t];
-    if (!trait) throw new Error(`token ${task.id}: no trait ${t} on layer ${l}`);
-    layerTraits.push(trait);
-    layerTraitIds.push((traitIdBase[l] ?? 0) + t);
-  });
+  drawSteps.length = 0;
+  blended = false;
+  if (task.draw && steps) {
+    for (const d of task.draw) {
+      const s = steps[d];
+      if (!s) throw new Error(`token ${task.id}: no draw step ${d}`);
+      layerTraits.push(s.image);
+      layerTraitIds.push(d);
+      drawSteps.push(s.plain ? s.image : s.step);
+      if (!s.plain) blended = true;
+    }
+  } else {
+    task.traits.forEach((t, l) => {
+      const trait = traits[l]?.[t];
+      if (!trait) throw new Error(`token ${task.id}: no trait ${t} on layer ${l}`);
+      layerTraits.push(trait);
+      layerTraitIds.push((traitIdBase[l] ?? 0) + t);
+    });
+  }
   const bytes = await encode();
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   if (placement && tempDir) {

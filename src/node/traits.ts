@@ -6,7 +6,8 @@ import sharp from "sharp";
 import type { ImageSize, ResizeMode } from "../core/canvas.js";
 import { checkCanvasLimit, chooseCanvasSize } from "../core/canvas.js";
 import { TraitloomError } from "../core/errors.js";
-import type { LayerSet } from "../core/layers.js";
+import { renderImagesOf, renderPlanOf, traitFileHashes } from "../core/draw.js";
+import { shownPath, type LayerSet } from "../core/layers.js";
 import type { PreparedTrait } from "../render/composite.js";
 import { prepareTrait } from "../render/composite.js";
 import { readRefusal } from "./files.js";
@@ -18,8 +19,10 @@ export interface LoadedTraits {
   height: number;
   /** [layer][trait], views into shared pack buffers: packTraits references them in place, without a copy. */
   prepared: PreparedTrait[][];
-  /** [layer][trait] sha256 of the file bytes, for the run's input hash. */
+  /** [layer][trait] sha256 of the file bytes (a trait of parts: of its files' hashes), for the run's input hash. */
   fileHashes: string[][];
+  /** Traits whose files decode to the same pixels, one line per group naming every file: they stay distinct traits. */
+  warnings: string[];
 }
 
 const READABLE_FORMATS = new Set(["png", "jpeg", "webp"]);
@@ -138,7 +141,9 @@ export async function loadTraits(
   signal?: AbortSignal,
   options: LoadTraitsOptions = {},
 ): Promise<LoadedTraits> {
-  const files = layerSet.layers.flatMap((layer) => layer.traits.map((t) => ({ layer: layer.index, trait: t.index, file: t.file })));
+  // Pack rows: [layer][trait] for a flat set, else the render plan's images in one row (a file drawn by several
+  // traits, or as a part and a variant, is decoded once).
+  const files = renderImagesOf(layerSet).flatMap((row, r) => row.map((image, k) => ({ layer: r, trait: k, file: image.file, dx: image.x, dy: image.y })));
   const read = await mapLimit(files, DECODE_CONCURRENCY, async (f) => {
     signal?.throwIfAborted();
     const shown = join(layersDir, f.file);
@@ -168,7 +173,11 @@ export async function loadTraits(
     { width, height },
     read.map((r) => r.size),
   );
-  const fileHashes: string[][] = layerSet.layers.map(() => []);
+  const imageHashes = new Map<string, string>();
+  for (const r of read) imageHashes.set(r.file, r.hash);
+  const fileHashes = traitFileHashes(layerSet, (file) => imageHashes.get(file) ?? "", (text) => createHash("sha256").update(text).digest("hex"));
+  /** Files by the sha256 of their decoded pixels (drawn at no offset), for the identical-art warning. */
+  const byPixels = new Map<string, string[]>();
   const memory = new PackMemory(options.memoryBudgetBytes ?? memoryForTraits(width, height), width, height);
   let builder: TraitPackBuilder | undefined = new TraitPackBuilder(width, height, {
     maxBufferBytes: options.maxPackBufferBytes,
@@ -195,9 +204,12 @@ export async function loadTraits(
     if (raw.info.channels !== 4 || raw.info.width !== width || raw.info.height !== height) {
       throw new Error(`${r.shown}: decoded to ${raw.info.width}x${raw.info.height}x${raw.info.channels}, expected ${width}x${height}x4`);
     }
-    const pixels = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
+    let pixels: Uint8Array = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
+    if (r.dx === 0 && r.dy === 0) {
+      const key = createHash("sha256").update(pixels).digest("hex");
+      byPixels.set(key, [...(byPixels.get(key) ?? []), r.shown]);
+    } else pixels = shifted(pixels, width, height, r.dx, r.dy);
     const trait = prepareTrait(pixels, width, height);
-    (fileHashes[r.layer] as string[])[r.trait] = r.hash;
     memory.decoded(trait);
     // Past the memory there is for them, traits are only measured (the pack dropped), so the error can say how much they need.
     try {
@@ -214,8 +226,28 @@ export async function loadTraits(
     if (!memory.exceeded) throw e;
   }
   if (!packed) throw memory.error();
-  const prepared = layerSet.layers.map((_, l) => packed[l] ?? []);
-  return { width, height, prepared, fileHashes };
+  const prepared = renderPlanOf(layerSet) ? [packed[0] ?? []] : layerSet.layers.map((_, l) => packed[l] ?? []);
+  const warnings: string[] = [];
+  for (const group of byPixels.values()) {
+    if (group.length < 2) continue;
+    const sorted = [...group].sort().map(shownPath);
+    warnings.push(`identical images: ${sorted.join(", ")} decode to the same pixels; they stay ${sorted.length} traits, which tokens tell apart by metadata only`);
+  }
+  return { width, height, prepared, fileHashes, warnings: warnings.sort() };
+}
+
+/** A full-canvas RGBA image moved by (dx, dy) pixels (HashLips v2 `__x`/`__y`), what leaves the canvas cut off. */
+function shifted(rgba: Uint8Array, width: number, height: number, dx: number, dy: number): Uint8Array {
+  const out = new Uint8Array(rgba.length);
+  for (let y = 0; y < height; y++) {
+    const sy = y - dy;
+    if (sy < 0 || sy >= height) continue;
+    const x0 = Math.max(0, dx);
+    const x1 = Math.min(width, width + dx);
+    if (x1 <= x0) continue;
+    out.set(rgba.subarray((sy * width + x0 - dx) * 4, (sy * width + x1 - dx) * 4), (y * width + x0) * 4);
+  }
+  return out;
 }
 
 /**

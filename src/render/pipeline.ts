@@ -8,6 +8,7 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
+import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
@@ -36,6 +37,11 @@ export interface PlannedToken {
   id: number;
   /** Trait index per layer. */
   traits: number[];
+  /**
+   * What to draw, bottom first, as indices of the render plan's steps (core/draw.ts renderPlanOf), where the layer
+   * set has one (parts, z, blend, variants); absent for a flat set: one trait per layer, in layer order.
+   */
+  draw?: number[] | undefined;
   /** Path of the image in the collection, e.g. "images/1.png". */
   image: string;
   /** Path of the metadata file, e.g. "metadata/1.json". */
@@ -203,7 +209,11 @@ export function plannedToken(
   rarity?: Pick<RarityReport, "scores" | "ranks">,
 ): PlannedToken {
   const record = tokenRecordAt(layerSet, plan, settings, index, rarity);
-  return { index, traits: record.dna.split("-").map(Number), ...tokenFilesOf(record, index, settings, canvas) };
+  const traits = record.dna.split("-").map(Number);
+  const token: PlannedToken = { index, traits, ...tokenFilesOf(record, index, settings, canvas) };
+  const render = renderPlanOf(layerSet);
+  if (render) token.draw = render.drawList(traits);
+  return token;
 }
 
 /**

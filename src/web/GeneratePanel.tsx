@@ -3,11 +3,22 @@ import { generateCollection, type GeneratedCollection, type GenerateProgress } f
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import { entryBlob, readZipIndex } from "../browser/zipIndex.js";
 import type { TraitSource } from "../browser/protocol.js";
+import { formatDuration, rate, type Rate, type RateSample } from "./eta.js";
+import { configJson, download } from "./projectFile.js";
+import { saveRun } from "./runs.js";
+import { runKey, settingsChanges } from "./runKey.js";
+
+/** What made a finished run: its settings, their key, and the download name they give. */
+export interface RunMade {
+  settings: StudioSettings;
+  key: string;
+  downloadName: string;
+}
 
 export type RunState =
   | { state: "idle" }
-  | { state: "running"; progress: GenerateProgress | undefined }
-  | { state: "done"; result: GeneratedCollection }
+  | { state: "running"; progress: GenerateProgress | undefined; rate: Rate }
+  | { state: "done"; result: GeneratedCollection; made: RunMade }
   | { state: "cancelled"; done: number; total: number }
   | { state: "error"; message: string };
 
@@ -19,13 +30,13 @@ interface Props {
   setRun: (r: RunState) => void;
 }
 
-function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "collection";
+}
+
+/** The ZIP's name on download, from the settings that made it: "traitloom-50.zip". */
+export function downloadNameOf(settings: StudioSettings): string {
+  return `${slug(settings.namePrefix)}-${settings.count}.zip`;
 }
 
 type DirectoryPicker = (options?: { mode?: "readwrite" }) => Promise<FileSystemDirectoryHandle>;
@@ -35,19 +46,38 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
   const canRun =
-    analysis.layerSet !== undefined && analysis.canvas !== undefined && sources !== undefined && settings.count <= analysis.capacity && settings.seed.length > 0;
+    analysis.layerSet !== undefined &&
+    analysis.canvas !== undefined &&
+    sources !== undefined &&
+    settings.count <= analysis.capacity &&
+    settings.seed.length > 0 &&
+    // The studio's render workers encode PNG only; WebP and JPEG are the CLI's (MetadataSettings says so).
+    (analysis.config.image?.format ?? "png") === "png";
   const running = run.state === "running";
-  const downloadName = `${slug(settings.namePrefix)}-${settings.count}.zip`;
+  const key = runKey(analysis, settings);
+  const outdated = run.state === "done" && run.made.key !== key ? settingsChanges(run.made.settings, settings) : [];
   const url = useMemo(() => (run.state === "done" ? URL.createObjectURL(run.result.file) : undefined), [run]);
   useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
   useEffect(() => () => controller.current?.abort(), []);
+  // Leaving mid-run loses it (the workers stop, the partial archive is deleted at the next start): ask first.
+  useEffect(() => {
+    if (!running) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent): void => {
+      e.preventDefault();
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    return () => window.removeEventListener("beforeunload", onBeforeUnload);
+  }, [running]);
 
   const start = async () => {
     if (!canRun || !analysis.canvas || !sources) return;
     const c = new AbortController();
     controller.current = c;
     lastProgress.current = undefined;
-    setRun({ state: "running", progress: undefined });
+    const made: RunMade = { settings, key, downloadName: downloadNameOf(settings) };
+    let first: RateSample | undefined;
+    setRun({ state: "running", progress: undefined, rate: rate(undefined, { done: 0, elapsedMs: 0 }, settings.count) });
     try {
       const result = await generateCollection(
         {
@@ -65,11 +95,19 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
           signal: c.signal,
           onProgress: (p) => {
             lastProgress.current = p;
-            setRun({ state: "running", progress: p });
+            // The first tokens stored start the clock: planning and start-up before them are no rendering time.
+            const now = { done: p.done, elapsedMs: p.elapsedMs };
+            if (!first && p.done > 0) first = now;
+            setRun({ state: "running", progress: p, rate: rate(first, now, p.total) });
           },
         },
       );
-      setRun({ state: "done", result });
+      if (result.storage === "opfs") {
+        // Kept as a past run before it is shown, so the list of past runs has it.
+        const { file: _file, ...kept } = result;
+        await saveRun({ id: result.zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, result: kept }).catch(() => undefined);
+      }
+      setRun({ state: "done", result, made });
     } catch (e) {
       if (c.signal.aborted) setRun({ state: "cancelled", done: (lastProgress.current as GenerateProgress | undefined)?.done ?? 0, total: settings.count });
       else setRun({ state: "error", message: e instanceof Error ? e.message : String(e) });
@@ -101,28 +139,34 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
     }
   };
 
-  const exportConfig = () => {
-    const json = `${JSON.stringify({ ...analysis.config, count: settings.count, seed: settings.seed }, null, 2)}\n`;
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(new Blob([json], { type: "application/json" }));
-    a.download = "traitloom.json";
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  };
+  const exportConfig = () => download(new Blob([configJson({ ...analysis.config, count: settings.count, seed: settings.seed })], { type: "application/json" }), "traitloom.json");
 
   let status: string;
   let done = 0;
   let total = settings.count;
   switch (run.state) {
     case "idle":
-      status = canRun ? "ready" : "not ready";
+      // Not "not ready": what stands in the way, so the user knows what to fix.
+      status = canRun
+        ? "ready"
+        : analysis.layerSet === undefined
+          ? "blocked: a problem stops generation (see “Generation is blocked”)"
+          : settings.count > analysis.capacity
+            ? "blocked: the size is more than the unique combinations"
+            : settings.seed.length === 0
+              ? "blocked: enter a seed"
+              : (analysis.config.image?.format ?? "png") !== "png"
+                ? "blocked: the studio writes PNG only (WebP and JPEG are the CLI's)"
+                : "reading the trait images…";
       break;
     case "running": {
       const p = run.progress;
       done = p?.done ?? 0;
       total = p?.total ?? settings.count;
+      const r = run.rate;
+      // Rate and ETA from rendering only, and the ETA once the rate is steady (src/web/eta.ts).
       status = p
-        ? `${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} tokens · ${p.tokensPerSecond.toFixed(1)} tokens/s · ETA ${p.etaSeconds === undefined ? "…" : formatDuration(p.etaSeconds)}`
+        ? `${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} tokens${r.tokensPerSecond === undefined ? "" : ` · ${r.tokensPerSecond.toFixed(1)} tokens/s`} · ${r.etaSeconds === undefined ? "estimating time left…" : `ETA ${formatDuration(r.etaSeconds)}`}`
         : "planning…";
       break;
     }
@@ -141,7 +185,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
   }
 
   return (
-    <section className="panel generate" aria-labelledby="generate-title">
+    <section className="panel generate" id="generate" aria-labelledby="generate-title">
       <h2 id="generate-title">Generate</h2>
       <div className="row">
         <button type="button" className="primary" data-testid="generate-button" disabled={!canRun || running} onClick={() => void start()}>
@@ -154,13 +198,29 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
           traitloom.json
         </button>
       </div>
-      <div className="progress" data-testid="progress" data-state={run.state} data-done={done} data-total={total} role="status" aria-live="polite">
-        <progress max={Math.max(1, total)} value={done} />
+      {/* No live region: it would read out every update; ProgressAnnouncer says the start, each quarter and the end. */}
+      <div
+        className="progress"
+        id="generate-progress"
+        tabIndex={-1}
+        data-testid="progress"
+        data-state={run.state}
+        data-done={done}
+        data-total={total}
+        data-eta={run.state === "running" && run.rate.etaSeconds !== undefined ? Math.round(run.rate.etaSeconds) : undefined}
+      >
+        <progress max={Math.max(1, total)} value={done} aria-label="Generation progress" />
         <span>{status}</span>
       </div>
+      {run.state === "done" && outdated.length > 0 ? (
+        <p className="notice warning" data-testid="result-outdated" role="status">
+          <strong>Outdated:</strong> this result was made before {outdated.join(", ")} changed. Its download, rarity and tokens are those of the
+          earlier settings; generate again for the current ones.
+        </p>
+      ) : null}
       {run.state === "done" && url ? (
         <div className="row">
-          <a className="button primary" data-testid="download-button" href={url} download={downloadName}>
+          <a className="button primary" data-testid="download-button" href={url} download={run.made.downloadName} data-outdated={outdated.length > 0}>
             Download ZIP
           </a>
           {picker ? (

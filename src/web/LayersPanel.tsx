@@ -79,9 +79,14 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
   const hidden = useHiddenLayers(project, settings);
 
   return (
-    <section className="panel layers" aria-labelledby="layers-title">
-      <h2 id="layers-title">Layers</h2>
-      <p className="hint">Bottom layer first. Drag a layer or use the arrows to reorder.</p>
+    <section className="panel layers" id="layers" aria-labelledby="layers-title">
+      <div className="panel-head">
+        <h2 id="layers-title">Layers</h2>
+        <span className="muted">
+          {layers.filter((l) => l.visible).length} of {layers.length} shown
+        </span>
+      </div>
+      <p className="hint">Bottom layer first: drag a layer or use its arrows to reorder. A weight is how often a trait is picked, against the others of its layer.</p>
       <ol className="layer-list">
         {layers.map((layer, i) => {
           const alone = layer.visible ? undefined : hidden.get(layer.folder);
@@ -114,29 +119,41 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
               }}
             >
               <div className="layer-head">
-                <span className="grip" aria-hidden="true">⋮⋮</span>
-                <strong className="layer-name">{layer.name}</strong>
-                <span className="muted">{layer.folder}</span>
-                <span className="spacer" />
-                <label className="toggle">
-                  <input type="checkbox" checked={layer.visible} disabled={disabled} onChange={(e) => patch(i, { visible: e.target.checked })} /> show
-                </label>
-                <button type="button" aria-label={`Move ${layer.name} up`} disabled={disabled || i === 0} onClick={() => move(i, i - 1)}>
-                  ↑
-                </button>
-                <button type="button" aria-label={`Move ${layer.name} down`} disabled={disabled || i === layers.length - 1} onClick={() => move(i, i + 1)}>
-                  ↓
-                </button>
+                <span className="grip" aria-hidden="true" title="Drag to reorder">
+                  ⋮⋮
+                </span>
+                <span className="layer-title">
+                  <strong className="layer-name">{layer.name}</strong>
+                  <span className="layer-folder">{layer.folder}</span>
+                </span>
+                <span className="layer-tools">
+                  <label className="toggle">
+                    <input type="checkbox" data-testid="layer-visible" checked={layer.visible} disabled={disabled} onChange={(e) => patch(i, { visible: e.target.checked })} />
+                    <span>
+                      Show<span className="visually-hidden"> {layer.name}</span>
+                    </span>
+                  </label>
+                  <button type="button" aria-label={`Move ${layer.name} up`} disabled={disabled || i === 0} onClick={() => move(i, i - 1)}>
+                    ↑
+                  </button>
+                  <button type="button" aria-label={`Move ${layer.name} down`} disabled={disabled || i === layers.length - 1} onClick={() => move(i, i + 1)}>
+                    ↓
+                  </button>
+                </span>
               </div>
               {shown ? (
                 <table className="traits">
                   <thead>
                     <tr>
-                      <th />
-                      <th>Trait</th>
-                      <th>Weight</th>
-                      <th>Share</th>
-                      <th>Expected</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Image</span>
+                      </th>
+                      <th scope="col">Trait</th>
+                      <th scope="col">Weight</th>
+                      <th scope="col">Share</th>
+                      <th scope="col" title={`Expected count in ${settings.count.toLocaleString("en-US")} tokens`}>
+                        Expected
+                      </th>
                     </tr>
                   </thead>
                   <tbody>
@@ -164,7 +181,15 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                   </tbody>
                 </table>
               ) : (
-                <p className="muted">{layer.visible ? "This layer cannot be read; see the problems above." : "This layer cannot be read:"}</p>
+                <p className="empty">
+                  {layer.visible ? (
+                    <>
+                      No trait of this layer can be read: <a href="#problems">see the problems</a>.
+                    </>
+                  ) : (
+                    "Hidden, and no trait of it can be read:"
+                  )}
+                </p>
               )}
               {alone && alone.problems.length > 0 ? (
                 // A hidden layer's problems are not in the list above: they stop nothing until it is shown.

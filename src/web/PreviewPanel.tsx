@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import type { PreviewRenderer } from "../browser/engine.js";
 import type { PlannedTokenView as PlannedToken, TraitSource } from "../browser/protocol.js";
+import type { Deviation } from "../core/planner.js";
 
 /** Tokens in the preview grid. */
 export const PREVIEW_TOKENS = 12;
@@ -22,8 +23,10 @@ interface Shown {
 export function PreviewPanel({ analysis, settings, sources, renderer, renderKey }: Props) {
   const [page, setPage] = useState(0);
   const [shown, setShown] = useState<Shown[]>([]);
-  const [selected, setSelected] = useState<PlannedToken | undefined>();
+  // The grid slot picked, not the token: after a re-roll the detail shows the token now in that slot.
+  const [slot, setSlot] = useState<number | undefined>();
   const [message, setMessage] = useState<string | undefined>();
+  const [moved, setMoved] = useState<Deviation[]>([]);
   const [busy, setBusy] = useState(false);
   const urls = useRef<string[]>([]);
   const ready = analysis.layerSet !== undefined && analysis.canvas !== undefined && sources !== undefined && settings.seed.length > 0;
@@ -58,10 +61,12 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
           const byIndex = new Map(images.map((img) => [img.index, URL.createObjectURL(new Blob([img.bytes], { type: "image/png" }))]));
           urls.current = [...byIndex.values()];
           setShown(plan.tokens.map((token) => ({ token, url: byIndex.get(token.index) })));
-          setMessage(plan.deviations.length > 0 ? `Uniqueness moved ${plan.deviations.length} trait count(s) off their weights.` : undefined);
+          setMoved(plan.deviations);
+          setMessage(undefined);
         } catch (e) {
           if (!controller.signal.aborted) {
             setShown([]);
+            setMoved([]);
             setMessage(e instanceof Error ? e.message : String(e));
           }
         } finally {
@@ -78,37 +83,70 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
 
   useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
 
-  const meta = selected ? (JSON.parse(selected.metadataJson) as { name?: string; attributes?: Array<{ trait_type: string; value: unknown }> }) : undefined;
+  const selected: PlannedToken | undefined = slot !== undefined ? shown[slot]?.token : undefined;
+  const meta = selected ? (JSON.parse(selected.metadataJson) as { name?: string; dna?: string; attributes?: Array<{ trait_type: string; value: unknown }> }) : undefined;
+  const first = (page % pages) * PREVIEW_TOKENS + 1;
+  const last = Math.min(settings.count, (page % pages + 1) * PREVIEW_TOKENS);
+  const layerNames = analysis.layerSet?.layers.map((l) => l.name) ?? [];
   return (
-    <section className="panel preview" aria-labelledby="preview-title">
-      <h2 id="preview-title">Preview</h2>
+    <section className="panel preview" id="preview" aria-labelledby="preview-title">
+      <div className="panel-head">
+        <h2 id="preview-title">Preview</h2>
+        <span className="muted" data-testid="preview-status">
+          {busy ? "rendering…" : ready ? `tokens ${first}–${last} of ${settings.count.toLocaleString("en-US")}` : ""}
+        </span>
+      </div>
       <div className="row">
         <button type="button" data-testid="reroll-button" disabled={!ready} onClick={() => setPage((p) => (p + 1 + Math.floor(Math.random() * Math.max(1, pages - 1))) % pages)}>
           Re-roll
         </button>
-        <span className="muted">
-          {busy ? "rendering…" : ready ? `tokens ${(page % pages) * PREVIEW_TOKENS + 1}–${Math.min(settings.count, (page % pages + 1) * PREVIEW_TOKENS)} of ${settings.count}` : "load layers to preview"}
+        <span className="hint inline-hint">
+          Twelve tokens of the planned collection; pick one for its traits.
         </span>
       </div>
+      {!ready ? (
+        <p className="empty" data-testid="preview-empty">
+          {analysis.layerSet === undefined
+            ? "No preview while a problem blocks the layers: fix what the problem list marks “blocks generation”."
+            : settings.seed.length === 0
+              ? "No preview without a seed: enter one, or press “New seed”."
+              : "Reading the trait images…"}
+        </p>
+      ) : null}
       {message ? <p className="notice" data-testid="preview-message">{message}</p> : null}
+      {moved.length > 0 ? (
+        <div className="notice" data-testid="preview-deviations">
+          Uniqueness moved {moved.length === 1 ? "1 trait count" : `${moved.length} trait counts`} off their weights (the layers hold too few combinations with them at their exact share):
+          <ul>
+            {moved.map((d) => (
+              <li key={`${d.layer}/${d.trait}`} data-testid="preview-deviation">
+                {d.layer}: {d.trait}, {d.actual} instead of {d.expected.toFixed(1)}
+                {d.rule ? ` (${d.rule})` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div className="preview-grid" data-testid="preview-grid">
-        {shown.map(({ token, url }) => (
+        {shown.map(({ token, url }, i) => (
           <button
             type="button"
             key={token.index}
-            className={`token${selected?.index === token.index ? " selected" : ""}`}
+            className={`token${slot === i ? " selected" : ""}`}
             data-testid="preview-token"
-            onClick={() => setSelected(token)}
+            aria-pressed={slot === i}
+            onClick={() => setSlot(i)}
           >
-            {url ? <img src={url} alt={`Token #${token.id}`} /> : null}
-            <span>#{token.id}</span>
+            {url ? <img src={url} alt={`Token #${token.id}`} /> : <span className="token-placeholder" />}
+            <span className="token-caption">
+              <strong>#{token.id}</strong>
+            </span>
           </button>
         ))}
       </div>
       {selected && meta ? (
-        <div className="token-detail" data-testid="token-detail">
+        <div className="token-detail" data-testid="token-detail" data-id={selected.id}>
           <h3>{meta.name}</h3>
-          <p className="muted">DNA {selected.dna}</p>
           <dl>
             {(meta.attributes ?? []).map((a) => (
               <div key={a.trait_type}>
@@ -117,6 +155,15 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
               </div>
             ))}
           </dl>
+          <p className="hash" data-testid="token-combination">
+            Combination (trait number per layer, {layerNames.join(" · ")}): <code>{selected.dna}</code>
+            {meta.dna ? (
+              <>
+                <br />
+                Combination hash (the metadata's <code>dna</code>, sha256 of the traits that count for uniqueness): <code>{meta.dna}</code>
+              </>
+            ) : null}
+          </p>
         </div>
       ) : null}
     </section>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
+import { MetadataSettings } from "./MetadataSettings.js";
 import { settingsSeed } from "./useProject.js";
 
 interface Props {
@@ -7,6 +8,8 @@ interface Props {
   analysis: Analysis;
   update: (patch: Partial<StudioSettings>) => void;
   disabled: boolean;
+  /** The traits' own (most common) size, before any output size scales them. */
+  traitSize?: { width: number; height: number } | undefined;
 }
 
 /** A whole-number input that keeps what the user typed and applies it only when it is valid. */
@@ -52,15 +55,17 @@ function IntInput(props: { testId?: string; label: string; value: number | undef
   );
 }
 
-export function SettingsPanel({ settings, analysis, update, disabled }: Props) {
+export function SettingsPanel({ settings, analysis, update, disabled, traitSize }: Props) {
+  // An output size set while "list as problems" is chosen: analyzeProject scales every trait with "fit".
+  const resizeInEffect = analysis.config.resize ?? "error";
   const over = analysis.layerSet !== undefined && settings.count > analysis.capacity;
   const cores = typeof navigator !== "undefined" ? navigator.hardwareConcurrency || 2 : 2;
   return (
-    <section className="panel settings" aria-labelledby="settings-title">
+    <section className="panel settings" id="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">Collection</h2>
       <div className="capacity-row">
         <span data-testid="capacity" data-value={analysis.layerSet ? analysis.capacity : 0}>
-          {analysis.layerSet ? `${analysis.capacity.toLocaleString("en-US")} unique combinations` : "no valid layers yet"}
+          {analysis.layerSet ? `${analysis.capacity.toLocaleString("en-US")} unique combinations` : "unique combinations: none until the problem that blocks the layers is fixed"}
         </span>
         {over ? (
           <strong className="warning" data-testid="capacity-warning" role="alert">
@@ -96,7 +101,7 @@ export function SettingsPanel({ settings, analysis, update, disabled }: Props) {
         </label>
         <IntInput
           testId="width-input"
-          label={`Output width${analysis.canvas ? ` (traits: ${analysis.canvas.width})` : ""}`}
+          label={`Output width, px${traitSize ? ` (empty: the traits’ ${traitSize.width})` : ""}`}
           value={settings.width}
           min={1}
           max={16384}
@@ -106,7 +111,7 @@ export function SettingsPanel({ settings, analysis, update, disabled }: Props) {
         />
         <IntInput
           testId="height-input"
-          label={`Output height${analysis.canvas ? ` (traits: ${analysis.canvas.height})` : ""}`}
+          label={`Output height, px${traitSize ? ` (empty: the traits’ ${traitSize.height})` : ""}`}
           value={settings.height}
           min={1}
           max={16384}
@@ -114,13 +119,22 @@ export function SettingsPanel({ settings, analysis, update, disabled }: Props) {
           disabled={disabled}
           onChange={(n) => update({ height: n })}
         />
+        {analysis.canvas ? (
+          <p className="field wide muted canvas-note" data-testid="canvas-size">
+            Canvas (each token’s image): {analysis.canvas.width}×{analysis.canvas.height} px
+            {traitSize && (traitSize.width !== analysis.canvas.width || traitSize.height !== analysis.canvas.height) ? `, scaled from the traits’ ${traitSize.width}×${traitSize.height}` : ", the traits’ size"}
+          </p>
+        ) : null}
         <label className="field">
-          <span>Traits of another size</span>
+          <span>Traits of another size than the canvas</span>
           <select data-testid="resize-select" value={settings.resize} disabled={disabled} onChange={(e) => update({ resize: e.target.value as StudioSettings["resize"] })}>
-            <option value="error">list as problems</option>
+            <option value="error">{resizeInEffect === "error" ? "leave out, list as problems" : "list as problems (not while an output size is set)"}</option>
             <option value="fit">fit (keep aspect, centred)</option>
             <option value="stretch">stretch</option>
           </select>
+          {resizeInEffect !== settings.resize ? (
+            <small data-testid="resize-effect">An output size is set, so every trait is scaled to it: “{resizeInEffect}” is in effect.</small>
+          ) : null}
         </label>
         <IntInput
           testId="workers-input"
@@ -133,6 +147,7 @@ export function SettingsPanel({ settings, analysis, update, disabled }: Props) {
           onChange={(n) => update({ workers: n ?? 0 })}
         />
       </div>
+      <MetadataSettings settings={settings} update={update} disabled={disabled} />
     </section>
   );
 }

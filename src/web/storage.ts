@@ -46,16 +46,15 @@ const _everySettingChecked: [keyof StudioSettings] extends [keyof StoredStudioSe
 
 const isBlob = (value: unknown): value is Blob => value instanceof Blob;
 
+/** The object without its undefined fields: zod gives `field: undefined` where StudioSettings has no such field. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 function toSavedProject(p: StoredProject<Blob>): SavedProject {
   // StudioSettings always has width and height (undefined: the traits' size) and has the optional ones only when set.
-  const { width, height, weightSyntax, namedWeights, ...rest } = p.settings;
-  const settings: StudioSettings = {
-    ...rest,
-    width,
-    height,
-    ...(weightSyntax !== undefined ? { weightSyntax } : {}),
-    ...(namedWeights !== undefined ? { namedWeights } : {}),
-  };
+  const { width, height, layers, ...rest } = p.settings;
+  const settings = { ...defined(rest), width, height, layers: layers.map(defined) } as StudioSettings;
   return { root: p.root, files: p.files, loadProblems: p.loadProblems, settings };
 }
 

@@ -33,17 +33,21 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** Builds the studio into web-dist/ (vite build with the repo's vite.config.ts). */
-export async function buildStudio(): Promise<void> {
-  await build({ configFile: resolve(REPO, "vite.config.ts"), logLevel: "warn" });
+/**
+ * Builds the studio into web-dist/ (vite build with the repo's vite.config.ts), or into `outDir`: a suite of
+ * its own there cannot have its site emptied by another suite's build in the same checkout.
+ */
+export async function buildStudio(outDir?: string): Promise<void> {
+  await build({ configFile: resolve(REPO, "vite.config.ts"), logLevel: "warn", ...(outDir ? { build: { outDir } } : {}) });
 }
 
-/** Serves web-dist/ on a free localhost port (a secure context, so OPFS and crypto.subtle are there). */
-export async function serveStudio(): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serves web-dist/ (or `outDir`) on a free localhost port (a secure context, so OPFS and crypto.subtle are there). */
+export async function serveStudio(outDir?: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server: PreviewServer = await preview({
     configFile: resolve(REPO, "vite.config.ts"),
     logLevel: "warn",
     preview: { port: 0, host: "127.0.0.1", strictPort: false, open: false },
+    ...(outDir ? { build: { outDir } } : {}),
   });
   const address = server.httpServer.address();
   if (!address || typeof address === "string") throw new Error("preview server has no port");

@@ -141,7 +141,8 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     expect(await ranked.first().getAttribute("data-rank")).toBe("1");
     await ranked.first().click();
     await page.getByTestId("token-metadata").waitFor();
-    expect(await page.getByTestId("token-metadata").innerText()).toMatch(/"name": "Traitloom #\d+"/);
+    expect(await page.getByTestId("token-metadata").innerText()).toMatch(/Traitloom #\d+/);
+    expect(await page.getByTestId("token-metadata-json").textContent()).toMatch(/"name": "Traitloom #\d+"/);
 
     // Every image decodes at 512x512 and matches the reference compositor within 3 per channel.
     const cache = new Map();
@@ -328,6 +329,7 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
 
   it("start over clears the project, also after a reload", async () => {
     await page.getByTestId("start-over-button").click();
+    await page.getByTestId("start-over-confirm").click();
     await expect.poll(() => page.getByTestId("layer").count()).toBe(0);
     await page.reload();
     await page.waitForTimeout(500);

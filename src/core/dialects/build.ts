@@ -5,7 +5,7 @@
  */
 import { nearestKey } from "../config.js";
 import { problem, type TraitloomErrorCode } from "../errors.js";
-import type { LayerProblem } from "../layers.js";
+import { ALL_WEIGHTS_ZERO, type LayerProblem } from "../layers.js";
 import {
   flattenLayer,
   type BlendMode,
@@ -420,7 +420,7 @@ function checkOutcomes(ctx: LayerContext, root: ChoiceNode): void {
     return;
   }
   if (!outcomes.some((o) => o.share > 0)) {
-    ctx.problem("BAD_WEIGHT", "", "expected at least one trait with a weight > 0, found all weights 0");
+    ctx.problem("BAD_WEIGHT", "", ALL_WEIGHTS_ZERO);
     return;
   }
   const never = outcomes.filter((o) => o.share === 0).map((o) => [...o.path, o.trait.name].join("/"));

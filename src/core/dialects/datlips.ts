@@ -6,6 +6,7 @@
  * named like a sibling trait holds that trait's sub-trait parts, drawn only where the layer's `parts` (datlips
  * `subTraits`) name them.
  */
+import { duplicateTraitDetail } from "../layers.js";
 import type { ListedDir } from "../model.js";
 import { choiceDraft, countFiles, drawable, entriesOf, finish, notAnImage, partDraft, resolveVariantOf, type LayerContext, type TraitDraft } from "./build.js";
 import { DATLIPS_WEIGHT_BANDS, imageBase, namedWeightKey, nfc, readDatlipsZ } from "./names.js";
@@ -69,7 +70,7 @@ export function readDatlips(dir: ListedDir, ctx: LayerContext): LayerRead {
     const name = ctx.cleanName(segments[0] ?? "", f.name, "datlips");
     if (name === undefined) continue;
     if (traits.has(name)) {
-      ctx.problem("DUPLICATE_TRAIT", f.name, `trait "${name}" is already given by ${traits.get(name)?.source ?? "another file"}; expected one file per trait name`);
+      ctx.problem("DUPLICATE_TRAIT", f.name, duplicateTraitDetail(name, traits.get(name)?.source ?? "another file"));
       continue;
     }
     const empty = ctx.isEmptyName(name);

@@ -3,6 +3,7 @@
  * one flat folder of `Name#w.png` per layer; the name ends at the first `#`, the weight follows the last;
  * no weight = 1; a sub-folder is read as an image and crashes it, so it is refused here.
  */
+import { duplicateTraitDetail } from "../layers.js";
 import type { ListedDir } from "../model.js";
 import { choiceDraft, drawable, entriesOf, finish, notAnImage, partDraft, type LayerContext, type TraitDraft } from "./build.js";
 import { imageBase, namedWeightKey } from "./names.js";
@@ -58,7 +59,7 @@ export function readHashlips(dir: ListedDir, ctx: LayerContext): LayerRead {
     if (name === undefined) continue;
     const clash = traits.get(name);
     if (clash) {
-      ctx.problem("DUPLICATE_TRAIT", f.name, `trait "${name}" is already given by ${clash.source}; expected one file per trait name`);
+      ctx.problem("DUPLICATE_TRAIT", f.name, duplicateTraitDetail(name, clash.source));
       continue;
     }
     const empty = ctx.isEmptyName(name);

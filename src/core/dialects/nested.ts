@@ -3,6 +3,7 @@
  * its layer, an un-weighted file is a part drawn whenever its folder is reached, an un-weighted folder a group
  * of parts drawn every time; z, blend and opacity in a folder's name pass to everything inside it.
  */
+import { duplicateTraitDetail } from "../layers.js";
 import type { BlendMode, ListedDir } from "../model.js";
 import { imageBase } from "./names.js";
 import { choiceDraft, drawable, join, mergedEntries, notAnImage, partDraft, type ChoiceDraft, type Draft, type LayerContext, type PartDraft, type TraitDraft } from "./build.js";
@@ -127,8 +128,9 @@ function readFolder(
       if (drawable(ctx, fileRel, f)) requiredAt.set(i, [filePart(ctx, fileRel, f.name, e, inh, addr, isRoot ? undefined : folderName, false)]);
       continue;
     }
-    if (fileTraits.has(e.name)) {
-      ctx.problem("DUPLICATE_TRAIT", fileRel, `trait "${e.name}" is already given by another file or folder of ${ctx.where(rel)}; expected one entry per trait name`);
+    const clash = fileTraits.get(e.name);
+    if (clash) {
+      ctx.problem("DUPLICATE_TRAIT", fileRel, duplicateTraitDetail(e.name, clash.source));
       continue;
     }
     const empty = ctx.isEmptyName(e.name);
@@ -158,8 +160,9 @@ function readFolder(
     const e = rules.read(d.name, false, dirRel);
     if (!e) continue;
     if (e.weight !== undefined) {
-      if (fileTraits.has(e.name) || ordered.some((c) => c.name === e.name && c.kind === "choice")) {
-        ctx.problem("DUPLICATE_TRAIT", dirRel, `trait "${e.name}" is already given by another file or folder of ${ctx.where(rel)}; expected one entry per trait name`);
+      const clash = fileTraits.get(e.name) ?? ordered.find((c) => c.name === e.name && c.kind === "choice");
+      if (clash) {
+        ctx.problem("DUPLICATE_TRAIT", dirRel, duplicateTraitDetail(e.name, clash.source));
         continue;
       }
       const inner = readFolder(ctx, d, dirRel, inherit(inh, e), rules, addr, false, e.name);

@@ -3,6 +3,7 @@
  * before the first `-` (0 refused), the value the rest; a layer folder ending in `_` is optional: an implicit
  * empty choice of weight 1 (`optional_weight`).
  */
+import { duplicateTraitDetail } from "../layers.js";
 import type { ListedDir } from "../model.js";
 import { choiceDraft, drawable, entriesOf, finish, notAnImage, partDraft, type LayerContext, type TraitDraft } from "./build.js";
 import { imageBase } from "./names.js";
@@ -35,7 +36,7 @@ export function readNftool(dir: ListedDir, ctx: LayerContext): LayerRead {
     if (name === undefined) continue;
     const clash = traits.get(name);
     if (clash) {
-      ctx.problem("DUPLICATE_TRAIT", f.name, `trait "${name}" is already given by ${clash.source}; expected one file per trait name`);
+      ctx.problem("DUPLICATE_TRAIT", f.name, duplicateTraitDetail(name, clash.source));
       continue;
     }
     const empty = ctx.isEmptyName(name);

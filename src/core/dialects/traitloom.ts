@@ -49,7 +49,7 @@ export function traitloomName(ctx: LayerContext, nftoolRoot: boolean): NameReade
       else if (key !== undefined) weight = ctx.named[key] ?? 0;
       else {
         const names = Object.keys(ctx.named).join(", ");
-        ctx.problem("BAD_WEIGHT", rel, `weight after "#" must be a number >= 0 (like #12, #0.5, #0,5) or a named weight (${names}), found "${text}"`);
+        ctx.problem("BAD_WEIGHT", rel, `expected a weight after "#": a number >= 0 (like #12, #0.5, #0,5) or a named weight (${names}), found "${text}"`);
         return undefined;
       }
       if (first !== last) {

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { layerConfigSchema } from "../config.js";
 import type { LayerProblem } from "../layers.js";
 import type { Dialect, LayerModel } from "../model.js";
 import type { WeightSyntax } from "../weights.js";
@@ -59,8 +58,15 @@ export const layerOptionsSchema = z.strictObject({
 });
 export type LayerOptions = z.infer<typeof layerOptionsSchema>;
 
-/** A config layer entry: today's (name, folder, countsForUniqueness, traits) with every layer option. */
-export const layerEntrySchema = layerConfigSchema.extend(layerOptionsSchema.shape);
+/**
+ * A config layer entry: today's (name, folder, countsForUniqueness, traits) with every layer option. config.ts's
+ * `layers` entries are this schema (defined here, so the dialects do not import config.ts).
+ */
+export const layerEntrySchema = z.strictObject({
+  name: z.string().min(1).describe("The layer's name: metadata trait_type unless `trait` renames it. Matches a folder name with or without its numeric prefix."),
+  folder: z.string().min(1).optional().describe("The folder under the layers folder, where it differs from name."),
+  ...layerOptionsSchema.shape,
+});
 export type LayerEntry = z.infer<typeof layerEntrySchema>;
 
 /** Another layer of the same set (edition), as a layer's reader needs to know it. */

@@ -16,3 +16,4 @@ export {
   type SubTrait,
 } from "./toTraitloomConfig.js";
 export { HASHLIPS_MODE, NFTCHEF_MODE, NETWORK } from "./constants.js";
+export { convertDatlipsRules, convertNftchefRules, readDatlipsIncompatibilities, type ConvertedRules, type DatlipsIncompatibility } from "./engineRules.js";

@@ -1,6 +1,7 @@
 import { configSchema, layerConfigSchema, type LayerConfig, type TraitloomConfig } from "../config.js";
 import { TraitloomError } from "../errors.js";
-import type { LayersListing } from "../layers.js";
+import { analyzeLayers, type LayersListing } from "../layers.js";
+import { convertDatlipsRules, convertNftchefRules, type ConvertedRules, type DatlipsIncompatibility } from "./engineRules.js";
 import { canonicalName, readTraitFileName } from "../weights.js";
 import type { ResolvedConstant } from "./evaluate.js";
 import { formatKeyPath } from "./evaluate.js";
@@ -14,6 +15,11 @@ export interface ConvertOptions {
    * each layer whose folder holds a file of that trait name.
    */
   listing?: LayersListing | undefined;
+  /**
+   * datlips' `compatibility/incompatibilities.json`, read (readDatlipsIncompatibilities), for initFromEngineConfig to
+   * convert into rules; `fileName` as messages name it.
+   */
+  datlipsIncompatibilities?: { fileName: string; entries: DatlipsIncompatibility[] } | undefined;
 }
 
 /** A blend mode as the config wrote it and as the engine hands it to canvas `globalCompositeOperation`. */
@@ -140,6 +146,8 @@ export interface EngineConversion {
   traitValueOverrides: Record<string, string>;
   sublayerOptions: LayerSublayerOptions[];
   subTraits: LayerSubTraits[];
+  /** The engine's rules as written into `config.rules`, where initFromEngineConfig had the layers to name them. */
+  ruleConversion?: ConvertedRules | undefined;
 }
 
 const LABEL: Record<EngineName, string> = { hashlips: "HashLips", nftchef: "nftchef", datlips: "datlips" };
@@ -242,7 +250,41 @@ export function toTraitloomConfig(read: EngineConfigRead, options: ConvertOption
  * const { config, notCarried } = initFromEngineConfig(await listLayersDir("layers"), readEngineConfig(src, "src/config.js"));
  */
 export function initFromEngineConfig(listing: LayersListing | undefined, read: EngineConfigRead, options: ConvertOptions = {}): EngineConversion {
-  return toTraitloomConfig(read, { ...options, listing });
+  const conversion = toTraitloomConfig(read, { ...options, listing });
+  return listing ? withEngineRules(conversion, listing, options.datlipsIncompatibilities) : conversion;
+}
+
+/** The lines toTraitloomConfig writes for nftchef's rule keys while it has no layers to name their traits. */
+function isRuleKeyLine(line: string): boolean {
+  return /^(incompatible|forcedCombinations): .*\(rules are not supported yet/.test(line);
+}
+
+/**
+ * nftchef's incompatible / forcedCombinations and datlips' incompatibilities as `config.rules`, their bare names
+ * resolved on the layers the converted config reads from `listing`; what cannot be converted stays in notCarried.
+ */
+function withEngineRules(conversion: EngineConversion, listing: LayersListing, datlips: ConvertOptions["datlipsIncompatibilities"]): EngineConversion {
+  const { engine, rules: engineRules } = conversion;
+  const nftchef = engine === "nftchef" && Object.keys(engineRules.incompatible).length + Object.keys(engineRules.forcedCombinations).length > 0;
+  const dl = engine === "datlips" && datlips !== undefined && datlips.entries.length > 0;
+  if (!nftchef && !dl) return conversion;
+  const analysis = analyzeLayers(listing, conversion.config);
+  if (!analysis.layerSet) {
+    const first = analysis.problems[0];
+    const why = first?.message ?? "no layers";
+    const what = nftchef ? "incompatible and forcedCombinations" : (datlips?.fileName ?? "incompatibilities");
+    return { ...conversion, notCarried: [...conversion.notCarried.filter((l) => !isRuleKeyLine(l)), `${what}: not converted into rules: the layers of ${listing.root} could not be read (${why})`] };
+  }
+  const layers = analysis.layerSet.layers;
+  const converted = nftchef ? convertNftchefRules(engineRules, layers) : convertDatlipsRules(datlips?.entries ?? [], conversion.editions, layers, datlips?.fileName ?? "incompatibilities.json");
+  const config: TraitloomConfig = converted.rules.length > 0 ? { ...conversion.config, rules: converted.rules } : conversion.config;
+  return {
+    ...conversion,
+    config,
+    notCarried: [...conversion.notCarried.filter((l) => !isRuleKeyLine(l)), ...converted.notCarried],
+    notes: [...conversion.notes, ...converted.converted, ...converted.ignoredByEngine],
+    ruleConversion: converted,
+  };
 }
 
 class Conversion {

@@ -1,0 +1,200 @@
+/**
+ * Several layer configurations in one collection (`editions` in the config; HashLips/nftchef/datlips
+ * `layerConfigurations`): each edition has its own layers and count, its tokens are planned with exact counts over
+ * its own layers, and the collection is one layer set whose layers are every edition's, one after the other. A
+ * token has a trait only on its edition's layers; on the others it holds the layer's `absent` trait, which draws
+ * nothing, writes no attribute and makes no token unique. Uniqueness is shared across editions by what metadata
+ * shows (the attributes); ids run edition after edition, or mixed by the seed (`shuffle: "ids"`, HashLips'
+ * shuffleLayerConfigurations without its skipped id).
+ */
+import type { TraitloomConfig } from "./config.js";
+import { TraitloomError, isTraitloomError } from "./errors.js";
+import { analyzeLayers, type Layer, type LayerAnalysis, type LayerSet, type LayersListing, type Trait } from "./layers.js";
+import type { Deviation, Plan, PlanOptions } from "./planner.js";
+import { createRng, shuffleInPlace } from "./rng.js";
+
+/** One edition of a layer set, as the planner and metadata need it. */
+export interface EditionInfo {
+  id: string;
+  count: number;
+  namePrefix?: string | undefined;
+  description?: string | undefined;
+  restartNameNumbers?: boolean | undefined;
+  /** Index of its first layer in the set, and how many it has. */
+  firstLayer: number;
+  layerCount: number;
+}
+
+/** Tokens of a config's editions in all; undefined without editions. */
+export function editionsCount(config: Pick<TraitloomConfig, "editions">): number | undefined {
+  return config.editions?.reduce((a, e) => a + e.count, 0);
+}
+
+/** The trait a layer holds on tokens of other editions. */
+function absentTrait(index: number): Trait {
+  return { index, name: "", value: "", file: "", weight: 0, parts: [], inMetadata: false, absent: true };
+}
+
+/**
+ * analyzeLayers for a config with `editions`: every edition's layers read as their own layer list (problems
+ * named `editions[i]: layers[j]`), then joined into one layer set with `editions` describing them. A config
+ * with rules or counts and editions is refused: rules are not resolved per edition yet.
+ */
+export function analyzeEditions(listing: LayersListing, config: TraitloomConfig, configSource: string): LayerAnalysis {
+  const editions = config.editions ?? [];
+  const out: LayerAnalysis = { layerSet: undefined, problems: [], layers: [], skipped: [], unusedFolders: [], warnings: [] };
+  if (config.layers !== undefined || config.count !== undefined) {
+    throw new TraitloomError("BAD_CONFIG", `${configSource}: editions: expected "editions" alone, found also top-level ${config.layers !== undefined ? '"layers"' : '"count"'}; move them into an edition`);
+  }
+  if ((config.rules?.length ?? 0) > 0 || Object.keys(config.counts ?? {}).length > 0) {
+    throw new TraitloomError("BAD_CONFIG", `${configSource}: editions: expected no "rules" or "counts" beside editions, found some (rules per edition are not supported yet)`);
+  }
+  const ids = new Set<string>();
+  const used = new Set<string>();
+  const infos: EditionInfo[] = [];
+  const several = editions.length > 1;
+  editions.forEach((edition, e) => {
+    if (ids.has(edition.id)) throw new TraitloomError("BAD_CONFIG", `${configSource}: editions[${e}].id: expected each edition id once, found "${edition.id}" twice`);
+    ids.add(edition.id);
+    const { editions: _editions, ...rest } = config;
+    const a = analyzeLayers(listing, { ...rest, layers: edition.layers }, `${configSource}: editions[${e}]`);
+    const firstLayer = out.layers.length;
+    for (const layer of a.layers) {
+      const joined: Layer = {
+        ...layer,
+        index: firstLayer + layer.index,
+        traits: several ? [...layer.traits, absentTrait(layer.traits.length)] : layer.traits,
+      };
+      if (layer.variantOf !== undefined) joined.variantOf = firstLayer + layer.variantOf;
+      out.layers.push(joined);
+      used.add(layer.folder);
+    }
+    out.problems.push(...a.problems);
+    for (const w of a.warnings) if (!out.warnings.includes(w)) out.warnings.push(w);
+    if (e === 0) {
+      out.skipped.push(...a.skipped);
+      out.dialect = a.dialect;
+      out.detected = a.detected;
+    }
+    infos.push({
+      id: edition.id,
+      count: edition.count,
+      namePrefix: edition.namePrefix,
+      description: edition.description,
+      restartNameNumbers: edition.restartNameNumbers,
+      firstLayer,
+      layerCount: a.layers.length,
+    });
+  });
+  out.unusedFolders = listing.folders.map((f) => f.folder).filter((f) => !used.has(f) && !f.startsWith("."));
+  if (out.problems.length === 0) {
+    out.layerSet = {
+      layers: out.layers,
+      skipped: out.skipped,
+      unusedFolders: out.unusedFolders,
+      warnings: out.warnings,
+      dialect: out.dialect,
+      detected: out.detected,
+      editions: infos,
+      shuffleIds: config.shuffle === "ids",
+    };
+  }
+  return out;
+}
+
+/** An edition's own layers, indexed from 0, without the absent trait. */
+function editionLayers(layerSet: LayerSet, edition: EditionInfo): Layer[] {
+  return layerSet.layers.slice(edition.firstLayer, edition.firstLayer + edition.layerCount).map((l) => {
+    const own: Layer = { ...l, index: l.index - edition.firstLayer, traits: l.traits.filter((t) => !t.absent) };
+    if (l.variantOf !== undefined) own.variantOf = l.variantOf - edition.firstLayer;
+    return own;
+  });
+}
+
+/** What metadata shows of a token: its attributes, as one key (trait_type and value of every trait in metadata). */
+function attributeKey(layers: readonly Layer[], traits: (layer: number) => number): string {
+  const parts: string[] = [];
+  for (const layer of layers) {
+    const trait = layer.traits[traits(layer.index)];
+    if (!trait || trait.absent || trait.inMetadata === false || layer.inMetadata === false) continue;
+    parts.push(`${layer.traitType ?? layer.name}\u0000${trait.value}`);
+  }
+  return parts.sort().join("\u0001");
+}
+
+/**
+ * Plans every edition on its own layers (`plan` is planCollection; the first edition with the collection's seed,
+ * so one edition plans as the same config without `editions`), then joins them: tokens edition after edition, or
+ * shuffled by the seed with `shuffleIds`. Uniqueness across editions is by attributes; where two editions' tokens
+ * show the same attributes the plan fails, naming both.
+ */
+export function planEditions(
+  layerSet: LayerSet & { editions: readonly EditionInfo[] },
+  count: number,
+  seed: string,
+  plan: (layerSet: LayerSet, count: number, seed: string, options: PlanOptions) => Plan,
+  options: PlanOptions = {},
+): Plan {
+  const editions = layerSet.editions;
+  const total = editions.reduce((a, e) => a + e.count, 0);
+  if (count !== total) throw new TraitloomError("BAD_ARGUMENT", `count: expected ${total} (the editions' counts: ${editions.map((e) => `${e.id} ${e.count}`).join(" + ")}), found ${count}`);
+  const L = layerSet.layers.length;
+  const plans = editions.map((edition, e) => {
+    const own: LayerSet = { ...layerSet, layers: editionLayers(layerSet, edition), editions: undefined };
+    try {
+      return plan(own, edition.count, e === 0 ? seed : `${seed}\u0000${edition.id}`, options);
+    } catch (err) {
+      if (isTraitloomError(err)) throw new TraitloomError(err.code, `editions[${e}] ("${edition.id}"): ${err.message}`);
+      throw err;
+    }
+  });
+  // Output order: edition after edition, or a seeded shuffle of every token.
+  const order: Array<[number, number]> = [];
+  editions.forEach((edition, e) => {
+    for (let j = 0; j < edition.count; j++) order.push([e, j]);
+  });
+  if (layerSet.shuffleIds && editions.length > 1) shuffleInPlace(order, createRng(seed, "editions"));
+  const traits = new Uint16Array(total * L);
+  const editionOf = new Uint16Array(total);
+  const nameNumbers = new Float64Array(total);
+  const seen = new Map<string, number>();
+  const inEdition = editions.map(() => 0);
+  order.forEach(([e, j], i) => {
+    const edition = editions[e] as EditionInfo;
+    const p = plans[e] as Plan;
+    editionOf[i] = e;
+    nameNumbers[i] = ++inEdition[e]!;
+    for (let l = 0; l < L; l++) {
+      const local = l - edition.firstLayer;
+      const own = local >= 0 && local < edition.layerCount;
+      traits[i * L + l] = own ? (p.traits[j * p.layerCount + local] ?? 0) : (layerSet.layers[l]?.traits.length ?? 1) - 1;
+    }
+    const key = attributeKey(layerSet.layers, (l) => traits[i * L + l] ?? 0);
+    const other = seen.get(key);
+    if (other !== undefined && editionOf[other] !== e) {
+      const first = editions[editionOf[other] ?? 0] as EditionInfo;
+      throw new TraitloomError(
+        "CAPACITY",
+        `editions: expected tokens unique by their attributes across editions, found a token of "${edition.id}" showing the same attributes as one of "${first.id}"; give the editions a layer or trait_type of their own`,
+      );
+    }
+    seen.set(key, i);
+  });
+  const counts: number[][] = [];
+  const expected: number[][] = [];
+  const deviations: Deviation[] = [];
+  editions.forEach((edition, e) => {
+    const p = plans[e] as Plan;
+    for (let local = 0; local < edition.layerCount; local++) {
+      counts.push([...(p.counts[local] ?? []), total - edition.count]);
+      expected.push([...(p.expected[local] ?? []), total - edition.count]);
+    }
+    deviations.push(...p.deviations);
+  });
+  if (editions.length === 1) {
+    // One edition: its layers hold no absent trait, and its plan is the collection's.
+    const only = plans[0] as Plan;
+    return { ...only, editionOf, nameNumbers };
+  }
+  return { count: total, seed, capacity: plans.reduce((a, p) => a + p.capacity, 0), layerCount: L, traits, counts, expected, deviations, editionOf, nameNumbers, editionCapacities: plans.map((p) => p.capacity) };
+}

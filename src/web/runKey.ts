@@ -1,0 +1,51 @@
+/**
+ * What a result belongs to: the config the run was given (layers, weights, metadata settings), its size and seed,
+ * the canvas, and the layer files. A result whose key differs from the project's is outdated, and says which
+ * settings changed since.
+ */
+import type { Analysis, StudioSettings } from "../browser/project.js";
+
+/** A short, stable digest of a string (FNV-1a, 2 x 32 bits): keys are compared, never trusted as hashes. */
+function digest(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+}
+
+/** The key of what a run of these settings makes (not the worker count, which changes no byte of it). */
+export function runKey(analysis: Analysis, settings: StudioSettings): string {
+  const files = analysis.listing.folders.map((f) => [f.folder, f.files.map((x) => [x.name, x.size])]);
+  return digest(JSON.stringify({ config: analysis.config, count: settings.count, seed: settings.seed, canvas: analysis.canvas, files }));
+}
+
+const LABELS: Array<[keyof StudioSettings, string]> = [
+  ["count", "the size"],
+  ["seed", "the seed"],
+  ["namePrefix", "the name prefix"],
+  ["description", "the description"],
+  ["baseUri", "the base URI"],
+  ["startId", "the start id"],
+  ["width", "the output width"],
+  ["height", "the output height"],
+  ["resize", "the resize mode"],
+  ["layers", "the layers (order, weights, shown, names)"],
+  ["weightSyntax", "the weight syntax"],
+  ["namedWeights", "the named weights"],
+  ["externalUrl", "the external URL"],
+  ["backgroundColor", "the background colour"],
+  ["extraAttributes", "the extra attributes"],
+  ["extraMetadata", "the extra metadata"],
+  ["noneTraitNames", "the traits left out of attributes"],
+  ["image", "the image format"],
+];
+
+/** Which settings differ between a run's and the current ones, in words; "the layer files" where none does. */
+export function settingsChanges(made: StudioSettings, now: StudioSettings): string[] {
+  const changed = LABELS.filter(([k]) => JSON.stringify(made[k]) !== JSON.stringify(now[k])).map(([, label]) => label);
+  return changed.length > 0 ? changed : ["the layer files"];
+}
