@@ -25,6 +25,7 @@ import {
   type PackRecord,
 } from "../core/output.js";
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
+import { applyHistory } from "../core/edit.js";
 import { rarityAttributes, rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
 import { imageExtensionOf, metadataSettingsOf, type CollectionSettings } from "../core/settings.js";
 import type { TokenRecord } from "../core/metadata.js";
@@ -299,9 +300,14 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const { layerSet, settings, shard } = input;
   checkShard(shard);
   const log = options.onLog ?? (() => undefined);
-  const plan = input.plan ?? planCollection(layerSet, settings.count, settings.seed);
-  const N = settings.count;
+  const basePlan = input.plan ?? planCollection(layerSet, settings.count, settings.seed);
   const { configHash, inputHash, metadataHash } = collectionHashes(settings, input.width, input.height, layerSet, input.fileHashes);
+  // What regenerate and extend did to this collection (manifest.json's history) is applied on top of the seed's plan.
+  const previous = await sink.previousManifest?.(inputHash);
+  const history = input.history ?? previous?.history;
+  if (shard && history?.some((h) => h.command !== "update")) throw new TraitloomError("BAD_ARGUMENT", "--shard: expected a collection without regenerated or extended tokens, found some in its manifest's history");
+  const plan = applyHistory(layerSet, basePlan, history);
+  const N = plan.count;
   // Rarity comes from the plan alone: known before rendering, so rank, score and tier can be in every token's metadata.
   const rarity = rarityReport(layerSet, plan, settings.rarity?.method ?? "openrarity", settings.noneTraitNames);
   const recordAt = (i: number): TokenRecord => tokenRecordAt(layerSet, plan, settings, i, rarity);
@@ -315,7 +321,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const extra = extraTargets(settings);
   const targetCollection: TargetCollection = { settings, ...canvas };
   if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: recordAt(index), index })));
-  const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
+  const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: settings.count, shard: shard ? `${shard.index}/${shard.of}` : undefined };
 
   const hashes = new ImageHashes(N);
   const keccak = settings.provenance?.keccak256 ? new ImageHashes(N) : undefined;
@@ -323,8 +329,6 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   let imageBytes = 0;
   let rendering = false;
   try {
-    const previous = await sink.previousManifest?.(inputHash);
-    const history = input.history ?? previous?.history;
     // A pack's CIDs hold while the metadata is what was packed: another metadataHash makes them stale.
     const pack = previous?.metadataHash === metadataHash ? previous.pack : undefined;
     for (const [i, hash] of await sink.open(identity, { first, end }, token)) hashes.set(i, hash);
