@@ -1,5 +1,11 @@
 /**
  * npm run bench -- [layersDir] [--size 512] [--count 1000] [-c traitloom.json] [--runs 3] [--no-write]
+ * npm run bench -- --fixture multipart [--size 512] [--count 200] …
+ *
+ * `--fixture multipart`: the trait model's case, test/fixtures/nftchef-mini/layers with bench/multipart-blend.json
+ * (nested choices, multi-part traits, a z -10 part, multiply, hue and screen steps at partial opacity): draw lists
+ * through the shared compositor, blended steps past the band cache.
+ * npm run bench -- --plan-only     the planning benchmark alone (bench/planning.ts); --no-plan skips it
  *
  * One table from one run: tokens/s, CPU seconds, peak RSS and mean image bytes for (a) a HashLips-style
  * baseline (one thread, every layer decoded for every token, PNG zlib 6 adaptive), (b) the engine at default
@@ -13,8 +19,10 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import sharp from "sharp";
 import { parseArgs } from "node:util";
+import { renderImagesOf } from "../src/core/draw.js";
 import { prepareCollection, readConfigFile } from "../src/node/generate.js";
 import type { Figures, Summary } from "./report.js";
+import { planningBench } from "./planning.js";
 import { publishSection, runOnce, summarise, tokensPerSecond } from "./report.js";
 
 const { values, positionals } = parseArgs({
@@ -25,11 +33,21 @@ const { values, positionals } = parseArgs({
     runs: { type: "string", default: "3" },
     config: { type: "string", short: "c" },
     "no-write": { type: "boolean" },
+    fixture: { type: "string" },
+    "plan-only": { type: "boolean" },
+    "no-plan": { type: "boolean" },
   },
 });
-const sourceDir = positionals[0] ?? "assets/demo-layers";
+// The planning benchmark: 100,000 tokens under 40 rules and 5 fixed counts beside today's plan without rules.
+if (values["plan-only"]) {
+  planningBench({ write: !values["no-write"] });
+  process.exit(0);
+}
+if (values.fixture !== undefined && values.fixture !== "multipart") throw new Error(`--fixture: expected "multipart", found "${values.fixture}"`);
+const multipart = values.fixture === "multipart";
+const sourceDir = positionals[0] ?? (multipart ? "test/fixtures/nftchef-mini/layers" : "assets/demo-layers");
 const size = Number(values.size);
-const config = values.config ? await readConfigFile(values.config) : {};
+const config = values.config ? await readConfigFile(values.config) : multipart ? await readConfigFile("bench/multipart-blend.json") : {};
 delete config.layersDir;
 const { plan, layerSet } = await prepareCollection({ layersDir: sourceDir, config, count: 1, seed: "bench" });
 const layersDir = await layersAtSize(sourceDir, size);
@@ -40,7 +58,8 @@ const layersDir = await layersAtSize(sourceDir, size);
  * for decoding per token, not for rescaling per token.
  */
 async function layersAtSize(dir: string, px: number): Promise<string> {
-  const files = layerSet.layers.flatMap((l) => l.traits.map((t) => t.file));
+  // Every image a token may draw: traits' files, or a render plan's part and variant files.
+  const files = renderImagesOf(layerSet).flatMap((row) => row.map((i) => i.file));
   const sizes = await Promise.all(files.map(async (f) => (await sharp(join(dir, f)).metadata()).width));
   if (sizes.every((w) => w === px)) return dir;
   const out = join(tmpdir(), `traitloom-bench-layers-${basename(resolve(dir))}-${px}`);
@@ -94,3 +113,4 @@ publishSection(
   ],
   !values["no-write"],
 );
+if (!values["no-plan"]) planningBench({ write: !values["no-write"] });

@@ -10,7 +10,8 @@ import sharp from "sharp";
 import type { TraitloomConfig } from "../src/core/config.js";
 import { parseConfig } from "../src/core/config.js";
 import { tokenMetadata, tokenRecord } from "../src/core/metadata.js";
-import { compositeTraits, prepareTrait } from "../src/render/composite.js";
+import { renderPlanOf } from "../src/core/draw.js";
+import { compositeTraits, prepareTrait, type Drawable, type PreparedTrait } from "../src/render/composite.js";
 import type * as GenerateModule from "../src/node/generate.js";
 import { PNG_PRESETS, encodePng } from "../src/node/png.js";
 
@@ -43,18 +44,24 @@ async function baseline(): Promise<void> {
   mkdirSync(join(outDir, "json"), { recursive: true });
   const all: unknown[] = [];
   const canvas = new Uint8Array(size * size * 4);
+  const render = renderPlanOf(layerSet);
+  const decode = async (file: string): Promise<PreparedTrait> => {
+    // The bench hands every variant trait files already at `size`.
+    const { data } = await sharp(join(layersDir, file)).toColourspace("srgb").ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    return prepareTrait(new Uint8Array(data.buffer, data.byteOffset, data.length), size, size);
+  };
   for (let i = 0; i < count; i++) {
     const record = tokenRecord(layerSet, plan, i, settings);
-    const traits = [];
-    for (const t of record.traits) {
-      // The bench hands every variant trait files already at `size`.
-      const { data } = await sharp(join(layersDir, t.file))
-        .toColourspace("srgb")
-        .ensureAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      traits.push(prepareTrait(new Uint8Array(data.buffer, data.byteOffset, data.length), size, size));
-    }
+    const traits: Drawable[] = [];
+    if (render) {
+      // The trait model: the token's draw list (parts, z, blend), each part file decoded again, as HashLips would.
+      for (const d of render.drawList(record.dna.split("-").map(Number))) {
+        const step = render.steps[d];
+        const image = step && render.images[step.image];
+        if (!step || !image) throw new Error(`bench: no draw step ${d}`);
+        traits.push({ trait: await decode(image.file), blend: step.blend, opacity: step.opacity });
+      }
+    } else for (const t of record.traits) traits.push(await decode(t.file));
     compositeTraits(canvas, traits);
     writeFileSync(join(outDir, "images", `${record.id}.png`), encodePng(canvas, size, size, 4, PNG_PRESETS.baseline));
     const meta = tokenMetadata(record, settings);

@@ -67,11 +67,17 @@ async function main(): Promise<void> {
       await shot("problems");
 
       await page.getByTestId("demo-button").click();
-      await page.waitForFunction('document.querySelector("[data-testid=capacity]")?.getAttribute("data-value") === "86400"', undefined, { timeout: 60_000 });
+      // The problems project has the same capacity: wait for the demo's name and the end of the load.
+      await page.waitForFunction('document.querySelector("#project-title")?.textContent === "demo-layers" && !document.querySelector("[data-testid=load-status]")', undefined, { timeout: 60_000 });
       await previewReady(page);
       await page.getByTestId("preview-token").nth(1).click();
       await page.evaluate("window.scrollTo(0, 0)");
       await shot("loaded");
+      if (size.name === "desktop") {
+        await page.emulateMedia({ colorScheme: "dark" });
+        await shot("loaded-dark");
+        await page.emulateMedia({ colorScheme: "light" });
+      }
 
       await setCount(page, 10000);
       await page.getByTestId("generate-button").click();
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
       await shot("tokens");
 
       await page.evaluate('document.querySelector("[data-testid=rarity-panel]").scrollIntoView({ block: "start" })');
-      await page.getByTestId("rarity-sort-delta").click();
+      await page.getByTestId("rarity-sort-actual").click();
       await shot("rarity");
       await context.close();
     }

@@ -256,6 +256,17 @@ describe("init --from datlips", () => {
     }
   });
 
+  it("without an incompatibilities.json it says so and writes no rules", async () => {
+    const bare = join(root, "datlips-bare", "src");
+    await mkdir(bare, { recursive: true });
+    await copyFile(join(FIXTURES, "datlips-v1.4.0.config.js"), join(bare, "config.js"));
+    const target = join(root, "datlips-bare", "traitloom.json");
+    const run = await runMain(["init", layers, "--from", "datlips", join(bare, "config.js"), "-o", target]);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`no compatibility/incompatibilities.json beside ${join(bare, "config.js")}'s project: no datlips rules read (pass --compatibility <file> where it is elsewhere)`);
+    expect((JSON.parse(await readFile(target, "utf8")) as TraitloomConfig).rules).toBeUndefined();
+  });
+
   it("a bad incompatibilities.json is one line naming the file and the entry", async () => {
     const bad = join(root, "bad-incompatibilities.json");
     await writeFile(bad, JSON.stringify({ EyeScar: { "2": { incompatibleParents: "SharkFin", parentIndex: 2, childIndex: 4 } } }));

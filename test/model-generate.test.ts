@@ -16,7 +16,9 @@ import { readEngineConfig } from "../src/core/migrate/readEngineConfig.js";
 import { initFromEngineConfig } from "../src/core/migrate/toTraitloomConfig.js";
 import { modelConfigFromConversion } from "../src/core/migrate/modelConfig.js";
 import { listLayersDir } from "../src/node/files.js";
-import { generateCollection, readConfigFile, type GenerateResult } from "../src/node/generate.js";
+import { generateCollection, generateWith, readConfigFile, type GenerateResult } from "../src/node/generate.js";
+import { runMain } from "./helpers/cli.js";
+import { FIXTURE_PX, pixelAt, removeDir, sha256Hex, shapeRgba, tempDir, writeLayers } from "./helpers/fixtures.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const NC = join(FIXTURES, "nftchef-mini");
@@ -49,7 +51,7 @@ async function pixelsOf(layersDir: string, file: string): Promise<Rgba> {
  * Straight-alpha compositing as the W3C compositing spec writes it (source-over with a separable blend function),
  * each step stored as 8-bit like a canvas: an oracle independent of src/render.
  */
-function composite(layers: ReadonlyArray<{ rgba: Rgba; blend?: "multiply"; opacity?: number }>): Rgba {
+function composite(layers: ReadonlyArray<{ rgba: Rgba; blend?: "multiply" | undefined; opacity?: number | undefined }>): Rgba {
   const out = new Uint8Array(S * S * 4);
   for (const { rgba, blend, opacity = 1 } of layers) {
     for (let i = 0; i < S * S * 4; i += 4) {
@@ -297,5 +299,72 @@ describe("datlips' folder shape (Variant colours, z prefix, sub-traits, exclude,
     }
     expect(coloured).toBeGreaterThan(0);
     expect(seaweed).toBeGreaterThan(0);
+  });
+});
+
+describe("blend modes with the band cache, and offsets", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await tempDir("traitloom-model-bands-");
+    await writeLayers(join(root, "layers"), {
+      Background: { "Sky#1.png": { color: [40, 90, 200], shape: "full" }, "Dusk#1.png": { color: [200, 90, 40], shape: "full" } },
+      Body: { "Blob#1.png": { color: [20, 200, 60], shape: "disc", alpha: 200 }, "Box#1.png": { color: [220, 220, 30], shape: "square" } },
+      "Hair/Mohawk#1": { "front.png": { color: [250, 10, 200], shape: "square", alpha: 160 }, "back.png": { color: [10, 250, 250], shape: "disc" } },
+      Hair: { "Short#1.png": { color: [90, 40, 10], shape: "disc", alpha: 120 } },
+    });
+    await writeLayers(join(root, "hl2"), {
+      Base: { "Plain.png": { color: [255, 255, 255], shape: "full" } },
+      Spot: { "Dot__x5__y3.png": { color: [255, 0, 0], width: 32, height: 32, shape: "square" } },
+    });
+  });
+  afterAll(async () => removeDir(root));
+
+  async function images(config: TraitloomConfig, bandCache: boolean, layersDir = join(root, "layers")): Promise<Map<string, string>> {
+    const out = join(root, `out-${bandCache}-${Math.random().toString(36).slice(2)}`);
+    await generateWith({ layersDir, config, count: 8, seed: "bands", outDir: out, workers: 1 }, { bandCache });
+    const files = new Map<string, string>();
+    // Pixels, not bytes: banded PNGs deflate band by band, so their bytes differ from a whole-image encode.
+    for (const f of await readdir(join(out, "images"))) files.set(f, sha256Hex(await sharp(join(out, "images", f)).ensureAlpha().raw().toBuffer()));
+    return files;
+  }
+
+  it("draws a blended layer past the band cache and a plain multi-part one through it: the same pixels with and without the cache", async () => {
+    const blended: TraitloomConfig = { layers: ["Background", { name: "Body", blend: "difference", opacity: 0.7 }, "Hair"] };
+    expect(await images(blended, true)).toEqual(await images(blended, false));
+    const plain: TraitloomConfig = { layers: ["Background", "Body", "Hair"] };
+    expect(await images(plain, true)).toEqual(await images(plain, false));
+    // The blend changes the pixels: the same plan drawn plainly differs.
+    expect(await images(blended, true)).not.toEqual(await images(plain, true));
+  });
+
+  it("draws HashLips v2's __x/__y offsets", async () => {
+    const out = join(root, "out-hl2");
+    await generateWith({ layersDir: join(root, "hl2"), config: { dialect: "hl2", layers: ["Base", "Spot"] }, count: 1, seed: "hl2", outDir: out, workers: 1 }, {});
+    const plain = shapeRgba({ color: [255, 0, 0], shape: "square" });
+    // The square's first opaque pixel in the file, and where it lands on the canvas: 5 right and 3 down.
+    let first = -1;
+    for (let i = 0; i < plain.data.length; i += 4) if ((plain.data[i + 3] ?? 0) === 255) { first = i / 4; break; }
+    const [fx, fy] = [first % FIXTURE_PX, Math.floor(first / FIXTURE_PX)];
+    expect(await pixelAt(join(out, "images", "1.png"), fx + 5, fy + 3)).toEqual([255, 0, 0, 255]);
+    expect(await pixelAt(join(out, "images", "1.png"), fx, fy)).toEqual([255, 255, 255, 255]);
+  });
+});
+
+describe("traitloom generate --dialect", () => {
+  it("reads the folder in the dialect given, printing what auto decided", async () => {
+    const out = await tempDir("traitloom-cli-dialect-");
+    try {
+      const run = await runMain(["generate", join(NC, "layers"), "--dialect", "auto", "-n", "6", "--seed", "cli", "-o", join(out, "o"), "--workers", "1"]);
+      expect(run.code).toBe(0);
+      expect(run.err).toContain("dialect: nftchef (auto: a weighted sub-folder in Accessory/Helmet#10)");
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it("refuses a dialect that is not one, in one line", async () => {
+    const run = await runMain(["generate", join(NC, "layers"), "--dialect", "nftchief", "-n", "1"]);
+    expect(run.code).toBe(1);
+    expect(run.err.filter((l) => l !== "")).toEqual(['error: --dialect: expected one of auto, traitloom, hashlips, nftchef, datlips, hl2, nftool, found "nftchief"']);
   });
 });

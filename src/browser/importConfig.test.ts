@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LayersListing } from "../core/layers.js";
-import { defaultLayerOrder, layerOrderFromEngineConfig, settingsFromConfig, settingsFromConfigText } from "./importConfig.js";
+import { layerOrderFromEngineConfig } from "./engineOrder.js";
+import { defaultLayerOrder, settingsFromConfig, settingsFromConfigText } from "./importConfig.js";
 import { DEFAULT_SETTINGS, studioConfig, type StudioSettings } from "./project.js";
 
 const FIXTURES = join(import.meta.dirname, "../../test/fixtures/engine-configs");
@@ -79,15 +80,42 @@ describe("settings from files beside the layers", () => {
     expect(again.settings.workers).toBe(3);
   });
 
+  it("keeps the trait model's layer options (blend, z, inMetadata) and the dialect of a traitloom.json, written back as they came", () => {
+    const config = {
+      dialect: "hashlips" as const,
+      layers: [
+        { name: "Iris", blend: "multiply" as const, opacity: 0.5, z: 5, inMetadata: false, traits: { A: { weight: 2, value: "Big A" } } },
+        { name: "Shine", folder: "Shine" },
+      ],
+    };
+    const { settings } = settingsFromConfig(config, "t.json", HASHLIPS, base);
+    expect(settings.layers[0]).toMatchObject({ folder: "Iris", weights: { A: 2 }, values: { A: "Big A" }, options: { blend: "multiply", opacity: 0.5, z: 5, inMetadata: false } });
+    expect(studioConfig(settings)).toMatchObject({
+      dialect: "hashlips",
+      layers: [
+        { name: "Iris", folder: "Iris", blend: "multiply", opacity: 0.5, z: 5, inMetadata: false, traits: { A: { weight: 2, value: "Big A" } } },
+        { name: "Shine", folder: "Shine" },
+      ],
+    });
+  });
+
   it("refuses a traitloom.json that is no JSON or fails the schema, naming the file and field", () => {
     expect(() => settingsFromConfigText("{ nope", "my.json", HASHLIPS, base)).toThrow(/^my\.json: expected JSON, found text that does not parse/);
     expect(() => settingsFromConfigText(JSON.stringify({ count: 0 }), "my.json", HASHLIPS, base)).toThrow(/^my\.json: count: expected a number >= 1, found 0/);
     expect(() => settingsFromConfigText(JSON.stringify({ nmePrefix: "x" }), "my.json", HASHLIPS, base)).toThrow(/did you mean "namePrefix"/);
   });
 
-  it("says rules and counts are not applied, and keeps the default order without layers", () => {
-    const { settings, notes } = settingsFromConfig({ rules: [] } as never, "t.json", HASHLIPS, base);
-    expect(notes).toEqual(["t.json: rules and counts are not applied by the studio yet; the CLI applies them"]);
+  it("carries rules and fixed counts over into the config it generates with, pointing to the rules panel", () => {
+    const config = { rules: [{ never: ["Iris/A", "Shine/A"] as [string, string] }], counts: { "Iris/A": 2 } };
+    const { settings, notes } = settingsFromConfig(config, "t.json", HASHLIPS, base);
+    expect(notes).toEqual([
+      "t.json: 1 rule(s) and 1 fixed count(s) loaded: see the rules panel",
+    ]);
+    expect(studioConfig(settings)).toMatchObject(config);
     expect(settings.layerOrder?.source).toBe("alphabetical");
+    expect(settingsFromConfig({}, "t.json", HASHLIPS, base).notes).toEqual([]);
+    expect(settingsFromConfig({ uniqueness: { minDifferences: 2 } } as never, "t.json", HASHLIPS, base).notes).toEqual([
+      "t.json: uniqueness: not applied by the studio (the CLI reads them); left out of what it saves",
+    ]);
   });
 });

@@ -1,12 +1,11 @@
 /**
- * Settings that come from a file beside the layers: a traitloom.json (the studio's own download, or the CLI's), or
- * another engine's config.js, read statically by core's migrate (acorn; never run) for its layer order. Pure: text
- * and the folder listing in, studio settings and lines for the user out.
+ * Settings that come from a file beside the layers: a traitloom.json (the studio's own download, or the CLI's); an
+ * engine's config.js is read in engineOrder.ts (loaded only when one comes: it brings acorn). Pure: text and the
+ * folder listing in, studio settings and lines for the user out.
  */
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
 import { orderLayerFolders, type LayersListing } from "../core/layers.js";
-import { readEngineConfig, toTraitloomConfig } from "../core/migrate/index.js";
 import { canonicalName, isJunkFolder, parseLayerFolderName } from "../core/weights.js";
 import { DEFAULT_SETTINGS, defaultLayers, type LayerOrder, type LayerState, type StudioSettings } from "./project.js";
 
@@ -17,6 +16,9 @@ export interface Imported {
 }
 
 type LayerEntry = NonNullable<TraitloomConfig["layers"]>[number];
+
+/** traitloom.json keys the studio has no setting for yet: said on load, never silently dropped. */
+const NOT_IN_STUDIO = new Set(["editions", "shuffle", "uniqueness", "outputs"]);
 
 /** The default order of the listing's folders and why, as the CLI decides it (core's orderLayerFolders). */
 export function defaultLayerOrder(listing: LayersListing): LayerOrder {
@@ -30,7 +32,7 @@ export function defaultLayerOrder(listing: LayersListing): LayerOrder {
  * name with or without a numeric prefix, by NFC); folders not named come after them, hidden, as the CLI leaves
  * out a folder its config does not name.
  */
-function orderedLayers(entries: readonly LayerEntry[], listing: LayersListing, source: string, notes: string[]): LayerState[] {
+export function orderedLayers(entries: readonly LayerEntry[], listing: LayersListing, source: string, notes: string[]): LayerState[] {
   const folders = defaultLayers(listing);
   const out: LayerState[] = [];
   entries.forEach((entry, i) => {
@@ -49,20 +51,30 @@ function orderedLayers(entries: readonly LayerEntry[], listing: LayersListing, s
     }
     const weights: Record<string, number> = {};
     const values: Record<string, string> = {};
+    let options: LayerState["options"];
     if (typeof entry !== "string") {
-      for (const [trait, o] of Object.entries(entry.traits ?? {})) {
+      // Weights and value renames go where the layers panel edits them; every other option (the trait model's
+      // blend, z, inMetadata, parts, a trait's other keys…) stays in `options`, written back as it came.
+      const { name: _name, folder: _folder, countsForUniqueness: _unique, traits, ...rest } = entry;
+      const otherTraits: NonNullable<NonNullable<LayerState["options"]>["traits"]> = {};
+      for (const [trait, o] of Object.entries(traits ?? {})) {
         if (typeof o === "number") weights[trait] = o;
         else {
-          if (o.weight !== undefined) weights[trait] = o.weight;
-          if (o.value !== undefined) values[trait] = o.value;
+          const { weight, value, ...more } = o;
+          if (weight !== undefined) weights[trait] = weight;
+          if (value !== undefined) values[trait] = value;
+          if (Object.keys(more).length > 0) otherTraits[trait] = more;
         }
       }
+      const kept = { ...rest, ...(Object.keys(otherTraits).length > 0 ? { traits: otherTraits } : {}) };
+      if (Object.keys(kept).length > 0) options = kept;
     }
     out.push({
       folder: found.folder,
       name: spec.name,
       visible: true,
       weights,
+      ...(options !== undefined ? { options } : {}),
       ...(Object.keys(values).length > 0 ? { values } : {}),
       ...(typeof entry !== "string" && entry.countsForUniqueness === false ? { countsForUniqueness: false } : {}),
     });
@@ -97,7 +109,11 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
   const layerOrder: LayerOrder = config.layers
     ? { source: "traitloom.json", detail: `layer order read from ${fileName}: ${layers.filter((l) => l.visible).map((l) => l.name).join(", ")} (bottom first)` }
     : defaultLayerOrder(listing);
-  if (config.rules !== undefined || config.counts !== undefined) notes.push(`${fileName}: rules and counts are not applied by the studio yet; the CLI applies them`);
+  const ruleCount = config.rules?.length ?? 0;
+  const countCount = Object.keys(config.counts ?? {}).length;
+  if (ruleCount + countCount > 0) notes.push(`${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) loaded: see the rules panel`);
+  const dropped = Object.keys(config).filter((k) => NOT_IN_STUDIO.has(k));
+  if (dropped.length > 0) notes.push(`${fileName}: ${dropped.join(", ")}: not applied by the studio (the CLI reads them); left out of what it saves`);
   const settings: StudioSettings = {
     ...DEFAULT_SETTINGS,
     seed: config.seed ?? base.seed,
@@ -114,35 +130,15 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     layerOrder,
     ...(config.weightSyntax !== undefined ? { weightSyntax: config.weightSyntax } : {}),
     ...(config.namedWeights !== undefined ? { namedWeights: { ...config.namedWeights } } : {}),
+    ...(config.dialect !== undefined ? { dialect: config.dialect } : {}),
     ...(config.externalUrl !== undefined ? { externalUrl: config.externalUrl } : {}),
     ...(config.backgroundColor !== undefined ? { backgroundColor: config.backgroundColor } : {}),
     ...(config.extraAttributes !== undefined ? { extraAttributes: config.extraAttributes.map((a) => ({ ...a })) } : {}),
     ...(config.extraMetadata !== undefined ? { extraMetadata: { ...config.extraMetadata } } : {}),
     ...(config.noneTraitNames !== undefined ? { noneTraitNames: [...config.noneTraitNames] } : {}),
     ...(config.image !== undefined ? { image: { ...config.image } } : {}),
+    ...(config.rules !== undefined ? { rules: structuredClone(config.rules) } : {}),
+    ...(config.counts !== undefined ? { counts: structuredClone(config.counts) } : {}),
   };
   return { settings, notes };
-}
-
-/**
- * The layer order of another engine's config.js (HashLips, nftchef, datlips), read without running it: its first
- * layer configuration's layersOrder, with displayName / trait as trait_type and bypassDNA as countsForUniqueness.
- * Only the layers are taken; the rest of the file (size, blend modes, editions…) is for `traitloom init --from`.
- *
- * @throws TraitloomError BAD_CONFIG where the file does not parse or no engine can be told, naming the file.
- */
-export function layerOrderFromEngineConfig(text: string, fileName: string, listing: LayersListing, base: StudioSettings): Imported {
-  const read = readEngineConfig(text, fileName);
-  const conversion = toTraitloomConfig(read, read.engine === "unknown" ? { engine: "hashlips" } : {});
-  const entries = conversion.config.layers;
-  if (!entries || entries.length === 0) throw new Error(`${fileName}: expected layerConfigurations[0].layersOrder, found no layers to order`);
-  const notes: string[] = [];
-  const layers = orderedLayers(entries, listing, fileName, notes);
-  const engine = { hashlips: "HashLips", nftchef: "nftchef", datlips: "datlips" }[conversion.engine];
-  const order = layers.filter((l) => l.visible).map((l) => l.name);
-  const extraConfigs = conversion.editions.length > 1 ? `; its ${conversion.editions.length - 1} other layer configuration(s) are not read` : "";
-  return {
-    settings: { ...base, layers, layerOrder: { source: "config.js", detail: `layer order read from ${fileName} (${engine}, layerConfigurations[0]; read, never run): ${order.join(", ")} (bottom first)${extraConfigs}` } },
-    notes,
-  };
 }

@@ -6,13 +6,24 @@
 import { z } from "zod";
 import { TraitloomError } from "../core/errors.js";
 
+const fileSchema = z.strictObject({ name: z.string().min(1), size: z.number().int().min(0) });
+
+/** A folder with everything under it (core/model.ts ListedDir): what the trait model's dialects read. */
+interface ListedDirShape {
+  name: string;
+  files: Array<{ name: string; size: number }>;
+  dirs: ListedDirShape[];
+}
+const listedDirSchema: z.ZodType<ListedDirShape> = z.lazy(() => z.strictObject({ name: z.string().min(1), files: z.array(fileSchema), dirs: z.array(listedDirSchema) }));
+
 const listingSchema = z.strictObject({
   root: z.string(),
   folders: z.array(
     z.strictObject({
       folder: z.string().min(1),
-      files: z.array(z.strictObject({ name: z.string().min(1), size: z.number().int().min(0) })),
+      files: z.array(fileSchema),
       subfolders: z.array(z.string()),
+      tree: listedDirSchema.optional(),
     }),
   ),
   rootFiles: z.array(z.string()),

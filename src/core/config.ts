@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TraitloomError } from "./errors.js";
 import { layerEntrySchema } from "./dialects/types.js";
 import { DIALECTS } from "./model.js";
+import { oneOfOnesSchema } from "./oneOfOnesConfig.js";
 import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
 import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
 
@@ -110,6 +111,7 @@ export const configSchema = z.strictObject({
   image: imageConfigSchema.optional(),
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
+  uniqueness: uniquenessSchema.optional(),
   rarity: z
     .strictObject({
       method: z.enum(["openrarity", "rarity-tools"]).optional().describe('Score and rank: "openrarity" (information content, the default) or "rarity-tools" (sum of N / trait count, before 0.3.0).'),
@@ -130,10 +132,10 @@ export const configSchema = z.strictObject({
     })
     .optional()
     .describe("Provenance hashes besides today's sha256 over the image hashes in id order."),
-  uniqueness: uniquenessSchema.optional(),
   outputs: outputsSchema
     .optional()
     .describe("Metadata targets to write (erc721, erc1155, solana, cardano, tezos), several at once. Default: erc721 alone."),
+  oneOfOnes: oneOfOnesSchema.optional(),
 });
 
 export type TraitloomConfig = z.infer<typeof configSchema>;

@@ -12,6 +12,8 @@ import { TraitloomError, isTraitloomError } from "./errors.js";
 import { analyzeLayers, type Layer, type LayerAnalysis, type LayerSet, type LayersListing, type Trait } from "./layers.js";
 import type { Deviation, Plan, PlanOptions } from "./planner.js";
 import { createRng, shuffleInPlace } from "./rng.js";
+import { withRules } from "./ruleModel.js";
+import type { RuleSpec } from "./rules.js";
 
 /** One edition of a layer set, as the planner and metadata need it. */
 export interface EditionInfo {
@@ -45,9 +47,6 @@ export function analyzeEditions(listing: LayersListing, config: TraitloomConfig,
   const out: LayerAnalysis = { layerSet: undefined, problems: [], layers: [], skipped: [], unusedFolders: [], warnings: [] };
   if (config.layers !== undefined || config.count !== undefined) {
     throw new TraitloomError("BAD_CONFIG", `${configSource}: editions: expected "editions" alone, found also top-level ${config.layers !== undefined ? '"layers"' : '"count"'}; move them into an edition`);
-  }
-  if ((config.rules?.length ?? 0) > 0 || Object.keys(config.counts ?? {}).length > 0) {
-    throw new TraitloomError("BAD_CONFIG", `${configSource}: editions: expected no "rules" or "counts" beside editions, found some (rules per edition are not supported yet)`);
   }
   const ids = new Set<string>();
   const used = new Set<string>();
@@ -97,6 +96,7 @@ export function analyzeEditions(listing: LayersListing, config: TraitloomConfig,
       detected: out.detected,
       editions: infos,
       shuffleIds: config.shuffle === "ids",
+      editionRules: { rules: config.rules, counts: config.counts, source: configSource },
     };
   }
   return out;
@@ -109,6 +109,41 @@ function editionLayers(layerSet: LayerSet, edition: EditionInfo): Layer[] {
     if (l.variantOf !== undefined) own.variantOf = l.variantOf - edition.firstLayer;
     return own;
   });
+}
+
+/**
+ * The config's rules and fixed counts split by edition: each goes to the editions whose layers hold every id it
+ * names (a rule may hold in several editions that share layers); one that holds in none is a BAD_CONFIG error
+ * naming it.
+ */
+function rulesByEdition(layerSet: LayerSet, editions: readonly EditionInfo[]): Array<RuleSpec | undefined> {
+  const spec = layerSet.editionRules;
+  const out: Array<RuleSpec | undefined> = editions.map(() => undefined);
+  if (!spec) return out;
+  const layersOf = editions.map((e) => ({ ...layerSet, layers: editionLayers(layerSet, e), editions: undefined, editionRules: undefined }));
+  const resolves = (e: number, one: RuleSpec): boolean => {
+    try {
+      withRules(layersOf[e] as LayerSet, one, "edition");
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  (spec.rules ?? []).forEach((rule, r) => {
+    const fits = editions.map((_, e) => resolves(e, { rules: [rule] }));
+    if (!fits.some(Boolean)) throw new TraitloomError("BAD_CONFIG", `${spec.source}: rules[${r}]: expected ids of one edition's layers, found a rule no edition can hold (ids of several editions, or unknown ids)`);
+    fits.forEach((ok, e) => {
+      if (ok) (out[e] ??= {}).rules = [...(out[e]?.rules ?? []), rule];
+    });
+  });
+  for (const [id, bound] of Object.entries(spec.counts ?? {})) {
+    const fits = editions.map((_, e) => resolves(e, { counts: { [id]: bound } }));
+    if (!fits.some(Boolean)) throw new TraitloomError("BAD_CONFIG", `${spec.source}: counts["${id}"]: expected a trait of one edition's layers, found none that can hold it`);
+    fits.forEach((ok, e) => {
+      if (ok) (out[e] ??= {}).counts = { ...out[e]?.counts, [id]: bound };
+    });
+  }
+  return out;
 }
 
 /** What metadata shows of a token: its attributes, as one key (trait_type and value of every trait in metadata). */
@@ -139,8 +174,10 @@ export function planEditions(
   const total = editions.reduce((a, e) => a + e.count, 0);
   if (count !== total) throw new TraitloomError("BAD_ARGUMENT", `count: expected ${total} (the editions' counts: ${editions.map((e) => `${e.id} ${e.count}`).join(" + ")}), found ${count}`);
   const L = layerSet.layers.length;
+  const split = rulesByEdition(layerSet, editions);
   const plans = editions.map((edition, e) => {
-    const own: LayerSet = { ...layerSet, layers: editionLayers(layerSet, edition), editions: undefined };
+    const bare: LayerSet = { ...layerSet, layers: editionLayers(layerSet, edition), editions: undefined, editionRules: undefined };
+    const own = split[e] ? withRules(bare, split[e], layerSet.editionRules?.source ?? "traitloom.json") : bare;
     try {
       return plan(own, edition.count, e === 0 ? seed : `${seed}\u0000${edition.id}`, options);
     } catch (err) {

@@ -3,6 +3,7 @@ import { detectDialect, readLayer as readModelLayer, type DialectChoice, type La
 import { DATLIPS_NAMED_WEIGHTS } from "./dialects/names.js";
 import { flattenLayer, isFlat, type ChoiceNode, type Dialect, type ListedDir, type PartSpec } from "./model.js";
 import { analyzeEditions, type EditionInfo } from "./editions.js";
+import type { RuleSpec } from "./rules.js";
 import type { CountNode } from "./treeCounts.js";
 import { nearestKey } from "./config.js";
 import { problem, problemsError, type TraitloomErrorCode, type TraitloomProblem } from "./errors.js";
@@ -97,6 +98,8 @@ export interface LayerSet {
   editions?: readonly EditionInfo[] | undefined;
   /** Mix the editions' tokens across ids by the seed (config `shuffle: "ids"`). */
   shuffleIds?: boolean | undefined;
+  /** With editions: the config's rules and counts, which the planner applies per edition (editions.ts). */
+  editionRules?: (RuleSpec & { source: string }) | undefined;
   /** Junk files passed over (.DS_Store and the like), as paths relative to the layers folder. */
   skipped: string[];
   /** Layer folders present but not named in the config's `layers`. */

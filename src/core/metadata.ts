@@ -14,12 +14,12 @@ export interface TokenRecord {
   dnaHash: string;
   /** Per layer, in layer order: the trait's file relative to the layers folder and its attribute value. */
   traits: Array<{ layer: string; trait: string; value: string; file: string; inMetadata?: false }>;
-  /** Attributes of this token alone, after the collection's extraAttributes (rarity rank, score, tier). */
-  extraAttributes?: Array<{ trait_type: string; value: string | number; display_type?: string }> | undefined;
   /** With editions: the token's edition's name prefix and description where it has its own, and its name number. */
   namePrefix?: string | undefined;
   description?: string | undefined;
   nameNumber?: number | undefined;
+  /** Attributes of this token alone, after the collection's extraAttributes (rarity rank, score, tier). */
+  extraAttributes?: Array<{ trait_type: string; value: string | number; display_type?: string }> | undefined;
 }
 
 /** Reads token `index` (0-based, output order) of the plan. */

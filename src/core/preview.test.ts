@@ -249,6 +249,16 @@ describe("pickTokens", () => {
     expect(() => pickTokens([10, 11, 14], 1, { pick: "rank", ranks })).toThrow("rarity.json: tokens: expected a rank for token 14 (manifest.json lists it), found none");
   });
 
+  it("rank: 1-of-1s, which have no rank by design, come first", () => {
+    const ranks = new Map([
+      [10, 2],
+      [12, 1],
+    ]);
+    expect(pickTokens([10, 11, 12, 13], 3, { pick: "rank", ranks, unranked: new Set([13, 11]) })).toEqual([11, 13, 12]);
+    const manifest = JSON.stringify({ seed: "s", width: 8, height: 8, format: "png", tokens: [{ id: 1, dna: "0-1" }, { id: 2, dna: "1-of-1" }] });
+    expect(parsePreviewManifest(manifest, "m.json").oneOfOnes).toEqual([2]);
+  });
+
   it("tokenOfCell repeats the picked tokens for a banner larger than the collection", () => {
     expect([0, 1, 2, 3, 4].map((c) => tokenOfCell([7, 8], c))).toEqual([7, 8, 7, 8, 7]);
   });

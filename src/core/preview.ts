@@ -54,7 +54,8 @@ export type Rgb = readonly [number, number, number];
 export type PreviewPick = "seeded" | "rank" | "first";
 export const PREVIEW_PICKS: readonly PreviewPick[] = ["seeded", "rank", "first"];
 
-export type PickRule = { pick: "first" } | { pick: "seeded"; seed: string } | { pick: "rank"; ranks: ReadonlyMap<number, number> };
+/** `unranked`: ids that have no rank by design (1-of-1s, left out of trait rarity): shown first, by id. */
+export type PickRule = { pick: "first" } | { pick: "seeded"; seed: string } | { pick: "rank"; ranks: ReadonlyMap<number, number>; unranked?: ReadonlySet<number> };
 
 function badArgument(message: string): TraitloomError {
   return new TraitloomError("BAD_ARGUMENT", message);
@@ -94,10 +95,12 @@ export function pickTokens(ids: readonly number[], count: number, rule: PickRule
       return out;
     }
     case "rank": {
+      const unranked = rule.unranked ?? new Set<number>();
       for (const id of ids) {
-        if (!rule.ranks.has(id)) throw badArgument(`rarity.json: tokens: expected a rank for token ${id} (manifest.json lists it), found none`);
+        if (!rule.ranks.has(id) && !unranked.has(id)) throw badArgument(`rarity.json: tokens: expected a rank for token ${id} (manifest.json lists it), found none`);
       }
-      const sorted = [...ids].sort((a, b) => (rule.ranks.get(a) as number) - (rule.ranks.get(b) as number) || a - b);
+      const rank = (id: number): number => (unranked.has(id) ? 0 : (rule.ranks.get(id) as number));
+      const sorted = [...ids].sort((a, b) => rank(a) - rank(b) || a - b);
       return sorted.slice(0, n);
     }
   }
@@ -397,12 +400,14 @@ export interface PreviewCollection {
   height: number;
   format: ImageFormat;
   ids: number[];
+  /** Ids of the 1-of-1s (manifest dna "1-of-1"), where there are any: they have no rarity rank. */
+  oneOfOnes?: number[];
 }
 
 const size = z.number("expected a whole number of pixels").int("expected a whole number of pixels").min(1).max(16384);
 const tokenId = z.number("expected a token id, a whole number >= 0").int("expected a token id, a whole number >= 0").min(0, "expected a token id, a whole number >= 0");
 
-const manifestTokenSchema = z.looseObject({ id: tokenId });
+const manifestTokenSchema = z.looseObject({ id: tokenId, dna: z.string().optional() });
 const rarityTokenSchema = z.looseObject({
   id: tokenId,
   rank: z.number("expected a rank, a whole number >= 1").int("expected a rank, a whole number >= 1").min(1, "expected a rank, a whole number >= 1"),
@@ -512,7 +517,8 @@ function tokenLineReader<T, R>(
 function manifestOf(path: string, root: unknown, tokens: ManifestToken[]): PreviewCollection {
   const m = checked(manifestHeadSchema, root, path);
   if (tokens.length === 0) throw badArgument(`${path}: tokens: expected at least one token, found none`);
-  return { seed: m.seed, width: m.width, height: m.height, format: m.format, ids: tokens.map((t) => t.id) };
+  const oneOfOnes = tokens.filter((t) => t.dna === "1-of-1").map((t) => t.id);
+  return { seed: m.seed, width: m.width, height: m.height, format: m.format, ids: tokens.map((t) => t.id), ...(oneOfOnes.length > 0 ? { oneOfOnes } : {}) };
 }
 
 function ranksOf(path: string, root: unknown, tokens: RarityToken[]): Map<number, number> {
@@ -528,7 +534,11 @@ function ranksOf(path: string, root: unknown, tokens: RarityToken[]): Map<number
 export function previewManifestReader(path: string): TokenLineReader<PreviewCollection> {
   return tokenLineReader(
     path,
-    (raw, i) => ({ id: checked(manifestTokenSchema, raw, path, ["tokens", i]).id }),
+    (raw, i) => {
+      const t = checked(manifestTokenSchema, raw, path, ["tokens", i]);
+      // Only the mark of a 1-of-1 is kept of each token's dna: 100,000 ids hold little memory, their dna more.
+      return t.dna === "1-of-1" ? { id: t.id, dna: t.dna } : { id: t.id };
+    },
     (root, tokens) => manifestOf(path, root, tokens),
   );
 }

@@ -102,7 +102,7 @@ describe("manifest.json as merge reads it back", () => {
         const t = m.tokens[0];
         if (t) t.dna = "0,1";
       }),
-    ).toBe(`${PATH}: tokens[0].dna: expected trait indexes joined by "-" such as "0-2-1", received "0,1"`);
+    ).toBe(`${PATH}: tokens[0].dna: expected trait indexes joined by "-" such as "0-2-1", or "1-of-1", received "0,1"`);
     expect(
       damaged((m) => {
         const t = m.tokens[2];
@@ -187,6 +187,28 @@ describe("the studio's saved project", () => {
     );
     expect(damaged((p) => Object.assign(p.settings, { namedWeights: { Rare: "5" } }))).toBe('saved project: settings.namedWeights.Rare: expected a number, received "5"');
     expect(damaged((p) => (p.loadProblems = [{ path: "x" }] as never))).toBe("saved project: loadProblems[0].message: expected a string, received nothing");
+  });
+
+  it("keeps the layer order, the CLI's metadata settings and per-layer uniqueness and renames; names their damage", () => {
+    const full = {
+      ...settings,
+      layerOrder: { source: "config.js", detail: "layer order read from src/config.js" },
+      externalUrl: "https://x.test/{id}",
+      backgroundColor: "ff00aa",
+      extraAttributes: [{ trait_type: "Artist", value: "Me" }],
+      extraMetadata: { creator: "me" },
+      noneTraitNames: ["Nothing"],
+      image: { format: "png", compression: "small" },
+      layers: [{ folder: "01-Background", name: "Background", visible: true, weights: {}, countsForUniqueness: false, values: { Sky: "Blue Sky" } }],
+    };
+    const result = parseSavedProject({ ...project(), settings: full }, isBlob);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.project.settings).toEqual(full);
+    expect(damaged((p) => Object.assign(p.settings, { layerOrder: { source: "random", detail: "" } }))).toBe(
+      'saved project: settings.layerOrder.source: expected "prefix" or "alphabetical" or "config.js" or "traitloom.json" or "you", received "random"',
+    );
+    expect(damaged((p) => Object.assign(p.settings, { image: { quality: 101 } }))).toBe("saved project: settings.image.quality: expected a number <= 100, received 101");
+    expect(damaged((p) => Object.assign(p.settings, { extraAttributes: [{ trait_type: "A", value: true }] }))).toMatch(/^saved project: settings\.extraAttributes\[0\]\.value: /);
   });
 
   it("refuses what is not a project at all", () => {

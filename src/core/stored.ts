@@ -58,7 +58,8 @@ export function parseRunState(raw: unknown, path: string): RunState {
 /** One token's line in manifest.json (src/core/output.ts `ManifestEntry`). */
 export const manifestEntrySchema = z.strictObject({
   id: tokenId,
-  dna: z.string().regex(/^[0-9]+(-[0-9]+)*$/, 'expected trait indexes joined by "-" such as "0-2-1"'),
+  // "1-of-1": a hand-made token of config oneOfOnes (src/core/oneOfOnes.ts), which has no trait indexes.
+  dna: z.string().regex(/^([0-9]+(-[0-9]+)*|1-of-1)$/, 'expected trait indexes joined by "-" such as "0-2-1", or "1-of-1"'),
   dnaHash: sha256Hex,
   image: sha256Hex,
   metadata: sha256Hex,

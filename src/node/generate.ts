@@ -22,6 +22,8 @@ import { listLayersDir } from "./files.js";
 import { NodeFileStore } from "./fileStore.js";
 import { NodeRenderBackend, defaultWorkerCount } from "./pool.js";
 import { loadTraits } from "./traits.js";
+import { loadOneOfOnes } from "./oneOfOnes.js";
+import type { OneOfOnes } from "../core/oneOfOnes.js";
 
 export interface GenerateProgress {
   done: number;
@@ -154,6 +156,8 @@ export async function prepareCollection(
   settings: CollectionSettings;
   seedWasGenerated: boolean;
   plan: Plan;
+  /** The config's 1-of-1s at their ids; the plan holds the other tokens. */
+  oneOfOnes: OneOfOnes | undefined;
 }> {
   const log = options.onLog ?? (() => undefined);
   const read = options.config ?? (options.configPath ? await readConfigFile(options.configPath) : {});
@@ -176,8 +180,10 @@ export async function prepareCollection(
   // WebP with Solana and such are refused before planning; each token's limits are checked by the pipeline.
   const extra = extraTargets(settings);
   if (extra) checkOutputs(extra, { settings, width: 0, height: 0 });
+  const oneOfOnes = loadOneOfOnes(config, settings, options.configPath ? dirname(options.configPath) : ".");
+  if (oneOfOnes) log(`1-of-1s: ${oneOfOnes.placed.map((p) => `${p.one.file} at id ${p.record.id}`).join(", ")}`);
   const planning = planningLog(log, settings.count);
-  const plan = planCollection(layerSet, settings.count, settings.seed, { onProgress: planning.onProgress });
+  const plan = planCollection(layerSet, oneOfOnes ? oneOfOnes.generated : settings.count, settings.seed, { onProgress: planning.onProgress });
   planning.finish();
   if (plan.editionCapacities && layerSet.editions) {
     log(`capacity per edition: ${layerSet.editions.map((e, i) => `${e.id} ${formatCount(plan.editionCapacities?.[i] ?? 0)} (${formatCount(e.count)} planned)`).join(", ")}`);
@@ -185,7 +191,7 @@ export async function prepareCollection(
   for (const d of plan.deviations) {
     log(`rarity moved ${d.rule ? `by ${d.rule}` : "for uniqueness"}: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
   }
-  return { config, layersDir, layerSet, settings, seedWasGenerated, plan };
+  return { config, layersDir, layerSet, settings, seedWasGenerated, plan, oneOfOnes };
 }
 
 /**
@@ -236,7 +242,7 @@ export async function generateCollection(options: GenerateOptions): Promise<Gene
 /** generateCollection with the knobs only the benchmark turns (not part of the library's options). */
 export async function generateWith(options: GenerateOptions, internal: { bandCache?: boolean } = {}): Promise<GenerateResult> {
   checkShard(options.shard);
-  const { config, layersDir, layerSet, settings, seedWasGenerated, plan } = await prepareCollection(options);
+  const { config, layersDir, layerSet, settings, seedWasGenerated, plan, oneOfOnes } = await prepareCollection(options);
   await checkOutsideLayers(options.outDir, layersDir);
   const loaded = await loadTraits(layersDir, layerSet, config, options.signal).catch((e: unknown) => {
     // Ctrl-C while traits decode is a stop like any other, not an internal error with a stack trace.
@@ -264,7 +270,7 @@ export async function generateWith(options: GenerateOptions, internal: { bandCac
   );
   try {
     const result = await runCollection(
-      { layerSet, settings, width, height, fileHashes: loaded.fileHashes, plan, shard: options.shard, projectFiles },
+      { layerSet, settings, width, height, fileHashes: loaded.fileHashes, plan, shard: options.shard, projectFiles, oneOfOnes },
       backend,
       sink,
       { signal: options.signal, onProgress: options.onProgress, onLog: options.onLog },

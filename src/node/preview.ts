@@ -164,7 +164,8 @@ async function pickRule(options: PreviewOptions, collection: PreviewCollection):
       return { pick, seed: options.seed ?? collection.seed };
     case "rank": {
       const path = join(options.outDir, "rarity.json");
-      return { pick, ranks: await readTokenFile(path, "the collection's rarity ranks (for --pick rank)", previewRanksReader(path), parsePreviewRanks) };
+      const ranks = await readTokenFile(path, "the collection's rarity ranks (for --pick rank)", previewRanksReader(path), parsePreviewRanks);
+      return { pick, ranks, unranked: new Set(collection.oneOfOnes ?? []) };
     }
   }
 }

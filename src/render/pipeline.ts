@@ -10,7 +10,8 @@ import { TraitloomError, isTraitloomError } from "../core/errors.js";
 import { sha256Hex } from "../core/hash.js";
 import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
-import { metadataJson, tokenMetadata, tokenRecord } from "../core/metadata.js";
+import { metadataJson, tokenMetadata, tokenRecord, type TokenMetadata, type TokenRecord } from "../core/metadata.js";
+import type { OneOfOnes } from "../core/oneOfOnes.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
   TOOL_VERSION,
@@ -28,7 +29,6 @@ import { planCollection, type Deviation, type Plan } from "../core/planner.js";
 import { applyHistory } from "../core/edit.js";
 import { rarityAttributes, rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
 import { imageExtensionOf, metadataSettingsOf, type CollectionSettings } from "../core/settings.js";
-import type { TokenRecord } from "../core/metadata.js";
 import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile } from "../core/targets/index.js";
 
 /** A token ready to render: its traits, where its files go in the collection, and its metadata file's bytes. */
@@ -146,6 +146,8 @@ export interface CollectionInput {
    * gives: the caller reads them (core does no I/O). One that a target needs and is missing here is an error.
    */
   projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
+  /** Hand-made tokens at their ids (core/oneOfOnes.ts): the plan then holds the other `oneOfOnes.generated` tokens. */
+  oneOfOnes?: OneOfOnes | undefined;
   /** manifest.json's history to carry on (what update, regenerate and extend did). */
   history?: HistoryEntry[] | undefined;
 }
@@ -300,25 +302,47 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   const { layerSet, settings, shard } = input;
   checkShard(shard);
   const log = options.onLog ?? (() => undefined);
-  const basePlan = input.plan ?? planCollection(layerSet, settings.count, settings.seed);
-  const { configHash, inputHash, metadataHash } = collectionHashes(settings, input.width, input.height, layerSet, input.fileHashes);
+  const ones = input.oneOfOnes;
+  const basePlan = input.plan ?? planCollection(layerSet, ones ? ones.generated : settings.count, settings.seed);
+  // 1-of-1s: their images and metadata are inputs too (unchanged without them).
+  const fileHashes = ones ? [...input.fileHashes, ones.fingerprint()] : input.fileHashes;
+  const { configHash, inputHash, metadataHash } = collectionHashes(settings, input.width, input.height, layerSet, fileHashes);
   // What regenerate and extend did to this collection (manifest.json's history) is applied on top of the seed's plan.
   const previous = await sink.previousManifest?.(inputHash);
   const history = input.history ?? previous?.history;
-  if (shard && history?.some((h) => h.command !== "update")) throw new TraitloomError("BAD_ARGUMENT", "--shard: expected a collection without regenerated or extended tokens, found some in its manifest's history");
+  const edited = history?.some((h) => h.command !== "update") === true;
+  if (shard && edited) throw new TraitloomError("BAD_ARGUMENT", "--shard: expected a collection without regenerated or extended tokens, found some in its manifest's history");
+  if (ones && edited) throw new TraitloomError("BAD_ARGUMENT", "oneOfOnes: expected a collection without regenerated or extended tokens, found some in its manifest's history (not supported together yet)");
   const plan = applyHistory(layerSet, basePlan, history);
-  const N = plan.count;
+  const N = settings.count + (plan.count - basePlan.count);
   // Rarity comes from the plan alone: known before rendering, so rank, score and tier can be in every token's metadata.
   const rarity = rarityReport(layerSet, plan, settings.rarity?.method ?? "openrarity", settings.noneTraitNames);
-  const recordAt = (i: number): TokenRecord => tokenRecordAt(layerSet, plan, settings, i, rarity);
   // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
   const first = shard ? Math.floor((N * (shard.index - 1)) / shard.of) : 0;
   const end = shard ? Math.floor((N * shard.index) / shard.of) : N;
   const total = end - first;
   const canvas = { width: input.width, height: input.height };
-  const token = (i: number): PlannedToken => plannedToken(layerSet, plan, settings, i, canvas, rarity);
+  // Collection index i → the plan's token, or the 1-of-1 placed there (the plan's tokens keep their ids around them).
+  const generatedAt = (i: number): { p: number; at: CollectionSettings } => {
+    const p = ones ? ones.planIndex(i) : i;
+    return { p, at: p === i ? settings : { ...settings, startId: settings.startId + i - p } };
+  };
+  const recordAt = (i: number): TokenRecord => {
+    const one = ones?.at(i);
+    if (one) return one.record;
+    const { p, at } = generatedAt(i);
+    return tokenRecordAt(layerSet, plan, at, p, rarity);
+  };
+  const metadataAt = (i: number): TokenMetadata => ones?.at(i)?.metadata ?? tokenMetadata(recordAt(i), settings);
+  const token = (i: number): PlannedToken => {
+    const one = ones?.at(i);
+    if (one) return { index: i, id: one.record.id, traits: [], ...tokenPaths(one.record.id, settings), metadata: metadataJson(one.metadata) };
+    const { p, at } = generatedAt(i);
+    return { ...plannedToken(layerSet, plan, at, p, canvas, rarity), index: i };
+  };
   // Every target's limits (Solana's 32-byte names, WebP refused for Solana, …) before anything is rendered.
   const extra = extraTargets(settings);
+  if (extra && ones) throw new TraitloomError("BAD_CONFIG", `oneOfOnes: expected outputs to be erc721 alone with 1-of-1s, found ${Object.keys(extra).join(", ")} (1-of-1s in other targets are not supported yet)`);
   const targetCollection: TargetCollection = { settings, ...canvas };
   if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: recordAt(index), index })));
   const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: settings.count, shard: shard ? `${shard.index}/${shard.of}` : undefined };
@@ -349,7 +373,14 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     };
     const slot = async (): Promise<void> => {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
-        const results = await backend.renderBatch(batch);
+        // A 1-of-1's image is the file as given, so it goes straight to the sink.
+        const own: RenderedToken[] = [];
+        for (const t of batch) {
+          const one = ones?.at(t.index)?.one;
+          if (one) own.push({ index: t.index, sha256: one.sha256, bytes: one.bytes.length, image: one.bytes });
+        }
+        const rest = own.length > 0 ? batch.filter((t) => !ones?.at(t.index)) : batch;
+        const results = [...own, ...(rest.length > 0 ? await backend.renderBatch(rest) : [])];
         for (const r of results) {
           const t = batch.find((b) => b.index === r.index);
           if (!t) throw new Error(`render backend answered for token index ${r.index}, which its batch did not hold`);
@@ -387,7 +418,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
         keccak.set(i, bytesToHex(keccak_256(bytes)));
       }
     }
-    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(indexes(0, N), (i) => tokenMetadata(recordAt(i), settings))));
+    await sink.putFile("_metadata.json", allMetadataChunks(mapIterable(indexes(0, N), metadataAt)));
     const header: ManifestHeader = {
       seed: settings.seed,
       count: N,
@@ -409,13 +440,14 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
     const entries = mapIterable(indexes(first, end), (i) => {
       const t = recordAt(i);
       // Sugar's assets are numbered by position from 0 whatever the ids: the manifest keeps id ↔ asset.
-      return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(tokenMetadata(t, settings))), solana ? { solana: i } : undefined);
+      return manifestEntry(t, hashes.get(i) ?? "", sha256Hex(metadataJson(metadataAt(i))), solana ? { solana: i } : undefined);
     });
     // A shard of no token (more shards than tokens: -n 2 in 3) is the empty range lastId = firstId - 1, as stored.ts reads it.
     const shardInfo = shard ? { index: shard.index, of: shard.of, firstId: settings.startId + first, lastId: settings.startId + end - 1 } : undefined;
     const variants = shard ? {} : provenanceVariants(N, settings.provenance, (i) => hashes.get(i) ?? "", (i) => keccak?.get(i) ?? "");
     await sink.putFile("manifest.json", manifestChunks(header, entries, (p) => (provenance = p), shardInfo, variants));
-    await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + i));
+    // Trait rarity is the generated tokens' (1-of-1s are left out of it), each under its own id.
+    await sink.putFile("rarity.json", rarityJsonChunks(rarity, (i) => settings.startId + (ones ? ones.indexOfPlan(i) : i)));
     await sink.putFile("rarity.csv", [rarityCsv(rarity)]);
     const notes: string[] = [];
     if (extra) {

@@ -217,7 +217,7 @@ export function App() {
                 </h2>
                 <p className="facts" data-testid="project-facts">
                   {settings.layers.filter((l) => l.visible).length} layers · {traitCount !== undefined ? `${traitCount} traits · ` : ""}
-                  {analysis.layerSet ? `${analysis.capacity.toLocaleString("en-US")} unique combinations` : "not ready to generate"}
+                  {analysis.layerSet ? `${analysis.capacity.toLocaleString("en-US")} unique combinations` : "blocked by a problem"}
                   {analysis.canvas ? ` · ${analysis.canvas.width}×${analysis.canvas.height} px` : ""} · {project.files.size} files
                 </p>
               </div>

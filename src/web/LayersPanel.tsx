@@ -61,6 +61,65 @@ function WeightInput({ value, label, onChange, disabled, layer, trait }: { value
   );
 }
 
+/**
+ * One list of traits with thumbnail, weight, share and expected count. A layer shows one; a layer drawn from a
+ * tree of folders or parts can show one per node, each with its own total.
+ */
+export function TraitTable(props: {
+  traits: ReadonlyArray<{ file: string; name: string; weight: number }>;
+  layerFolder: string;
+  layerName: string;
+  /** Shown in the collection: shares and expected counts apply. */
+  active: boolean;
+  count: number;
+  thumbs: ReadonlyMap<string, string>;
+  disabled: boolean;
+  onWeight: (trait: string, weight: number) => void;
+}) {
+  const { traits, layerFolder, layerName, active, count, thumbs, disabled, onWeight } = props;
+  const total = traits.reduce((a, t) => a + t.weight, 0);
+  return (
+    <table className="traits">
+      <thead>
+        <tr>
+          <th scope="col">
+            <span className="visually-hidden">Image</span>
+          </th>
+          <th scope="col">Trait</th>
+          <th scope="col">Weight</th>
+          <th scope="col">Share</th>
+          <th scope="col" title={`Expected count in ${count.toLocaleString("en-US")} tokens`}>
+            Expected
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {traits.map((t) => {
+          const share = total > 0 ? t.weight / total : 0;
+          return (
+            <tr key={t.file} data-testid="trait" data-trait={t.name}>
+              <td>{thumbs.get(t.file) ? <img className="thumb" src={thumbs.get(t.file)} alt="" loading="lazy" /> : null}</td>
+              <td className="trait-name">{t.name}</td>
+              <td>
+                <WeightInput
+                  layer={layerFolder}
+                  trait={t.name}
+                  label={`Weight of ${t.name} in ${layerName}`}
+                  value={t.weight}
+                  disabled={disabled}
+                  onChange={(w) => onWeight(t.name, w)}
+                />
+              </td>
+              <td className="num">{active ? `${(share * 100).toFixed(1)}%` : "–"}</td>
+              <td className="num">{active ? (count * share).toFixed(1) : "–"}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 export function LayersPanel({ project, settings, analysis, update, disabled }: Props) {
   const thumbs = useThumbnails(project);
   const [dragging, setDragging] = useState<number | undefined>();
@@ -92,7 +151,6 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
           const alone = layer.visible ? undefined : hidden.get(layer.folder);
           const read = layer.visible ? active.get(layer.folder) : alone?.layer;
           const shown = read && read.traits.length > 0 ? read : undefined;
-          const total = shown ? shown.traits.reduce((a, t) => a + t.weight, 0) : 0;
           return (
             <li
               key={layer.folder}
@@ -142,44 +200,16 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                 </span>
               </div>
               {shown ? (
-                <table className="traits">
-                  <thead>
-                    <tr>
-                      <th scope="col">
-                        <span className="visually-hidden">Image</span>
-                      </th>
-                      <th scope="col">Trait</th>
-                      <th scope="col">Weight</th>
-                      <th scope="col">Share</th>
-                      <th scope="col" title={`Expected count in ${settings.count.toLocaleString("en-US")} tokens`}>
-                        Expected
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {shown.traits.map((t) => {
-                      const share = total > 0 ? t.weight / total : 0;
-                      return (
-                        <tr key={t.file} data-testid="trait" data-trait={t.name}>
-                          <td>{thumbs.get(t.file) ? <img className="thumb" src={thumbs.get(t.file)} alt="" loading="lazy" /> : null}</td>
-                          <td className="trait-name">{t.name}</td>
-                          <td>
-                            <WeightInput
-                              layer={layer.folder}
-                              trait={t.name}
-                              label={`Weight of ${t.name} in ${layer.name}`}
-                              value={t.weight}
-                              disabled={disabled}
-                              onChange={(w) => patch(i, { weights: { ...layer.weights, [t.name]: w } })}
-                            />
-                          </td>
-                          <td className="num">{layer.visible ? `${(share * 100).toFixed(1)}%` : "–"}</td>
-                          <td className="num">{layer.visible ? (settings.count * share).toFixed(1) : "–"}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
+                <TraitTable
+                  traits={shown.traits}
+                  layerFolder={layer.folder}
+                  layerName={layer.name}
+                  active={layer.visible}
+                  count={settings.count}
+                  thumbs={thumbs}
+                  disabled={disabled}
+                  onWeight={(name, w) => patch(i, { weights: { ...layer.weights, [name]: w } })}
+                />
               ) : (
                 <p className="empty">
                   {layer.visible ? (

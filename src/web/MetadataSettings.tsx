@@ -221,6 +221,7 @@ export function MetadataSettings({ settings, update, disabled }: Props) {
               <input
                 type="checkbox"
                 data-testid="unique-layer"
+                style={{ flexShrink: 0 }}
                 data-folder={l.folder}
                 checked={l.countsForUniqueness !== false}
                 onChange={(e) =>

@@ -94,7 +94,7 @@ export function RarityPanel({ result }: { result: GeneratedCollection }) {
                 <th
                   key={c.key}
                   scope="col"
-                  className={c.numeric ? "num" : undefined}
+                  className={c.numeric ? "num" : c.key === "layer" ? "col-layer" : undefined}
                   aria-sort={sort.key === c.key ? (sort.descending ? "descending" : "ascending") : "none"}
                 >
                   <button
@@ -107,7 +107,7 @@ export function RarityPanel({ result }: { result: GeneratedCollection }) {
                   </button>
                 </th>
               ))}
-              <th scope="col">
+              <th scope="col" className="bars-cell">
                 <span className="visually-hidden">Bars: expected and actual</span>
               </th>
             </tr>
@@ -117,10 +117,13 @@ export function RarityPanel({ result }: { result: GeneratedCollection }) {
               const delta = t.actualCount - t.expectedCount;
               return (
                 <tr key={`${t.layer}/${t.trait}`} data-testid="rarity-row" data-layer={t.layer} data-trait={t.trait} data-expected={t.expectedCount} data-actual={t.actualCount}>
-                  <td>{t.layer}</td>
-                  <td>{t.trait}</td>
+                  <td className="col-layer">{t.layer}</td>
+                  <td>
+                    <span className="cell-layer">{t.layer}</span>
+                    {t.trait}
+                  </td>
                   <td className="num">
-                    {t.expectedCount.toFixed(1)} <small className="muted">({pct(t.expectedShare)})</small>
+                    {t.expectedCount.toFixed(1)} <small className="muted expected-share">({pct(t.expectedShare)})</small>
                   </td>
                   <td className="num">{t.actualCount}</td>
                   <td className="num">{pct(t.actualShare)}</td>

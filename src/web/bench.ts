@@ -2,7 +2,7 @@
  * The page bench/browser.ts drives: loads the demo layers, then runs the studio engine (or the starting
  * design's path) through generateCollection on request, exactly as the studio does, and reports the figures.
  */
-import { generateCollection, type GenerateRequest } from "../browser/engine.js";
+import { generateCollection, removeArchive, type GenerateRequest } from "../browser/engine.js";
 import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
 import type { BenchCase, BenchResult } from "../browser/benchVariant.js";
 
@@ -44,6 +44,8 @@ async function runCase(c: BenchCase): Promise<BenchResult> {
     variant: { mode: c.mode, encoder: c.encoder.name, level: c.encoder.level, compositor: c.compositor },
   };
   const result = await generateCollection(req);
+  // A run no longer deletes the archives before it (the studio keeps finished runs): the bench drops each at once.
+  await removeArchive(result.zipName);
   let imageBytes = 0;
   for (const s of result.imageSizes) imageBytes += s;
   const per = (ms: number): number => ms / result.count;

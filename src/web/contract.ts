@@ -6,9 +6,10 @@
  */
 import { chooseCanvasSize, type ImageSize } from "../core/canvas.js";
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
+import { renderImagesOf } from "../core/draw.js";
 import { isTraitloomError } from "../core/errors.js";
 import { buildLayerSet } from "../core/layers.js";
-import { generateCollection, generateIntoFolder, newRenderWorker, type GenerateRequest } from "../browser/engine.js";
+import { generateCollection, generateIntoFolder, newRenderWorker, removeArchive, type GenerateRequest } from "../browser/engine.js";
 import { analyzeProject, DEFAULT_SETTINGS } from "../browser/project.js";
 import { decodeSize } from "./loaders.js";
 
@@ -84,13 +85,14 @@ async function request(fixture: ContractFixture, run: ContractRun): Promise<Gene
   // The layer set the collection worker will build from the same listing and config, for the order of the sources.
   const layerSet = buildLayerSet(analysis.listing, parseConfig(config, "contract config"), "contract config");
   const sizes: ImageSize[] = [];
-  const sources = layerSet.layers.map((l) =>
-    l.traits.map((t) => {
+  // Traits per layer, or the render plan's images (core/draw.ts renderImagesOf), as the studio's sources.
+  const sources = renderImagesOf(layerSet).map((row) =>
+    row.map((t) => {
       const d = decoded.get(t.file);
       const file = blobs.get(t.file);
       if (!d || "error" in d || !file) throw new Error(`contract: ${t.file} does not decode`);
       sizes.push({ file: t.file, width: d.width, height: d.height });
-      return { file, width: d.width, height: d.height };
+      return { file, width: d.width, height: d.height, ...(t.x !== 0 || t.y !== 0 ? { x: t.x, y: t.y } : {}) };
     }),
   );
   const canvas = chooseCanvasSize(sizes, config);
@@ -162,7 +164,10 @@ async function readFolder(dir: FileSystemDirectoryHandle, prefix = "", out: Reco
 
 async function zip(fixture: ContractFixture, run: ContractRun): Promise<ZipOutcome> {
   const result = await generateCollection(await request(fixture, run));
-  return { archive: toBase64(new Uint8Array(await result.file.arrayBuffer())), rendered: result.rendered, resumed: result.resumed, provenance: result.provenance };
+  const archive = toBase64(new Uint8Array(await result.file.arrayBuffer()));
+  // A run no longer deletes the archives before it (the studio keeps finished runs): the contract page drops its own.
+  await removeArchive(result.zipName);
+  return { archive, rendered: result.rendered, resumed: result.resumed, provenance: result.provenance };
 }
 
 let folders = 0;

@@ -36,12 +36,15 @@ const LABELS: Array<[keyof StudioSettings, string]> = [
   ["layers", "the layers (order, weights, shown, names)"],
   ["weightSyntax", "the weight syntax"],
   ["namedWeights", "the named weights"],
+  ["dialect", "the folder dialect"],
   ["externalUrl", "the external URL"],
   ["backgroundColor", "the background colour"],
   ["extraAttributes", "the extra attributes"],
   ["extraMetadata", "the extra metadata"],
   ["noneTraitNames", "the traits left out of attributes"],
   ["image", "the image format"],
+  ["rules", "the rules"],
+  ["counts", "the fixed counts"],
 ];
 
 /** Which settings differ between a run's and the current ones, in words; "the layer files" where none does. */

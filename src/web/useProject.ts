@@ -5,7 +5,7 @@
 import { renderImagesOf } from "../core/draw.js";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { seedFromEntropy } from "../core/rng.js";
-import { defaultLayerOrder, layerOrderFromEngineConfig, settingsFromConfigText, type Imported } from "../browser/importConfig.js";
+import { defaultLayerOrder, settingsFromConfigText, type Imported } from "../browser/importConfig.js";
 import { analyzeProject, DEFAULT_SETTINGS, mergeLayers, type Analysis, type Decoded, type LayerState, type Problem, type StudioSettings } from "../browser/project.js";
 import type { TraitSource } from "../browser/protocol.js";
 import { record, redo as redoStep, startHistory, undo as undoStep, type History } from "./history.js";
@@ -146,7 +146,7 @@ export function useProject(): ProjectApi {
         try {
           const imported: Imported = loaded.traitloomJson
             ? settingsFromConfigText(found.text, found.path, fresh.listing, nextSettings)
-            : layerOrderFromEngineConfig(found.text, found.path, fresh.listing, nextSettings);
+            : (await import("../browser/engineOrder.js")).layerOrderFromEngineConfig(found.text, found.path, fresh.listing, nextSettings);
           nextSettings = imported.settings;
           notices.push(...imported.notes.map((message) => ({ path: found.path, message })));
         } catch (e) {
@@ -195,7 +195,7 @@ export function useProject(): ProjectApi {
         const text = await file.text();
         const imported = /\.json$/i.test(file.name)
           ? settingsFromConfigText(text, file.name, analysis.listing, settings)
-          : layerOrderFromEngineConfig(text, file.name, analysis.listing, settings);
+          : (await import("../browser/engineOrder.js")).layerOrderFromEngineConfig(text, file.name, analysis.listing, settings);
         setHistory((h) => record(h, { ...imported.settings, workers: h.present.workers }, undefined, Date.now()));
         setProject((p) => ({ ...p, notices: [...p.notices.filter((n) => n.path !== file.name), ...imported.notes.map((message) => ({ path: file.name, message }))] }));
       } catch (e) {

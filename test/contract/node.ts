@@ -8,6 +8,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TraitloomConfig } from "../../src/core/config.js";
+import { renderPlanOf } from "../../src/core/draw.js";
 import { FolderSink, MemoryFileStore } from "../../src/render/folderSink.js";
 import { packTraits } from "../../src/render/pack.js";
 import type { CollectionInput, CollectionSink, PlannedToken, RenderBackend, RenderedToken, RunOptions, RunResult } from "../../src/render/pipeline.js";
@@ -23,6 +24,12 @@ import type { ContractCase } from "./cases.js";
 export const GOLDEN_DIR = fileURLToPath(new URL("../fixtures/golden/", import.meta.url));
 export const LAYERS_DIR = join(GOLDEN_DIR, "layers");
 export const CONFIG_PATH = join(GOLDEN_DIR, "traitloom.json");
+export const NFTCHEF_LAYERS_DIR = fileURLToPath(new URL("../fixtures/nftchef-mini/layers", import.meta.url));
+
+/** The layers folder of a case. */
+export function layersDirOf(c: ContractCase): string {
+  return c.layers === "nftchef-mini" ? NFTCHEF_LAYERS_DIR : LAYERS_DIR;
+}
 
 /** A collection as files: path relative to its folder ("images/3.png", ".traitloom/state.json") → bytes. */
 export type CollectionFiles = Map<string, Uint8Array>;
@@ -31,8 +38,8 @@ export type CollectionFiles = Map<string, Uint8Array>;
 export function caseOptions(c: ContractCase): Pick<GenerateOptions, "layersDir" | "configPath" | "config" | "count" | "seed" | "workers"> {
   const base = { count: c.count, seed: c.seed, workers: c.workers };
   if (c.config === "golden") return { ...base, configPath: CONFIG_PATH };
-  if (c.config === "none") return { ...base, layersDir: LAYERS_DIR };
-  return { ...base, layersDir: LAYERS_DIR, config: c.config };
+  if (c.config === "none") return { ...base, layersDir: layersDirOf(c) };
+  return { ...base, layersDir: layersDirOf(c), config: c.config };
 }
 
 /** The config a case gives the browser: the golden file's JSON as it is, an inline one, or none. */
@@ -50,6 +57,7 @@ export async function prepareNodeRun(c: ContractCase): Promise<{ input: Collecti
     input: { layerSet, settings, width: loaded.width, height: loaded.height, fileHashes: loaded.fileHashes, plan },
     init: {
       pack: packTraits(loaded.prepared, loaded.width, loaded.height),
+      steps: renderPlanOf(layerSet)?.steps,
       format: settings.format,
       compression: settings.compression,
       quality: settings.quality,

@@ -16,7 +16,7 @@ import { sha256Hex } from "../../src/core/hash.js";
 import { generateCollection } from "../../src/node/generate.js";
 import { CONTRACT_CASES, type ContractCase } from "../contract/cases.js";
 import { COLLECTION_FILES, JOURNAL, STATE, differences, imageNames, journalLines, manifestDna, manifestWithoutImageHashes, text } from "../contract/compare.js";
-import { caseConfig, caseOptions, folderFiles, LAYERS_DIR, type CollectionFiles } from "../contract/node.js";
+import { caseConfig, caseOptions, folderFiles, layersDirOf, type CollectionFiles } from "../contract/node.js";
 import { buildStudio, findChromium, launchChromium, serveStudio } from "./harness.js";
 import { decodePng, maxChannelDifference } from "./reference.js";
 
@@ -158,7 +158,6 @@ describe.skipIf(!executable)("render contract: the browser backend (headless Chr
   let close: () => Promise<void>;
   let root: string;
   const pageErrors: string[] = [];
-  const fixture = fixtureOf(LAYERS_DIR);
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "traitloom-contract-e2e-"));
@@ -182,6 +181,7 @@ describe.skipIf(!executable)("render contract: the browser backend (headless Chr
     const outDir = join(root, c.name);
     await generateCollection({ ...caseOptions(c), outDir });
     const run: Run = { seed: c.seed, count: c.count, workers: c.workers, config: await caseConfig(c) };
+    const fixture = fixtureOf(layersDirOf(c));
     const zipRun = await page.evaluate(({ f, r }) => (globalThis as unknown as ContractWindow).traitloomContract.zip(f, r), { f: fixture, r: run });
     const folder = await page.evaluate(({ f, r }) => (globalThis as unknown as ContractWindow).traitloomContract.folder(f, r), { f: fixture, r: run });
     return { node: await folderFiles(outDir), zip: unzipped(zipRun.archive), zipRun, folder };

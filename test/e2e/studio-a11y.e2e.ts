@@ -6,7 +6,7 @@
  * mean; problems said before generating and a failed load apart from them; the token browser's filters, id
  * search and page jump; the rarity table's sorting. The site is built into a folder of its own.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -60,7 +60,7 @@ async function smallTargets(page: Page, min: number): Promise<string[]> {
       if (el.tagName === "A" && el.closest("p, li") && !el.closest("nav")) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
-      if (r.width < ${min} || r.height < ${min}) out.push(el.tagName.toLowerCase() + " " + JSON.stringify((el.getAttribute("aria-label") || el.textContent || el.dataset.testid || "").trim().slice(0, 30)) + " " + Math.round(r.width) + "x" + Math.round(r.height));
+      if (Math.round(r.width) < ${min} || Math.round(r.height) < ${min}) out.push(el.tagName.toLowerCase() + " " + JSON.stringify((el.getAttribute("aria-label") || el.textContent || el.dataset.testid || "").trim().slice(0, 30)) + " " + Math.round(r.width) + "x" + Math.round(r.height));
     }
     return out;
   })()`)) as string[];
@@ -68,6 +68,24 @@ async function smallTargets(page: Page, min: number): Promise<string[]> {
 
 async function activeTestId(page: Page): Promise<string | null> {
   return (await page.evaluate("document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.id ?? null")) as string | null;
+}
+
+/**
+ * Two layers of two traits each, weighted 99:1: 4 tokens need every combination, so uniqueness has to move every
+ * count off its weight (3.96 expected for the common traits, 2 possible).
+ */
+function tightFolder(): string {
+  const base = mkdtempSync(join(tmpdir(), "traitloom-a11y-"));
+  const dir = join(base, "tight-layers");
+  const copy = (from: string, to: string) => {
+    mkdirSync(join(dir, to, ".."), { recursive: true });
+    cpSync(join(DEMO, from), join(dir, to));
+  };
+  copy("01-Background/Sky#30.png", "01-Background/Sky#99.png");
+  copy("01-Background/Night#8.png", "01-Background/Night#1.png");
+  copy("02-Body/Blue Blob#35.png", "02-Body/Blob#99.png");
+  copy("02-Body/Cosmic#3.png", "02-Body/Cosmic#1.png");
+  return dir;
 }
 
 /** The demo layers plus a corrupt PNG: a project with one problem, in a temp folder. */
@@ -170,6 +188,18 @@ describe.skipIf(!executable)("studio design and accessibility (headless Chromium
         await expect.poll(() => activeTestId(page), { timeout: 5_000 }).toBe("load-error");
       });
 
+      it("uniqueness: the preview says which trait counts moved off their weights, and by how much", async () => {
+        const dir = tightFolder();
+        temp.push(join(dir, ".."));
+        await page.getByTestId("layers-input").setInputFiles(dir);
+        await expect.poll(() => page.getByTestId("capacity").getAttribute("data-value"), { timeout: 30_000 }).toBe("4");
+        await page.getByTestId("count-input").fill("4");
+        await page.getByTestId("preview-deviations").waitFor({ timeout: 30_000 });
+        const moved = await page.getByTestId("preview-deviation").allInnerTexts();
+        expect(await page.getByTestId("preview-deviations").innerText()).toMatch(/Uniqueness moved 4 trait counts/);
+        expect(moved).toEqual(expect.arrayContaining(["Background: Sky, 2 instead of 4.0", "Background: Night, 2 instead of 0.0", "Body: Blob, 2 instead of 4.0", "Body: Cosmic, 2 instead of 0.0"]));
+      });
+
       it("loaded: Load demo by keyboard puts focus on the project, and Generate is two keys away", async () => {
         await page.getByTestId("demo-button").focus();
         await page.keyboard.press("Enter");
@@ -198,6 +228,10 @@ describe.skipIf(!executable)("studio design and accessibility (headless Chromium
         expect(await page.getByRole("checkbox", { name: "Show Headwear", exact: true }).count()).toBe(1);
         await expect.poll(() => page.locator("[data-testid=preview-grid] img").count(), { timeout: 30_000 }).toBe(12);
         await checkState("loaded");
+        // The dark scheme keeps every contrast.
+        await page.emulateMedia({ colorScheme: "dark" });
+        expect(await axeViolations(page), "axe violations, loaded, dark").toEqual([]);
+        await page.emulateMedia({ colorScheme: "light" });
       });
 
       it("labels: the output size says canvas vs traits, the menu the mode in effect; the detail follows a re-roll", async () => {

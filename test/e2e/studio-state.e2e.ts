@@ -8,7 +8,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { unzipSync } from "fflate";
+import { unzipSync, zlibSync } from "fflate";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build, preview } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,6 +61,41 @@ function headerOnlyPng(width: number, height: number): Uint8Array {
   v.setUint32(20, height);
   b.set([8, 6, 0, 0, 0], 24);
   return b;
+}
+
+function crc32(bytes: Uint8Array): number {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** A real, fully transparent RGBA PNG of the given size (decodable: the size warning is about a real image). */
+function blankPng(width: number, height: number): Uint8Array {
+  const chunk = (type: string, data: Uint8Array): Uint8Array => {
+    const out = new Uint8Array(12 + data.length);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, data.length);
+    out.set([...type].map((ch) => ch.charCodeAt(0)), 4);
+    out.set(data, 8);
+    v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  const idat = zlibSync(new Uint8Array(height * (width * 4 + 1)), { level: 1 });
+  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("IEND", new Uint8Array())];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 const order = (p: Page) => p.getByTestId("layer").evaluateAll((els) => els.map((e) => e.getAttribute("data-folder")));
@@ -188,9 +223,13 @@ describe.skipIf(!executable)("studio state and data (headless Chromium)", () => 
       expect(await order(page)).toEqual(UNPREFIXED);
     });
 
-    it("refuses a layer image past the pixel limit from its header, without decoding it, and loads the rest", async () => {
-      const dir = layersFolder(tempDir(), "huge-layers", { extra: { "01-Background/Huge#5.png": headerOnlyPng(20000, 20000) } });
+    it("refuses a layer image past the pixel limit from its header without decoding it, warns for a large one, and loads the rest", async () => {
+      const dir = layersFolder(tempDir(), "huge-layers", { extra: { "01-Background/Huge#5.png": headerOnlyPng(20000, 20000), "02-Body/Big#1.png": blankPng(4096, 4096) } });
       await loadFolder(page, dir);
+      // A large image loads, with a warning (and, of another size than the rest, is left out as a problem).
+      const warning = page.getByTestId("notice-item").filter({ hasText: "Big#1.png" });
+      await expect.poll(() => warning.count(), { timeout: 20_000 }).toBe(1);
+      expect(await warning.innerText()).toMatch(/4096×4096: a large image, 64 MiB per decoded copy/);
       const item = page.getByTestId("error-item").filter({ hasText: "Huge#5.png" });
       await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
       expect(await item.innerText()).toMatch(/20000×20000 is 400 megapixels: expected at most 268,402,689 pixels/);
@@ -344,7 +383,28 @@ describe.skipIf(!executable)("studio state and data (headless Chromium)", () => 
       expect(pageErrors).toEqual([]);
     });
 
+    it("applies the rules of a CLI traitloom.json when it generates, and points to the rules panel", async () => {
+      await loadDemo(page);
+      const cli = join(tempDir(), "traitloom.json");
+      writeFileSync(cli, JSON.stringify({ count: 120, seed: "rules", rules: [{ never: ["Eyes/Laser", "Mouth/Fangs"] }] }));
+      await page.getByTestId("settings-file-input").setInputFiles(cli);
+      await expect.poll(() => page.getByTestId("seed-input").inputValue()).toBe("rules");
+      expect(await page.getByTestId("notices").innerText()).toMatch(/1 rule\(s\) and 0 fixed count\(s\) loaded: see the rules panel/);
+      await page.getByTestId("generate-button").click();
+      await page.getByTestId("download-button").waitFor({ timeout: 60_000 });
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-button").click()]);
+      const zip = unzipSync(new Uint8Array(readFileSync(await download.path())));
+      const all = JSON.parse(new TextDecoder().decode(zip["_metadata.json"])) as Array<{ attributes: Array<{ trait_type: string; value: unknown }> }>;
+      expect(all).toHaveLength(120);
+      const has = (t: (typeof all)[number], type: string, value: string) => t.attributes.some((a) => a.trait_type === type && a.value === value);
+      expect(all.filter((t) => has(t, "Eyes", "Laser")).length).toBeGreaterThan(0);
+      expect(all.filter((t) => has(t, "Mouth", "Fangs")).length).toBeGreaterThan(0);
+      expect(all.filter((t) => has(t, "Eyes", "Laser") && has(t, "Mouth", "Fangs"))).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+
     it("loads back the traitloom.json it downloads, and a whole project file (layers + settings)", async () => {
+      await loadDemo(page);
       await expect.poll(() => page.getByTestId("capacity").getAttribute("data-value"), { timeout: 20_000 }).toBe("86400");
       await fillSettled(page, "seed-input", "round-trip");
       await fillSettled(page, "count-input", "12");
