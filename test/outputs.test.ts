@@ -128,7 +128,7 @@ describe("refusals", () => {
   });
 });
 
-/** 4 layers of 6 traits (1,296 combinations) at 8x8: a thousand tokens render in a few seconds. */
+/** 4 layers of 6 traits (1,296 combinations) and a one-trait badge at 8x8: a thousand tokens render in a few seconds. */
 function bigLayers(): LayerFiles {
   const layersOut: LayerFiles = {};
   for (let l = 0; l < 4; l++) {
@@ -136,14 +136,25 @@ function bigLayers(): LayerFiles {
     for (let t = 0; t < 6; t++) files[`T${t}.png`] = { color: colorOf(l * 6 + t), width: 8, height: 8, shape: l === 0 ? "full" : "square", alpha: 200 };
     layersOut[`0${l + 1}-L${l}`] = files;
   }
+  // Edition b's own layer, so no token of b shows the same attributes as one of a.
+  layersOut["05-Badge"] = { "Star.png": { color: colorOf(30), width: 8, height: 8, shape: "disc", alpha: 255 } };
   return layersOut;
 }
 
-describe("a 1,000-token collection with startId 1", () => {
+describe("a 1,000-token collection with startId 1 and shuffled editions", () => {
   it("its Solana folder is 0.json + 0.png … 999 without a gap, and passes Sugar's rules", async () => {
     const big = await writeLayers(join(root, "big-layers"), bigLayers());
     const out = join(root, "big");
-    await generateCollection({ layersDir: big, config: { startId: 1, outputs: { solana: {} } }, outDir: out, count: 1000, seed: "big", workers: 2 });
+    const layersOf = ["L0", "L1", "L2", "L3"];
+    // HashLips' shuffleLayerConfigurations skips one id here (FIELD.md F10); editions with shuffle "ids" must not.
+    const config: TraitloomConfig = { startId: 1, editions: [{ id: "a", count: 600, layers: layersOf }, { id: "b", count: 400, layers: [...layersOf, "Badge"], namePrefix: "B" }], shuffle: "ids", outputs: { solana: {} } };
+    await generateCollection({ layersDir: big, config, outDir: out, seed: "big", workers: 2 });
+    const manifest = JSON.parse(await readFile(join(out, "manifest.json"), "utf8")) as { tokens: Array<{ id: number; solana: number }> };
+    expect(manifest.tokens.map((t) => t.solana)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(new Set(manifest.tokens.map((t) => t.id)).size).toBe(1000);
+    // The editions are mixed: edition B's 400 tokens are spread over the assets, not the last 400.
+    const bFirst = await Promise.all(Array.from({ length: 600 }, async (_, n) => (JSON.parse(await readFile(join(out, "solana/assets", `${n}.json`), "utf8")) as { name: string }).name.startsWith("B #")));
+    expect(bFirst.filter(Boolean).length).toBeGreaterThan(0);
     const names = new Set(await readdir(join(out, "solana/assets")));
     expect(names.size).toBe(2000);
     for (let n = 0; n < 1000; n++) expect(names.has(`${n}.json`) && names.has(`${n}.png`), String(n)).toBe(true);

@@ -123,6 +123,7 @@ describe("traitloom pack", () => {
   it("ipfs-car profile (the default): both roots equal the ipfs-car CLI's on the same folders; both CARs read back whole", async () => {
     const out = await freshCopy();
     const before = await snapshotDir(out);
+    const originalManifest = await readFile(join(out, "manifest.json"), "utf8");
     const run = io();
     expect(await runPack([out], run.io)).toBe(0);
     const cids = await readJson<CidsJson>(join(out, "ipfs/cids.json"));
@@ -166,10 +167,18 @@ describe("traitloom pack", () => {
     expect(cids.baseUri).toBe(`ipfs://${cids.metadata.root}/`);
     expect(run.out.at(-1)).toBe(`base URI for the contract: ipfs://${cids.metadata.root}/`);
     expect(run.out.join("\n")).toContain(cids.images.root);
-    // The collection itself is as generate wrote it; pack added ipfs/ and nothing else.
+    // The collection itself is as generate wrote it; pack added ipfs/ and recorded itself in manifest.json.
     const after = await snapshotDir(out);
-    for (const [k, v] of Object.entries(before)) expect(after[k], k).toBe(v);
+    for (const [k, v] of Object.entries(before)) if (k !== "manifest.json") expect(after[k], k).toBe(v);
     expect(Object.keys(after).filter((k) => !(k in before) && !k.startsWith("ipfs/"))).toEqual([]);
+    const packed = await readJson<Record<string, unknown> & { pack: { profile: Record<string, unknown>; images: string; metadata: string; baseUri: string } }>(join(out, "manifest.json"));
+    expect(packed.pack).toEqual({ profile: cids.profile, images: cids.images.root, metadata: cids.metadata.root, baseUri: cids.baseUri });
+    expect(packed.pack.profile).toMatchObject({ name: "ipfs-car", cidVersion: 1, rawLeaves: true, chunkSize: 1 << 20, maxChildren: 1024 });
+    const { pack: _pack, ...rest } = packed;
+    expect(rest).toEqual(JSON.parse(originalManifest) as unknown);
+    // A later generate on the folder (same config) keeps the record: the metadata it packed is unchanged.
+    await generateCollection({ layersDir: join(root, "layers"), config: { layers: [...HASHLIPS_ORDER], baseUri: "https://example.com/art" }, outDir: out, count: N, seed: "pack", workers: 1 });
+    expect((await readJson<{ pack: unknown }>(join(out, "manifest.json"))).pack).toEqual(packed.pack);
   });
 
   it("kubo profile: the images root equals @ipld/unixfs at kubo's parameters, CIDv0; a second pack replaces ipfs/ whole", async () => {

@@ -23,6 +23,7 @@ import { runPack } from "./pack.js";
 import { runPreview } from "./preview.js";
 import { runValidate } from "./validate.js";
 import { runUpdate } from "./update.js";
+import { runEdit } from "./edit.js";
 
 /** schema/traitloom.schema.json of this package: dist/cli/main.js and src/cli/main.ts both sit two folders down. */
 const SCHEMA_PATH = fileURLToPath(new URL("../../schema/traitloom.schema.json", import.meta.url));
@@ -56,6 +57,8 @@ Usage:
   traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
   traitloom pack <out> [--profile ipfs-car|kubo|kubo-cidv1] [--quiet]
   traitloom update <out> [--base-uri <uri>] [--name-prefix <text>] [--description <text>] [--external-url <url>]
+  traitloom regenerate <out> --id <id> [--avoid Layer/Trait]… [layersDir] [-c traitloom.json]
+  traitloom extend <out> -n <count> [layersDir] [-c traitloom.json]
   traitloom preview <out> [--collage N] [--columns C] [--thumb PX] [--pick seeded|rank|first] [--banner] [--gif N] [--delay MS] [--seed S]
 
 Commands:
@@ -65,6 +68,8 @@ Commands:
   merge      Join the outputs of --shard runs into one collection, verifying every image hash.
   pack       Compute every file's CID offline and write CAR files to upload: images, then metadata pointing at them.
   update     Rewrite every target's metadata of a finished collection (base URI, names…); images untouched.
+  regenerate Give one token a new unique combination and render it again; the manifest records old and new DNA.
+  extend     Add tokens after the last id, unique against the existing ones.
   preview    Draw a collage, a banner and an animated GIF of a finished collection into <out>/preview/.
   validate   Check a metadata folder (Traitloom's or another tool's) against a target; every problem with its file and field.
 
@@ -596,7 +601,7 @@ async function runMerge(args: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
-const COMMANDS = ["init", "generate", "merge", "validate", "pack", "preview", "update"];
+const COMMANDS = ["init", "generate", "merge", "validate", "pack", "preview", "update", "regenerate", "extend"];
 
 /**
  * An error about the collection's "count" (more tokens than the layers allow, say), named where the count came
@@ -650,6 +655,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         return await runPack(rest, io);
       case "update":
         return await runUpdate(rest, io);
+      case "regenerate":
+      case "extend":
+        return await runEdit(command, rest, io);
       case "preview": {
         const controller = new AbortController();
         const stop = (): void => controller.abort();
@@ -662,7 +670,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       default: {
         const near = nearestKey(command, COMMANDS);
-        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate, merge, validate, pack, preview or update, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
+        throw new TraitloomError("BAD_ARGUMENT", `command: expected init, generate, merge, validate, pack, preview, update, regenerate or extend, found "${command}"${near ? ` (did you mean ${near}?)` : ""}; traitloom --help lists them`);
       }
     }
   } catch (e) {

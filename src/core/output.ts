@@ -58,6 +58,17 @@ export interface ManifestHeader {
   metadataSettings?: MetadataSettings | Readonly<Record<string, unknown>> | undefined;
   /** What update, regenerate and extend did to the collection since generate made it. */
   history?: HistoryEntry[] | undefined;
+  /** What `traitloom pack` made of it: the importer profile and both roots (CIDs depend on the profile). */
+  pack?: PackRecord | undefined;
+}
+
+/** manifest.json's `pack`: the importer profile the CIDs were computed with, and the roots. */
+export interface PackRecord {
+  /** The importer profile: name, cidVersion, rawLeaves, chunkSize, maxChildren, shard (src/render/ipfs.ts IpfsProfile). */
+  profile: Readonly<Record<string, unknown>>;
+  images: string;
+  metadata: string;
+  baseUri: string;
 }
 
 /** One token's line in manifest.json. */
@@ -103,8 +114,8 @@ export function* manifestChunks(
   shard?: ShardInfo,
   variants: ProvenanceVariants = {},
 ): Generator<string> {
-  const { history, ...rest } = header;
-  const head = { tool: TOOL_NAME, version: TOOL_VERSION, ...rest, ...(shard ? { shard } : {}), ...(history && history.length > 0 ? { history } : {}) };
+  const { history, pack, ...rest } = header;
+  const head = { tool: TOOL_NAME, version: TOOL_VERSION, ...rest, ...(shard ? { shard } : {}), ...(history && history.length > 0 ? { history } : {}), ...(pack ? { pack } : {}) };
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "tokens": [\n`;
   // Provenance as BAYC published it: sha256 over the concatenated image hashes in id order.
   const provenance = sha256.create();

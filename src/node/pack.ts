@@ -22,6 +22,7 @@ import { imageExtensionOf } from "../core/settings.js";
 import { parseManifest, type StoredManifest } from "../core/stored.js";
 import { IPFS_PROFILES, ipfsUri, packFolder, withImageUri, type IpfsProfile, type IpfsProfileName, type PackedFile, type PackInput, type PackResult } from "../render/ipfs.js";
 import { NodeFileStore } from "./fileStore.js";
+import { rewriteManifest, storedHeader } from "../render/update.js";
 import { readRefusal, writeFailure } from "./files.js";
 
 export { IPFS_PROFILE_NAMES, type IpfsProfileName } from "../render/ipfs.js";
@@ -317,6 +318,8 @@ export async function packCollection(outDir: string, options: PackCollectionOpti
     const dir = await putInPlace(outDir, tmp).catch((e: unknown) => {
       throw writeFailure(e, join(outDir, PACK_DIR), "the pack's folder");
     });
+    // The manifest records the profile and both roots: the CIDs depend on the profile, and the base URI is the contract's.
+    await rewriteManifest(new NodeFileStore(outDir), manifest, { ...storedHeader(manifest), pack: { profile: { ...profile }, images: images.root, metadata: metadata.root, baseUri } });
     const folder = (name: string, r: PackResult): PackedFolder => ({ root: r.root, car: join(dir, name), files: r.files.length, carBytes: r.carBytes });
     return { profile, images: folder("images.car", images), metadata: folder("metadata.car", metadata), imageBaseUri, baseUri, dir };
   } catch (e) {

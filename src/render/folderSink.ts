@@ -5,7 +5,7 @@
  * (src/browser/directoryStore.ts) and memory (tests) behave alike, resume included.
  */
 import { TraitloomError, isTraitloomError } from "../core/errors.js";
-import type { HistoryEntry } from "../core/output.js";
+import type { HistoryEntry, PackRecord } from "../core/output.js";
 import { parseManifest, parseRunState } from "../core/stored.js";
 import { tokenTextFiles, type CollectionSink, type FolderPlacement, type PlannedToken, type RenderedToken, type RunIdentity } from "./pipeline.js";
 
@@ -224,13 +224,14 @@ export class FolderSink implements CollectionSink {
     await this.store.write(name, bytes);
   }
 
-  /** The history of the manifest.json in the folder, where it is this collection's (same inputHash, no shard). */
-  async previousHistory(inputHash: string): Promise<HistoryEntry[] | undefined> {
+  /** History and pack record of the manifest.json in the folder, where it is this collection's (same inputHash, no shard). */
+  async previousManifest(inputHash: string): Promise<{ history?: HistoryEntry[] | undefined; pack?: PackRecord | undefined; metadataHash?: string | undefined } | undefined> {
     const text = await this.store.readText("manifest.json");
     if (text === undefined) return undefined;
     try {
       const manifest = parseManifest(JSON.parse(text), `${this.store.location}/manifest.json`);
-      return manifest.inputHash === inputHash && !manifest.shard ? manifest.history : undefined;
+      if (manifest.inputHash !== inputHash || manifest.shard) return undefined;
+      return { history: manifest.history, pack: manifest.pack, metadataHash: manifest.metadataHash };
     } catch {
       return undefined;
     }

@@ -23,8 +23,10 @@ import {
   rarityJsonChunks,
   type HistoryEntry,
   type ManifestHeader,
+  type PackRecord,
 } from "../core/output.js";
 import { planCollection, type Deviation, type Plan } from "../core/planner.js";
+import { applyHistory } from "../core/edit.js";
 import { rarityAttributes, rarityCsv, rarityReport, type RarityReport } from "../core/rarity.js";
 import { imageExtensionOf, metadataSettingsOf, type CollectionSettings } from "../core/settings.js";
 import { checkOutputs, collectionFiles, enabledTargets, tokenFiles, type OutputsConfig, type TargetCollection, type TargetFile } from "../core/targets/index.js";
@@ -115,8 +117,11 @@ export interface CollectionSink {
   putFile(name: string, chunks: Iterable<string>): Promise<void>;
   /** Stores a file of bytes the collection carries from the user's project (Solana's collection image). */
   putBytes(name: string, bytes: Uint8Array): Promise<void>;
-  /** manifest.json's history where the sink holds an earlier run of the collection `inputHash` names, to carry on. */
-  previousHistory?(inputHash: string): Promise<HistoryEntry[] | undefined>;
+  /**
+   * What manifest.json of an earlier run of the collection `inputHash` names says beyond the tokens, to carry on:
+   * its history (update, regenerate, extend) and pack record, with the metadataHash the pack was made under.
+   */
+  previousManifest?(inputHash: string): Promise<{ history?: HistoryEntry[] | undefined; pack?: PackRecord | undefined; metadataHash?: string | undefined } | undefined>;
   /** The bytes of an image the collection holds (the keccak-256 provenance reads back images it did not see). */
   readImage?(path: string): Promise<Uint8Array | undefined>;
   /** Completes the collection. */
@@ -298,11 +303,18 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   checkShard(shard);
   const log = options.onLog ?? (() => undefined);
   const ones = input.oneOfOnes;
-  const plan = input.plan ?? planCollection(layerSet, ones ? ones.generated : settings.count, settings.seed);
-  const N = settings.count;
+  const basePlan = input.plan ?? planCollection(layerSet, ones ? ones.generated : settings.count, settings.seed);
   // 1-of-1s: their images and metadata are inputs too (unchanged without them).
   const fileHashes = ones ? [...input.fileHashes, ones.fingerprint()] : input.fileHashes;
   const { configHash, inputHash, metadataHash } = collectionHashes(settings, input.width, input.height, layerSet, fileHashes);
+  // What regenerate and extend did to this collection (manifest.json's history) is applied on top of the seed's plan.
+  const previous = await sink.previousManifest?.(inputHash);
+  const history = input.history ?? previous?.history;
+  const edited = history?.some((h) => h.command !== "update") === true;
+  if (shard && edited) throw new TraitloomError("BAD_ARGUMENT", "--shard: expected a collection without regenerated or extended tokens, found some in its manifest's history");
+  if (ones && edited) throw new TraitloomError("BAD_ARGUMENT", "oneOfOnes: expected a collection without regenerated or extended tokens, found some in its manifest's history (not supported together yet)");
+  const plan = applyHistory(layerSet, basePlan, history);
+  const N = settings.count + (plan.count - basePlan.count);
   // Rarity comes from the plan alone: known before rendering, so rank, score and tier can be in every token's metadata.
   const rarity = rarityReport(layerSet, plan, settings.rarity?.method ?? "openrarity", settings.noneTraitNames);
   // Shards split tokens by position into equal blocks, so every shard of a plan agrees on who renders what.
@@ -333,7 +345,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   if (extra && ones) throw new TraitloomError("BAD_CONFIG", `oneOfOnes: expected outputs to be erc721 alone with 1-of-1s, found ${Object.keys(extra).join(", ")} (1-of-1s in other targets are not supported yet)`);
   const targetCollection: TargetCollection = { settings, ...canvas };
   if (extra) checkOutputs(extra, targetCollection, mapIterable(indexes(first, end), (index) => ({ token: recordAt(index), index })));
-  const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: N, shard: shard ? `${shard.index}/${shard.of}` : undefined };
+  const identity: RunIdentity = { tool: "traitloom", version: TOOL_VERSION, inputHash, seed: settings.seed, count: settings.count, shard: shard ? `${shard.index}/${shard.of}` : undefined };
 
   const hashes = new ImageHashes(N);
   const keccak = settings.provenance?.keccak256 ? new ImageHashes(N) : undefined;
@@ -341,7 +353,8 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
   let imageBytes = 0;
   let rendering = false;
   try {
-    const history = input.history ?? (await sink.previousHistory?.(inputHash));
+    // A pack's CIDs hold while the metadata is what was packed: another metadataHash makes them stale.
+    const pack = previous?.metadataHash === metadataHash ? previous.pack : undefined;
     for (const [i, hash] of await sink.open(identity, { first, end }, token)) hashes.set(i, hash);
     const resumed = countHeld(hashes, first, end);
     if (resumed > 0) log(`resuming: ${resumed} of ${total} tokens already done in ${sink.location}`);
@@ -420,6 +433,7 @@ export async function runCollection(input: CollectionInput, backend: RenderBacke
       metadataHash,
       metadataSettings: metadataSettingsOf(settings),
       history,
+      pack,
     };
     const solana = settings.outputs?.solana !== undefined;
     let provenance = "";

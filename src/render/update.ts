@@ -73,7 +73,35 @@ export function collectionOfManifest(manifest: StoredManifest, path: string, cha
   return { settings, records };
 }
 
-/** The manifest's header, with new metadata settings and history, for manifestChunks. */
+/** The header of a stored manifest as manifestChunks takes it, everything kept (pack included). */
+export function storedHeader(manifest: StoredManifest): ManifestHeader {
+  return {
+    seed: manifest.seed,
+    count: manifest.count,
+    startId: manifest.startId,
+    width: manifest.width,
+    height: manifest.height,
+    format: manifest.format,
+    configHash: manifest.configHash,
+    inputHash: manifest.inputHash,
+    outputs: manifest.outputs,
+    metadataHash: manifest.metadataHash,
+    metadataSettings: manifest.metadataSettings,
+    history: manifest.history,
+    pack: manifest.pack,
+  };
+}
+
+/**
+ * manifest.json rewritten with `header` (from storedHeader, changed) and the manifest's own tokens and provenance
+ * hashes: the provenance is computed again from the same image hashes, so it comes out the same.
+ */
+export async function rewriteManifest(store: FileStore, manifest: StoredManifest, header: ManifestHeader, tokens: readonly ManifestEntry[] = manifest.tokens): Promise<void> {
+  const { provenanceKeccak256, startingIndex, provenanceFromStartingIndex } = manifest;
+  await store.writeChunks("manifest.json", manifestChunks(header, tokens, undefined, undefined, { provenanceKeccak256, startingIndex, provenanceFromStartingIndex }));
+}
+
+/** The manifest's header, with new metadata settings and history (an update drops `pack`: its CIDs are stale). */
 function headerOf(manifest: StoredManifest, settings: CollectionSettings, history: HistoryEntry[]): ManifestHeader {
   const metadataSettings = metadataSettingsOf(settings);
   return {
@@ -144,8 +172,7 @@ export async function updateCollection(store: FileStore, changes: MetadataChange
     await store.writeChunks("_metadata.json", allMetadataChunks(records.map((r) => tokenMetadata(r, settings))));
     const header = headerOf(manifest, settings, [...(manifest.history ?? [])]);
     if (fields.length > 0) header.history?.push({ command: "update", fields, metadataHash: header.metadataHash ?? "" });
-    const { provenanceKeccak256, startingIndex, provenanceFromStartingIndex } = manifest;
-    await store.writeChunks("manifest.json", manifestChunks(header, entries, undefined, undefined, { provenanceKeccak256, startingIndex, provenanceFromStartingIndex }));
+    await rewriteManifest(store, manifest, header, entries);
     return { tokens: records.length, fields, filesWritten, metadataHash: header.metadataHash ?? "" };
   } finally {
     await held.release();
