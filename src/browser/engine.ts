@@ -22,11 +22,8 @@ const CANCEL_GRACE_MS = 1500;
  */
 export const WARM_DECODE_BUDGET_BYTES = 256 << 20;
 
-export interface GenerateRequest {
-  listing: LayersListing;
-  config: TraitloomConfig;
-  count: number;
-  seed: string;
+/** What render workers are made for and decode ahead of a run: the canvas, the traits, how many workers. */
+interface RenderSetup {
   width: number;
   height: number;
   resize: ResizeMode;
@@ -36,6 +33,13 @@ export interface GenerateRequest {
   /** A bench-only render worker and what it varies; the studio's own render worker by default. */
   renderWorker?: (() => Worker) | undefined;
   variant?: Record<string, string | number> | undefined;
+}
+
+export interface GenerateRequest extends RenderSetup {
+  listing: LayersListing;
+  config: TraitloomConfig;
+  count: number;
+  seed: string;
   batchTokens?: number | undefined;
   /** Workers kept between runs (the studio's, warmed up on project load); without it each run starts its own. */
   warm?: WarmWorkers | undefined;
@@ -155,16 +159,8 @@ export async function generateIntoFolder(req: GenerateRequest, folder: FileSyste
   return { ...rest, elapsedMs, timeline, tokensPerSecond: (finished.rendered * 1000) / elapsedMs };
 }
 
-/** What render workers are made for and decode ahead of a run: the canvas, the traits, how many workers. */
-export interface WarmSetup {
-  width: number;
-  height: number;
-  resize: ResizeMode;
-  /** sources[layer][trait] in the layer set's order, as in GenerateRequest. */
-  sources: TraitSource[][];
-  workers: number;
-  renderWorker?: (() => Worker) | undefined;
-  variant?: Record<string, string | number> | undefined;
+/** Render workers made and their traits decoded ahead of a run, and the collection planned ahead too. */
+export interface WarmSetup extends RenderSetup {
   /** The collection as now set (listing, config, count, seed): planned ahead too, so a run of it plans nothing. */
   plan?: CollectionInput | undefined;
 }

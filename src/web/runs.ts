@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { GeneratedCollection } from "../browser/engine.js";
 import type { StudioSettings } from "../browser/project.js";
 import { studioSettingsSchema } from "../core/stored.js";
+import { idbStore } from "./idb.js";
 
 const DB_NAME = "traitloom-runs";
 const STORE = "runs";
@@ -57,29 +58,7 @@ const runRecordSchema = z.object({
     .passthrough(),
 });
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE, { keyPath: "id" });
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error("IndexedDB: open failed"));
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = body(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(req.result);
-      tx.onerror = () => reject(tx.error ?? new Error("IndexedDB: transaction failed"));
-      tx.onabort = () => reject(tx.error ?? new Error("IndexedDB: transaction aborted"));
-    });
-  } finally {
-    db.close();
-  }
-}
+const { run } = idbStore(DB_NAME, STORE, { keyPath: "id" });
 
 async function runsDir(): Promise<FileSystemDirectoryHandle | undefined> {
   try {

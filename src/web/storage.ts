@@ -4,6 +4,7 @@
  */
 import type { Problem, StudioSettings } from "../browser/project.js";
 import { parseSavedProject, type StoredProject, type StoredStudioSettings } from "../core/stored.js";
+import { idbStore } from "./idb.js";
 
 const DB_NAME = "traitloom-studio";
 const STORE = "project";
@@ -16,29 +17,7 @@ export interface SavedProject {
   settings: StudioSettings;
 }
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error("IndexedDB: open failed"));
-  });
-}
-
-async function run<T>(mode: IDBTransactionMode, body: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const req = body(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(req.result);
-      tx.onerror = () => reject(tx.error ?? new Error("IndexedDB: transaction failed"));
-      tx.onabort = () => reject(tx.error ?? new Error("IndexedDB: transaction aborted"));
-    });
-  } finally {
-    db.close();
-  }
-}
+const { run, transact } = idbStore(DB_NAME, STORE);
 
 // The stored schema (src/core/stored.ts) checks every StudioSettings field: a setting added to StudioSettings
 // and not to the schema fails to compile here (else it would be dropped from every project on reload).
@@ -97,22 +76,13 @@ export async function saveProject(project: SavedProject): Promise<void> {
 
 /** Saves new settings into the stored project, leaving its files as they are. */
 export async function saveSettings(settings: StudioSettings): Promise<void> {
-  const db = await open();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction(STORE, "readwrite");
-      const store = tx.objectStore(STORE);
-      const get = store.get(KEY);
-      get.onsuccess = () => {
-        const current = get.result as SavedProject | undefined;
-        if (current) store.put({ ...current, settings }, KEY);
-      };
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error ?? new Error("IndexedDB: transaction failed"));
-    });
-  } finally {
-    db.close();
-  }
+  await transact("readwrite", (store) => {
+    const get = store.get(KEY);
+    get.onsuccess = () => {
+      const current = get.result as SavedProject | undefined;
+      if (current) store.put({ ...current, settings }, KEY);
+    };
+  });
 }
 
 export async function clearProject(): Promise<void> {
