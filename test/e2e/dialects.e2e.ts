@@ -254,53 +254,17 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
 
       const { zip, config } = await generate(page, 12, `datlips-${size.name}`);
       expect(config.dialect).toBe("datlips");
-      // KNOWN DIFFERENCE, not fixed here: on this folder (datlips stretch of 58×44 variant art to 24×24, Body's
-      // source-atop at opacity 0.8, AnglerEyes' multiply Shadow part) the studio's and Node's images differ by up to
-      // 255 per channel on every token, so only the metadata is compared with Node; the pixels are checked below
-      // against the fixture's own art.
-      expect(await compareWithNode(join(dir, "layers"), config, zip, () => true)).toBe(0);
+      // Every token's pixels within 3 of the Node engine's for the same config and seed: variant art stretched to the
+      // canvas, Body's source-atop at opacity 0.8, AnglerEyes' multiply Shadow part (Node's pixels are checked against
+      // an independent composite of the fixture's art in test/model-generate.test.ts).
+      expect(await compareWithNode(join(dir, "layers"), config, zip)).toBe(12);
       const all = tokens(zip);
       expect(all).toHaveLength(12);
-      const layers = join(dir, "layers");
-      /** A fixture image stretched to the 24×24 canvas (datlips stretches every layer to its format). */
-      const stretched = async (path: string) => new Uint8Array(await sharp(readFileSync(path)).ensureAlpha().resize(24, 24, { fit: "fill" }).raw().toBuffer());
-      const root = await stretched(join(layers, "Arms/BetaArms#Common.png"));
-      const above = await Promise.all(["Body", "Eyes", "Head", "Legs"].flatMap((l) => imagesUnder(join(layers, l))).map(stretched));
-      let variants = 0;
       for (const t of all) {
         const types = t.meta.attributes.map((a) => a.trait_type);
         expect(types).not.toContain("SkeletalArms");
         expect(types).toContain("Color");
-        const color = t.meta.attributes.find((a) => a.trait_type === "Color")?.value;
-        // KNOWN FAILING, left for the render work: the studio's tokens come out nearer the root BetaArms art than
-        // the variant art (Node's are nearer the variant on most tokens, but this measure is not tight enough to
-        // hold for Node on every token either). Run with TRAITLOOM_KNOWN_FAILING=1 to see it.
-        if (!process.env.TRAITLOOM_KNOWN_FAILING) continue;
-        if (!t.meta.attributes.some((a) => a.trait_type === "Arms" && a.value === "BetaArms")) continue;
-        const variant = await stretched(join(layers, `Arms/${String(color)}/BetaArms.png`));
-        const bg = Float64Array.from(await stretched(join(layers, `Variant/${String(color)}#${color === "Red" ? "Common" : "Rare"}.png`)));
-        const withVariant = over(bg, variant);
-        const withRoot = over(bg, root);
-        const image = (await decodePng(t.image)).rgba;
-        // Where no upper layer draws and the two arts differ, the token is nearer the variant art than the root file.
-        let nearer = 0;
-        let farther = 0;
-        for (let i = 0; i < 24 * 24; i++) {
-          if (above.some((a) => (a[i * 4 + 3] ?? 0) > 0)) continue;
-          let dv = 0;
-          let dr = 0;
-          for (let c = 0; c < 4; c++) {
-            dv += Math.abs((image[i * 4 + c] ?? 0) - (withVariant[i * 4 + c] ?? 0));
-            dr += Math.abs((image[i * 4 + c] ?? 0) - (withRoot[i * 4 + c] ?? 0));
-          }
-          if (Math.abs(dv - dr) < 16) continue;
-          if (dv < dr) nearer++;
-          else farther++;
-        }
-        expect(nearer, `token ${t.id}: ${String(color)} BetaArms art drawn (pixels nearer the variant / the root file: ${nearer} / ${farther})`).toBeGreaterThan(farther);
-        variants++;
       }
-      if (process.env.TRAITLOOM_KNOWN_FAILING) expect(variants).toBeGreaterThan(0);
       await page.context().close();
     }, 180_000);
   }
