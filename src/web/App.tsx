@@ -262,6 +262,7 @@ export function App() {
               canRedo={canRedo}
               applyFile={applyFile}
               disabled={running}
+              oneOfOnes={studioOneOfOnes(oneOfOnes)}
             />
             <ProblemsPanel problems={problems} skipped={analysis.skipped} />
             <Notices notices={project.notices} />

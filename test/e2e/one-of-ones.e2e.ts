@@ -1,14 +1,14 @@
 /**
  * The studio's 1-of-1s in headless Chromium at 1440×900: two hand-made PNGs dropped into the 1-of-1s panel (one
  * with its JSON, placed by the seed; one given an id), generated; the ZIP holds each dropped PNG byte for byte at its
- * id with the metadata given, no generated combination there, the count unchanged; the Node engine on the same
- * layers, files and exported traitloom.json writes the same metadata and provenance; the panel has no axe-core
- * violations.
+ * id with the metadata given, no generated combination there, the count unchanged; the Node engine on the studio's
+ * project ZIP (layers/, one-of-ones/, traitloom.json) writes the same metadata, tokens and inputHash; the panel has
+ * no axe-core violations.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { sha256Hex } from "../../src/core/hash.js";
 import { generateCollection } from "../../src/node/generate.js";
-import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+import { buildStudio, findChromium, launchChromium, serveStudio } from "./harness.js";
 
 const executable = findChromium();
 if (!executable) {
@@ -144,15 +144,22 @@ describe.skipIf(!executable)("1-of-1s panel (headless Chromium, 1440×900)", () 
     const manifest = JSON.parse(decoder.decode(zip["manifest.json"])) as { provenance: string; inputHash: string; tokens: Array<{ id: number; dna: string; image: string }> };
     expect(manifest.tokens.filter((t) => t.dna === "1-of-1").map((t) => t.id).sort((a, b) => a - b)).toEqual([GHOST_ID, legendId].sort((a, b) => a - b));
 
-    // The CLI on the demo layers with the exported traitloom.json and the same files in one-of-ones/.
+    // The project ZIP holds the files in one-of-ones/ beside layers/ and traitloom.json: the CLI on it, unzipped,
+    // makes the same collection.
+    const [projectDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("save-project-button").click()]);
+    const projectZip = unzipSync(new Uint8Array(readFileSync(await projectDownload.path())));
+    expect(Buffer.from(projectZip["one-of-ones/legend.png"] ?? []).equals(legend)).toBe(true);
+    expect(Buffer.from(projectZip["one-of-ones/ghost.png"] ?? []).equals(ghost)).toBe(true);
+    expect(decoder.decode(projectZip["one-of-ones/legend.json"])).toBe(LEGEND_JSON);
     const project = join(temp, "project");
-    mkdirSync(join(project, "one-of-ones"), { recursive: true });
-    writeFileSync(join(project, "traitloom.json"), configText);
-    writeFileSync(join(project, "one-of-ones", "legend.png"), legend);
-    writeFileSync(join(project, "one-of-ones", "legend.json"), LEGEND_JSON);
-    writeFileSync(join(project, "one-of-ones", "ghost.png"), ghost);
+    for (const [name, bytes] of Object.entries(projectZip)) {
+      if (name.endsWith("/")) continue;
+      mkdirSync(dirname(join(project, name)), { recursive: true });
+      writeFileSync(join(project, name), bytes);
+    }
+    expect(parseConfig(JSON.parse(readFileSync(join(project, "traitloom.json"), "utf8"))).oneOfOnes).toEqual({ dir: "one-of-ones", place: { "ghost.png": GHOST_ID } });
     const outDir = join(temp, "node-out");
-    await generateCollection({ layersDir: join(REPO, "assets/demo-layers"), configPath: join(project, "traitloom.json"), outDir, workers: 1 });
+    await generateCollection({ configPath: join(project, "traitloom.json"), outDir, workers: 1 });
     expect(decoder.decode(zip["_metadata.json"])).toBe(readFileSync(join(outDir, "_metadata.json"), "utf8"));
     const nodeManifest = JSON.parse(readFileSync(join(outDir, "manifest.json"), "utf8")) as typeof manifest;
     expect(manifest.inputHash).toBe(nodeManifest.inputHash);
