@@ -184,6 +184,19 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
     },
   });
   stage("stored");
+  // Rarity is the generated tokens' (plan order); the page reads ranks and scores by output order, where a 1-of-1
+  // has rank 0 (none) and score 0.
+  let { ranks, scores } = result.rarity;
+  if (oneOfOnes) {
+    const byPlan = { ranks, scores };
+    ranks = new Uint32Array(result.count);
+    scores = new Float64Array(result.count);
+    for (let p = 0; p < byPlan.ranks.length; p++) {
+      const i = oneOfOnes.indexOfPlan(p);
+      ranks[i] = byPlan.ranks[p] ?? 0;
+      scores[i] = byPlan.scores[p] ?? 0;
+    }
+  }
   const finished: FinishResult = {
     target: target.kind,
     zipName: target.kind === "zip" ? target.zipName : "",
@@ -198,8 +211,8 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
     imageOffsets: zip?.imageOffsets ?? new Float64Array(0),
     imageSizes: zip?.imageSizes ?? new Uint32Array(0),
     traits: result.rarity.traits,
-    ranks: result.rarity.ranks,
-    scores: result.rarity.scores,
+    ranks,
+    scores,
     provenance: result.provenance,
     writeMs: zip?.writeMs ?? 0,
     timing: backend.timing,

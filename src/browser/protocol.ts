@@ -164,7 +164,7 @@ export interface FinishResult {
   imageOffsets: Float64Array;
   imageSizes: Uint32Array;
   traits: TraitRarity[];
-  /** Per token (output order): rarity rank, 1 = rarest, and score. */
+  /** Per token (output order): rarity rank, 1 = rarest (0: a 1-of-1, left out of rarity), and score. */
   ranks: Uint32Array;
   scores: Float64Array;
   provenance: string;

@@ -141,6 +141,21 @@ describe.skipIf(!executable)("1-of-1s panel (headless Chromium, 1440×900)", () 
       if (id === GHOST_ID || id === legendId) expect(types.some((t) => DEMO_TRAIT_TYPES.includes(t))).toBe(false);
       else expect(types.filter((t) => DEMO_TRAIT_TYPES.includes(t)).length).toBeGreaterThan(0);
     }
+    // The token browser says which are the 1-of-1s, and the others' ranks are rarity.json's for their ids.
+    const rarity = JSON.parse(decoder.decode(zip["rarity.json"])) as { tokens: Array<{ id: number; rank: number }> };
+    const rankOf = new Map(rarity.tokens.map((t) => [t.id, t.rank]));
+    expect(rankOf.has(GHOST_ID)).toBe(false);
+    const shown = page.getByTestId("ranked-token");
+    await expect.poll(() => shown.count()).toBeGreaterThan(2);
+    const seen: number[] = [];
+    for (const el of await shown.all()) {
+      const id = Number(await el.getAttribute("data-id"));
+      seen.push(id);
+      const rank = await el.getAttribute("data-rank");
+      if (id === GHOST_ID || id === legendId) expect([rank, await el.innerText()]).toEqual(["0", expect.stringContaining("1-of-1")]);
+      else expect(Number(rank)).toBe(rankOf.get(id));
+    }
+    expect(seen).toContain(GHOST_ID);
     const manifest = JSON.parse(decoder.decode(zip["manifest.json"])) as { provenance: string; inputHash: string; tokens: Array<{ id: number; dna: string; image: string }> };
     expect(manifest.tokens.filter((t) => t.dna === "1-of-1").map((t) => t.id).sort((a, b) => a - b)).toEqual([GHOST_ID, legendId].sort((a, b) => a - b));
 
