@@ -8,6 +8,7 @@ import { parseConfig } from "../core/config.js";
 import { buildLayerSet, type LayerSet } from "../core/layers.js";
 import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
+import { oneOfOnesOfFiles } from "../core/oneOfOnes.js";
 import { planCollection, type Plan } from "../core/planner.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import { FolderSink } from "../render/folderSink.js";
@@ -139,7 +140,12 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
   ready.catch(() => undefined);
   const sourceHashes = sourceHashesOf(params.sources, params.key);
   sourceHashes.catch(() => undefined);
-  const { layerSet, settings, plan } = prepare("generate", params);
+  const prepared = prepare("generate", params);
+  const { layerSet, settings } = prepared;
+  // 1-of-1s as the CLI places them (core's same code): the plan holds the other tokens, planned as the CLI plans them.
+  const oneOfOnes = params.oneOfOnes ? oneOfOnesOfFiles(params.oneOfOnes.files, params.oneOfOnes.config, settings) : undefined;
+  if (oneOfOnes && layerSet.editions) throw new Error("oneOfOnes: expected a collection without editions, found both (1-of-1s among editions are not supported yet)");
+  const plan = oneOfOnes ? planCollection(layerSet, oneOfOnes.generated, settings.seed) : prepared.plan;
   backend.steps = renderPlanOf(layerSet)?.steps;
   stage("planned");
   // The CLI's hashes of the same inputs, so a studio manifest and a CLI manifest agree: sources are in the rows of
@@ -163,7 +169,7 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
 
   let last = -Infinity;
   let first = true;
-  const result = await runCollection({ layerSet, settings, width: params.width, height: params.height, fileHashes: hashes, plan }, backend, sink, {
+  const result = await runCollection({ layerSet, settings, width: params.width, height: params.height, fileHashes: hashes, plan, oneOfOnes }, backend, sink, {
     signal,
     onProgress: (p) => {
       if (first && p.done > p.resumed) {
@@ -178,6 +184,19 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
     },
   });
   stage("stored");
+  // Rarity is the generated tokens' (plan order); the page reads ranks and scores by output order, where a 1-of-1
+  // has rank 0 (none) and score 0.
+  let { ranks, scores } = result.rarity;
+  if (oneOfOnes) {
+    const byPlan = { ranks, scores };
+    ranks = new Uint32Array(result.count);
+    scores = new Float64Array(result.count);
+    for (let p = 0; p < byPlan.ranks.length; p++) {
+      const i = oneOfOnes.indexOfPlan(p);
+      ranks[i] = byPlan.ranks[p] ?? 0;
+      scores[i] = byPlan.scores[p] ?? 0;
+    }
+  }
   const finished: FinishResult = {
     target: target.kind,
     zipName: target.kind === "zip" ? target.zipName : "",
@@ -192,8 +211,8 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
     imageOffsets: zip?.imageOffsets ?? new Float64Array(0),
     imageSizes: zip?.imageSizes ?? new Uint32Array(0),
     traits: result.rarity.traits,
-    ranks: result.rarity.ranks,
-    scores: result.rarity.scores,
+    ranks,
+    scores,
     provenance: result.provenance,
     writeMs: zip?.writeMs ?? 0,
     timing: backend.timing,

@@ -9,7 +9,7 @@ import type { TraitloomConfig } from "../core/config.js";
 import { TraitloomError } from "../core/errors.js";
 import type { LayersListing } from "../core/layers.js";
 import { createClient, type RpcClient } from "../render/rpc.js";
-import type { CollectionEvents, CollectionInput, CollectionMethods, CollectionTarget, FinishResult, PlanRequest, PlanResult, RenderedImage, RenderInit, RenderMethods, RunStage, TraitSource } from "./protocol.js";
+import type { CollectionEvents, CollectionInput, CollectionMethods, CollectionTarget, FinishResult, PlanRequest, PlanResult, RenderedImage, RenderInit, RenderMethods, RunStage, StudioOneOfOnes, TraitSource } from "./protocol.js";
 
 /** The UI hears progress at most this often. */
 export const PROGRESS_INTERVAL_MS = 250;
@@ -43,6 +43,8 @@ export interface GenerateRequest extends RenderSetup {
   batchTokens?: number | undefined;
   /** Workers kept between runs (the studio's, warmed up on project load); without it each run starts its own. */
   warm?: WarmWorkers | undefined;
+  /** Hand-made 1-of-1s placed among the tokens, as the CLI's `oneOfOnes` (the files instead of the folder). */
+  oneOfOnes?: StudioOneOfOnes | undefined;
 }
 
 export interface GenerateProgress {
@@ -466,6 +468,7 @@ async function runInWorkers(req: GenerateRequest, target: CollectionTarget, opti
           variant: req.variant,
           batchTokens: req.batchTokens,
           key,
+          oneOfOnes: req.oneOfOnes,
         },
         ports,
       ),

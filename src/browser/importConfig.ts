@@ -114,6 +114,7 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
   if (ruleCount + countCount > 0) notes.push(`${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) loaded: see the rules panel`);
   const dropped = Object.keys(config).filter((k) => NOT_IN_STUDIO.has(k));
   if (dropped.length > 0) notes.push(`${fileName}: ${dropped.join(", ")}: not applied by the studio (the CLI reads them); left out of what it saves`);
+  if (config.oneOfOnes) notes.push(`${fileName}: oneOfOnes: the 1-of-1 files of ${config.oneOfOnes.dir}/ are not read from here; drop them into the 1-of-1s panel`);
   const settings: StudioSettings = {
     ...DEFAULT_SETTINGS,
     seed: config.seed ?? base.seed,

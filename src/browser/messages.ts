@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { TraitloomError } from "../core/errors.js";
+import { oneOfOnesSchema } from "../core/oneOfOnesConfig.js";
 
 const fileSchema = z.strictObject({ name: z.string().min(1), size: z.number().int().min(0) });
 
@@ -34,6 +35,7 @@ export const collectionInputSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   count: z.number().int().min(1),
   seed: z.string().min(1),
+  oneOfOnes: z.strictObject({ config: oneOfOnesSchema, files: z.array(z.strictObject({ name: z.string().min(1), bytes: z.instanceof(Uint8Array) })) }).optional(),
 });
 
 /** Checks a plan/start request; throws a TraitloomError "BAD_ARGUMENT" naming the first bad field. */

@@ -10,6 +10,7 @@ import type { ResizeMode } from "../core/canvas.js";
 import type { TraitloomConfig } from "../core/config.js";
 import type { RenderStep } from "../core/draw.js";
 import type { LayersListing } from "../core/layers.js";
+import type { OneOfOneFile, OneOfOnesConfig } from "../core/oneOfOnes.js";
 import type { Deviation } from "../core/planner.js";
 import type { TraitRarity } from "../core/rarity.js";
 
@@ -135,6 +136,14 @@ export interface GenerateParams extends CollectionInput {
   batchTokens?: number | undefined;
   /** The sources' key (RenderInit.key): render workers holding it keep their traits, and their file hashes are kept. */
   key?: string | undefined;
+  /** Hand-made 1-of-1s (the config's `oneOfOnes`, as the CLI reads it): their files (images and .json) and placement. */
+  oneOfOnes?: StudioOneOfOnes | undefined;
+}
+
+/** The studio's 1-of-1s: the files dropped in, as if they were the folder `config.dir`. */
+export interface StudioOneOfOnes {
+  config: OneOfOnesConfig;
+  files: OneOfOneFile[];
 }
 
 export interface FinishResult {
@@ -155,7 +164,7 @@ export interface FinishResult {
   imageOffsets: Float64Array;
   imageSizes: Uint32Array;
   traits: TraitRarity[];
-  /** Per token (output order): rarity rank, 1 = rarest, and score. */
+  /** Per token (output order): rarity rank, 1 = rarest (0: a 1-of-1, left out of rarity), and score. */
   ranks: Uint32Array;
   scores: Float64Array;
   provenance: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { placeOneOfOnes, readOneOfOnes, type OneOfOne } from "./oneOfOnes.js";
+import { oneOfOnesOfFiles, placeOneOfOnes, readOneOfOnes, type OneOfOne } from "./oneOfOnes.js";
 import { resolveSettings } from "./settings.js";
 
 function ones(n: number): OneOfOne[] {
@@ -35,5 +35,22 @@ describe("placeOneOfOnes", () => {
     const read = (names: string[]) => () => readOneOfOnes({ dir: "ones", names, read: () => new Uint8Array(), readText: () => "{}" }, "png");
     expect(read(["Thumbs.db"])).toThrow("ones: expected .png images of 1-of-1 tokens, found none");
     expect(read(["a.png", "notes.txt"])).toThrow("ones/notes.txt: expected a .png image or its .json, found another file");
+  });
+
+  it("dropped files (the studio's) place as the folder of the same files does, with the JSON's name and attributes", () => {
+    const settings = resolveSettings({}, { count: 20, seed: "files" });
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const files = [
+      { name: "ghost.png", bytes: enc("ghost") },
+      { name: "legend.png", bytes: enc("legend") },
+      { name: "legend.json", bytes: enc('{ "name": "The Legend", "attributes": [{ "trait_type": "Type", "value": "Legendary" }] }') },
+    ];
+    const fromFiles = oneOfOnesOfFiles(files, { dir: "one-of-ones", place: { "legend.png": 7 } }, settings);
+    const byName = new Map(files.map((f) => [f.name, f.bytes]));
+    const folder = readOneOfOnes({ dir: "one-of-ones", names: [...byName.keys()], read: (n) => byName.get(n) ?? new Uint8Array(), readText: (n) => new TextDecoder().decode(byName.get(n)) }, "png");
+    expect(fromFiles.fingerprint()).toEqual(placeOneOfOnes(folder, { place: { "legend.png": 7 } }, settings, "one-of-ones").fingerprint());
+    expect(fromFiles.at(6)?.metadata).toMatchObject({ name: "The Legend", attributes: [{ trait_type: "Type", value: "Legendary" }] });
+    expect(() => oneOfOnesOfFiles([...files.slice(0, 2), { name: "legend.json", bytes: enc("{ nope") }], { dir: "one-of-ones" }, settings)).toThrow("one-of-ones/legend.json: expected JSON, found a syntax error");
+    expect(() => oneOfOnesOfFiles(files, { dir: "one-of-ones", place: { "legend.png": 3, ghost: 3 } }, settings)).toThrow('are both at id 3; expected one 1-of-1 per id');
   });
 });

@@ -245,3 +245,23 @@ export function placeOneOfOnes(ones: readonly OneOfOne[], config: Pick<OneOfOnes
   });
   return new OneOfOnes(placed, N);
 }
+
+/** 1-of-1 files as a caller without a folder holds them (the studio's dropped files): names and bytes. */
+export interface OneOfOneFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * The 1-of-1s of dropped files placed among the collection's ids: readOneOfOnes and placeOneOfOnes over the files
+ * as if they were the folder `dir`, so the studio's 1-of-1s and the CLI's of the same files and `place` agree. The
+ * same one-line errors.
+ *
+ * @example oneOfOnesOfFiles([{ name: "legend.png", bytes }], { dir: "one-of-ones", place: { "legend.png": 7 } }, settings)
+ */
+export function oneOfOnesOfFiles(files: readonly OneOfOneFile[], config: OneOfOnesConfig, settings: CollectionSettings): OneOfOnes {
+  const byName = new Map(files.map((f) => [f.name, f.bytes]));
+  const read = (name: string): Uint8Array => byName.get(name) ?? new Uint8Array(0);
+  const ones = readOneOfOnes({ dir: config.dir, names: [...byName.keys()], read, readText: (name) => new TextDecoder().decode(read(name)) }, settings.format);
+  return placeOneOfOnes(ones, config, settings, config.dir);
+}

@@ -5,6 +5,7 @@ import { GeneratePanel, type RunState } from "./GeneratePanel.js";
 import { useUndoKeys } from "./history.js";
 import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
+import { NO_ONE_OF_ONES, OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
 import { PastRuns } from "./PastRuns.js";
 import { ProjectTools } from "./ProjectTools.js";
 import { runKey } from "./runKey.js";
@@ -40,6 +41,7 @@ export function App() {
   const [confirmStartOver, setConfirmStartOver] = useState(false);
   const [run, setRun] = useState<RunState>({ state: "idle" });
   const [dropActive, setDropActive] = useState(false);
+  const [oneOfOnes, setOneOfOnes] = useState(NO_ONE_OF_ONES);
   const renderer = useMemo(() => new PreviewRenderer(), []);
   const folderInput = useRef<HTMLInputElement>(null);
   const zipInput = useRef<HTMLInputElement>(null);
@@ -260,6 +262,7 @@ export function App() {
               canRedo={canRedo}
               applyFile={applyFile}
               disabled={running}
+              oneOfOnes={studioOneOfOnes(oneOfOnes)}
             />
             <ProblemsPanel problems={problems} skipped={analysis.skipped} />
             <Notices notices={project.notices} />
@@ -275,8 +278,9 @@ export function App() {
                 <SettingsPanel settings={settings} analysis={analysis} update={update} disabled={running} traitSize={traitSize} />
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
                 <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
+                <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
                 <ProblemSummary problems={problems} />
-                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} />
+                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={studioOneOfOnes(oneOfOnes)} />
               </div>
             </div>
             {run.state === "done" ? <ResultsPanel result={run.result} /> : null}

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { generateCollection, WarmWorkers, type GeneratedCollection, type GenerateProgress } from "../browser/engine.js";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import { entryBlob, readZipIndex } from "../browser/zipIndex.js";
-import type { TraitSource } from "../browser/protocol.js";
+import type { StudioOneOfOnes, TraitSource } from "../browser/protocol.js";
 import { formatDuration, rate, type Rate, type RateSample } from "./eta.js";
 import { configJson, download } from "./projectFile.js";
 import { saveRun } from "./runs.js";
@@ -28,6 +28,8 @@ interface Props {
   sources: TraitSource[][] | undefined;
   run: RunState;
   setRun: (r: RunState) => void;
+  /** Hand-made 1-of-1s placed among the tokens (the 1-of-1s panel). */
+  oneOfOnes?: StudioOneOfOnes | undefined;
 }
 
 function slug(s: string): string {
@@ -43,7 +45,7 @@ export function downloadNameOf(settings: StudioSettings): string {
 
 type DirectoryPicker = (options?: { mode?: "readwrite" }) => Promise<FileSystemDirectoryHandle>;
 
-export function GeneratePanel({ analysis, settings, sources, run, setRun }: Props) {
+export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfOnes }: Props) {
   const controller = useRef<AbortController | undefined>(undefined);
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
@@ -105,6 +107,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
           sources,
           workers,
           warm: pool,
+          oneOfOnes,
         },
         {
           signal: c.signal,
@@ -154,7 +157,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun }: Prop
     }
   };
 
-  const exportConfig = () => download(new Blob([configJson({ ...analysis.config, count: settings.count, seed: settings.seed })], { type: "application/json" }), "traitloom.json");
+  const exportConfig = () => download(new Blob([configJson({ ...analysis.config, count: settings.count, seed: settings.seed, ...(oneOfOnes ? { oneOfOnes: oneOfOnes.config } : {}) })], { type: "application/json" }), "traitloom.json");
 
   let status: string;
   let done = 0;

@@ -4,6 +4,7 @@
  */
 import { useRef, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
+import type { StudioOneOfOnes } from "../browser/protocol.js";
 import { download, projectZip } from "./projectFile.js";
 import type { Project } from "./useProject.js";
 
@@ -17,13 +18,15 @@ interface Props {
   canRedo: boolean;
   applyFile: (file: File) => Promise<void>;
   disabled: boolean;
+  /** The 1-of-1s panel's files, saved in the project under their folder. */
+  oneOfOnes?: StudioOneOfOnes | undefined;
 }
 
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "project";
 }
 
-export function ProjectTools({ project, analysis, settings, undo, redo, canUndo, canRedo, applyFile, disabled }: Props) {
+export function ProjectTools({ project, analysis, settings, undo, redo, canUndo, canRedo, applyFile, disabled, oneOfOnes }: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [saving, setSaving] = useState(false);
   return (
@@ -40,7 +43,7 @@ export function ProjectTools({ project, analysis, settings, undo, redo, canUndo,
         disabled={disabled || saving}
         onClick={() => {
           setSaving(true);
-          void projectZip(project.files, analysis, settings)
+          void projectZip(project.files, analysis, settings, oneOfOnes)
             .then((zip) => download(zip, `${slug(project.root.split("/")[0] ?? "project")}-project.zip`))
             .finally(() => setSaving(false));
         }}

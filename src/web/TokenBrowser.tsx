@@ -271,7 +271,7 @@ export function TokenBrowser({ result }: { result: GeneratedCollection }) {
             <img src={urls.get(i)} alt={`Token #${result.startId + i}`} loading="lazy" />
             <span className="token-caption">
               <strong>#{result.startId + i}</strong>
-              <span>rank {result.ranks[i]}</span>
+              <span>{result.ranks[i] ? `rank ${result.ranks[i]}` : "1-of-1"}</span>
             </span>
           </button>
         ))}
@@ -283,7 +283,7 @@ export function TokenBrowser({ result }: { result: GeneratedCollection }) {
             <div>
               <h3>{parsed?.name ?? `Token #${result.startId + selected}`}</h3>
               <p className="muted">
-                Rank {result.ranks[selected]} of {result.count.toLocaleString("en-US")} · rarity score {(result.scores[selected] ?? 0).toFixed(2)}
+                {result.ranks[selected] ? `Rank ${result.ranks[selected]} of ${result.count.toLocaleString("en-US")} · rarity score ${(result.scores[selected] ?? 0).toFixed(2)}` : "1-of-1: hand-made, left out of rarity"}
               </p>
               <dl>
                 {(token ? Object.entries(token.traits) : (parsed?.attributes ?? []).map((a) => [a.trait_type, String(a.value)] as const)).map(([layer, value]) => {

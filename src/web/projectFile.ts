@@ -5,6 +5,7 @@
  */
 import { zip } from "fflate";
 import type { Analysis, StudioSettings } from "../browser/project.js";
+import type { StudioOneOfOnes } from "../browser/protocol.js";
 import type { TraitloomConfig } from "../core/config.js";
 
 /**
@@ -19,10 +20,12 @@ export function configJson(config: TraitloomConfig): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-/** The project file: layers/<path> for every file, and traitloom.json beside them. */
-export async function projectZip(files: ReadonlyMap<string, Blob>, analysis: Analysis, settings: StudioSettings): Promise<Blob> {
-  const entries: Record<string, Uint8Array> = { "traitloom.json": new TextEncoder().encode(configJson(projectConfig(analysis, settings, "layers"))) };
+/** The project file: layers/<path> for every file, traitloom.json beside them, and the 1-of-1s' files in their folder (`oneOfOnes.dir`). */
+export async function projectZip(files: ReadonlyMap<string, Blob>, analysis: Analysis, settings: StudioSettings, oneOfOnes?: StudioOneOfOnes): Promise<Blob> {
+  const config = { ...projectConfig(analysis, settings, "layers"), ...(oneOfOnes ? { oneOfOnes: oneOfOnes.config } : {}) };
+  const entries: Record<string, Uint8Array> = { "traitloom.json": new TextEncoder().encode(configJson(config)) };
   for (const [path, blob] of files) entries[`layers/${path}`] = new Uint8Array(await blob.arrayBuffer());
+  for (const f of oneOfOnes?.files ?? []) entries[`${oneOfOnes?.config.dir ?? ""}/${f.name}`] = f.bytes;
   const bytes = await new Promise<Uint8Array>((resolve, reject) => zip(entries, { level: 0 }, (err, data) => (err ? reject(err) : resolve(data))));
   return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/zip" });
 }
