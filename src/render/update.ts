@@ -104,20 +104,8 @@ export async function rewriteManifest(store: FileStore, manifest: StoredManifest
 /** The manifest's header, with new metadata settings and history (an update drops `pack`: its CIDs are stale). */
 function headerOf(manifest: StoredManifest, settings: CollectionSettings, history: HistoryEntry[]): ManifestHeader {
   const metadataSettings = metadataSettingsOf(settings);
-  return {
-    seed: manifest.seed,
-    count: manifest.count,
-    startId: manifest.startId,
-    width: manifest.width,
-    height: manifest.height,
-    format: manifest.format,
-    configHash: manifest.configHash,
-    inputHash: manifest.inputHash,
-    outputs: manifest.outputs,
-    metadataHash: metadataHashOf(metadataSettings),
-    metadataSettings,
-    history,
-  };
+  const { pack: _stale, ...kept } = storedHeader(manifest);
+  return { ...kept, metadataHash: metadataHashOf(metadataSettings), metadataSettings, history };
 }
 
 /** Reads and checks manifest.json of the collection in `store`. */
