@@ -15,6 +15,7 @@ import { PreviewPanel } from "./PreviewPanel.js";
 import { ProblemsPanel, ProblemSummary, projectProblems } from "./ProblemsPanel.js";
 import { ProgressAnnouncer } from "./ProgressAnnouncer.js";
 import { ResultsPanel } from "./ResultsPanel.js";
+import { OutputsPanel } from "./OutputsPanel.js";
 import { RulesPanel } from "./RulesPanel.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { useProject } from "./useProject.js";
@@ -275,6 +276,7 @@ export function App() {
                 <SettingsPanel settings={settings} analysis={analysis} update={update} disabled={running} traitSize={traitSize} />
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
                 <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
+                <OutputsPanel settings={settings} update={update} disabled={running} />
                 <ProblemSummary problems={problems} />
                 <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} />
               </div>
