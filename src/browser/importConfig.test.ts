@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LayersListing } from "../core/layers.js";
+import { studioSettingsSchema } from "../core/stored.js";
 import { layerOrderFromEngineConfig } from "./engineOrder.js";
 import { defaultLayerOrder, settingsFromConfig, settingsFromConfigText } from "./importConfig.js";
 import { DEFAULT_SETTINGS, studioConfig, type StudioSettings } from "./project.js";
@@ -133,5 +134,20 @@ describe("settings from files beside the layers", () => {
     expect(settingsFromConfig({ uniqueness: { minDifferences: 2 } } as never, "t.json", HASHLIPS, base).notes).toEqual([
       "t.json: uniqueness: not applied by the studio (the CLI reads them); left out of what it saves",
     ]);
+  });
+
+  it("keeps outputs from a traitloom.json, writes them back, and the saved settings' schema takes them", () => {
+    const outputs = {
+      erc721: {},
+      solana: { symbol: "LOOM", sellerFeeBasisPoints: 500, creators: [{ address: "11111111111111111111111111111111", share: 100 }] },
+      cardano: { policyId: "a".repeat(56) },
+    };
+    const { settings, notes } = settingsFromConfig({ outputs }, "t.json", HASHLIPS, base);
+    expect(notes).toEqual([]);
+    expect(settings.outputs).toEqual(outputs);
+    expect(studioConfig(settings).outputs).toEqual(outputs);
+    expect(studioSettingsSchema.parse(settings).outputs).toEqual(outputs);
+    expect(studioSettingsSchema.safeParse({ ...settings, outputs: { cardano: { policyId: "x" } } }).success).toBe(false);
+    expect(studioConfig(base).outputs).toBeUndefined();
   });
 });

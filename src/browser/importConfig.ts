@@ -18,7 +18,7 @@ export interface Imported {
 type LayerEntry = NonNullable<TraitloomConfig["layers"]>[number];
 
 /** traitloom.json keys the studio has no setting for yet: said on load, never silently dropped. */
-const NOT_IN_STUDIO = new Set(["editions", "shuffle", "uniqueness", "outputs"]);
+const NOT_IN_STUDIO = new Set(["editions", "shuffle", "uniqueness"]);
 
 /** The default order of the listing's folders and why, as the CLI decides it (core's orderLayerFolders). */
 export function defaultLayerOrder(listing: LayersListing): LayerOrder {
@@ -140,6 +140,7 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     ...(config.image !== undefined ? { image: { ...config.image } } : {}),
     ...(config.rules !== undefined ? { rules: structuredClone(config.rules) } : {}),
     ...(config.counts !== undefined ? { counts: structuredClone(config.counts) } : {}),
+    ...(config.outputs !== undefined ? { outputs: structuredClone(config.outputs) } : {}),
   };
   return { settings, notes };
 }

@@ -14,6 +14,7 @@ import type { TraitOptions } from "../core/dialects/types.js";
 import type { Dialect, ListedDir } from "../core/model.js";
 import { capacityOf } from "../core/planner.js";
 import type { CountsConfig, RulesConfig } from "../core/rules.js";
+import type { OutputsConfig } from "../core/targets/options.js";
 import { isJunkFolder, type WeightSyntax } from "../core/weights.js";
 
 /** A file of the project, by its path under the layers folder ("01-Background/Sky#30.png"). */
@@ -107,6 +108,8 @@ export interface StudioSettings {
   extraMetadata?: Record<string, unknown>;
   noneTraitNames?: string[];
   image?: ImageSettings;
+  /** As traitloom.json's `outputs`: the metadata targets written into the ZIP (the outputs panel sets them); undefined: erc721 alone. */
+  outputs?: OutputsConfig | undefined;
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -180,6 +183,7 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   config.layers = settings.layers.filter((l) => l.visible).map(layerConfig);
   if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
   if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
+  if (settings.outputs !== undefined) config.outputs = structuredClone(settings.outputs);
   return config;
 }
 

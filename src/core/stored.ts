@@ -12,6 +12,7 @@ import { MAX_CANVAS_SIDE, type ResizeMode } from "./canvas.js";
 import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
 import { countsSchema, rulesSchema } from "./rules.js";
+import { outputsSchema } from "./targets/options.js";
 import type { WeightSyntax } from "./weights.js";
 
 /** sha256 as the tool writes it: 64 lowercase hex digits. */
@@ -193,6 +194,7 @@ export const studioSettingsSchema = z.object({
       quality: z.number().int().min(1).max(100).optional(),
     })
     .optional(),
+  outputs: outputsSchema.optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

@@ -16,6 +16,7 @@ import { PreviewPanel } from "./PreviewPanel.js";
 import { ProblemsPanel, ProblemSummary, projectProblems } from "./ProblemsPanel.js";
 import { ProgressAnnouncer } from "./ProgressAnnouncer.js";
 import { ResultsPanel } from "./ResultsPanel.js";
+import { OutputsPanel } from "./OutputsPanel.js";
 import { RulesPanel } from "./RulesPanel.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { useProject } from "./useProject.js";
@@ -279,6 +280,7 @@ export function App() {
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
                 <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
+                <OutputsPanel settings={settings} update={update} disabled={running} />
                 <ProblemSummary problems={problems} />
                 <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={studioOneOfOnes(oneOfOnes)} />
               </div>
