@@ -7,7 +7,7 @@ import { chmod, mkdir, readFile, rename, symlink, writeFile } from "node:fs/prom
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readJson, writeJson, writeLayers } from "../helpers/fixtures.js";
-import { COUNT, IS_ROOT, expectCollection, expectRefused, generate, shape, suiteRoot, writeBase } from "./harness.js";
+import { COUNT, IS_ROOT, SEED, cli, expectCollection, expectRefused, generate, shape, suiteRoot, writeBase } from "./harness.js";
 import { disc } from "./imageBytes.js";
 
 const root = suiteRoot("names");
@@ -255,12 +255,15 @@ describe("layer folders that are empty, missing, nested or not folders", () => {
     await expectRefused(await generate(layers, out, ["-c", join(dir, "c.json")]), { names: "Eyes", out, before: undefined });
   });
 
-  it("a sub-folder inside a layer (nftchef-style)", async () => {
+  it("a sub-folder inside a layer (nftchef-style): read as a group drawn on every token, with a warning naming it", async () => {
     const dir = await root.next("nested");
     const layers = await writeBase(dir);
     await writeLayers(layers, { "02-Hat/Crown": { "Front.png": shape() } });
     const out = join(dir, "out");
-    await expectRefused(await generate(layers, out), { names: "02-Hat/Crown", out, before: undefined });
+    // Without -q, so the warning is printed.
+    const run = await cli(["generate", layers, "-n", String(COUNT), "-o", out, "--seed", SEED, "--workers", "1"]);
+    await expectCollection(run, out);
+    expect([...run.err, ...run.out].find((l) => l.startsWith("warning:") && l.includes("02-Hat/Crown"))).toMatch(/a group of parts drawn on every token/);
   });
 
   it("the layer folders one level too deep (layers/collection/01-Background/…)", async () => {

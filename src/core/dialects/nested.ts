@@ -213,7 +213,7 @@ function readGroup(ctx: LayerContext, dir: ListedDir, rel: string, inh: Inherite
         ctx.problem(
           "LAYER_NESTED",
           fileRel,
-          `a weighted file in a folder without a weight (${ctx.where(rel)}, drawn on every token) would be a second choice inside one layer, which is not supported; give the folder a weight or make it a layer of its own`,
+          `expected weighted files only in a folder with a weight (a choice), found one in ${ctx.where(rel)}, a folder without a weight that is drawn on every token: a second choice inside one layer is not supported; give the folder a weight or make it a layer of its own`,
         );
         return;
       }
@@ -227,7 +227,7 @@ function readGroup(ctx: LayerContext, dir: ListedDir, rel: string, inh: Inherite
       ctx.problem(
         "LAYER_NESTED",
         dirRel,
-        `a weighted folder in a folder without a weight (${ctx.where(rel)}, drawn on every token) would be a second choice inside one layer, which is not supported; give the outer folder a weight or make it a layer of its own`,
+        `expected weighted folders only in a folder with a weight (a choice), found one in ${ctx.where(rel)}, a folder without a weight that is drawn on every token: a second choice inside one layer is not supported; give the outer folder a weight or make it a layer of its own`,
       );
       return;
     }
