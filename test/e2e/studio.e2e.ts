@@ -141,7 +141,8 @@ describe.skipIf(!executable)("studio (headless Chromium)", () => {
     expect(await ranked.first().getAttribute("data-rank")).toBe("1");
     await ranked.first().click();
     await page.getByTestId("token-metadata").waitFor();
-    expect(await page.getByTestId("token-metadata").innerText()).toMatch(/Traitloom #\d+/);
+    // The detail shows "Token #N" until the token's metadata is read from the ZIP, then its name.
+    await expect.poll(() => page.getByTestId("token-metadata").innerText(), { timeout: 30_000 }).toMatch(/Traitloom #\d+/);
     expect(await page.getByTestId("token-metadata-json").textContent()).toMatch(/"name": "Traitloom #\d+"/);
 
     // Every image decodes at 512x512 and matches the reference compositor within 3 per channel.
