@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { TraitloomError } from "../core/errors.js";
 import { validateFolder, type FolderEntry, type FolderView, type ValidateTarget } from "../core/targets/index.js";
+import { VALIDATE_TARGETS, validationSummary } from "../core/targets/summary.js";
 
 /** main.ts's exit codes: 0 done, 1 user error; here 1 also when the folder has problems. */
 const EXIT_OK = 0;
@@ -18,17 +19,7 @@ export interface ValidateIo {
   err: (line: string) => void;
 }
 
-const TARGETS: readonly ValidateTarget[] = ["opensea", "erc1155", "solana", "cardano", "tezos"];
-
-/** Each target in the words of the rules it checks, for the closing line. */
-const TARGET_RULES: Record<ValidateTarget, string> = {
-  opensea: "ERC-721 / OpenSea metadata",
-  erc721: "ERC-721 / OpenSea metadata",
-  erc1155: "ERC-1155 metadata",
-  solana: "a Sugar / Candy Machine assets folder",
-  cardano: "Cardano CIP-25 metadata",
-  tezos: "Tezos TZIP-21 metadata",
-};
+const TARGETS = VALIDATE_TARGETS;
 
 export const VALIDATE_HELP = `Usage: traitloom validate <folder> --target opensea|erc1155|solana|cardano|tezos
 
@@ -104,10 +95,6 @@ function readArgs(args: string[]): { folder: string; target: ValidateTarget } | 
   return { folder, target: chosen as ValidateTarget };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 /**
  * Runs `traitloom validate`: every problem on stdout, one line each (file: field: what was expected, what was found),
  * then a closing line; warnings on stderr. Returns 0 when there are no problems, 1 when there are; a bad argument or
@@ -128,11 +115,6 @@ export async function runValidate(args: string[], io: ValidateIo): Promise<numbe
   const checked = report.folder === "" ? folder : join(folder, report.folder);
   for (const w of report.warnings) io.err(`warning: ${w.message}`);
   for (const p of report.problems) io.out(p.message);
-  const what = `${TARGET_RULES[target]}, in ${checked}`;
-  if (report.problems.length === 0) {
-    io.out(`ok: ${plural(report.tokens, "token")}, no problems (${what})`);
-    return EXIT_OK;
-  }
-  io.out(`${plural(report.problems.length, "problem")} in ${plural(report.tokens, "token")} (${what})`);
-  return EXIT_PROBLEMS;
+  io.out(validationSummary(report, checked));
+  return report.problems.length === 0 ? EXIT_OK : EXIT_PROBLEMS;
 }

@@ -7,6 +7,8 @@ import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
 import { NO_ONE_OF_ONES, OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
 import { PastRuns } from "./PastRuns.js";
+import { PublishPanel } from "./PublishPanel.js";
+import { ValidatePanel } from "./ValidatePanel.js";
 import { ProjectTools } from "./ProjectTools.js";
 import { runKey } from "./runKey.js";
 import { StartOverDialog } from "./StartOverDialog.js";
@@ -286,6 +288,17 @@ export function App() {
               </div>
             </div>
             {run.state === "done" ? <ResultsPanel result={run.result} /> : null}
+            {run.state === "done" ? (
+              <div className="publish-steps" data-testid="publish-steps">
+                <PublishPanel
+                  run={run}
+                  now={{ analysis, settings }}
+                  disabled={running}
+                  applyToSettings={update}
+                  onUpdated={(u) => setRun({ state: "done", result: u.result, made: u.made })}
+                />
+              </div>
+            ) : null}
           </>
         )}
         <PastRuns
@@ -295,6 +308,7 @@ export function App() {
           onShow={(r) => setRun({ state: "done", result: { ...r.result, file: r.file }, made: { settings: r.settings, key: r.key, downloadName: r.downloadName } })}
           onDeleted={(id) => setRun((now) => (now.state === "done" && now.result.zipName === id ? { state: "idle" } : now))}
         />
+        <ValidatePanel />
         <StartOverDialog
           open={confirmStartOver}
           root={project.root}

@@ -91,7 +91,7 @@ async function readAllEntries(dir: FileSystemDirectoryEntry): Promise<FileSystem
   }
 }
 
-async function walk(entry: FileSystemEntry, out: Array<{ path: string; blob: Blob }>): Promise<void> {
+export async function walk(entry: FileSystemEntry, out: Array<{ path: string; blob: Blob }>): Promise<void> {
   if (entry.isFile) {
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
     out.push({ path: entry.fullPath.replace(/^\//, ""), blob: file });

@@ -28,6 +28,10 @@ export interface RunRecord {
   /** runKey of the settings and analysis that made it. */
   key: string;
   result: Omit<GeneratedCollection, "file">;
+  /** Set where the metadata of another run was updated into this archive (src/web/publish.ts): that run's id. */
+  updatedFrom?: string | undefined;
+  /** The settings the update changed, as config keys ("baseUri"). */
+  updatedFields?: string[] | undefined;
 }
 
 /** A past run with its archive opened from disk. */
@@ -44,6 +48,8 @@ const runRecordSchema = z.object({
   downloadName: z.string().min(1),
   settings: studioSettingsSchema,
   key: z.string(),
+  updatedFrom: z.string().optional(),
+  updatedFields: z.array(z.string()).optional(),
   result: z
     .object({
       count: z.number().int().min(1),

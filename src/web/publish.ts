@@ -1,0 +1,99 @@
+/**
+ * The studio's publishing steps on a finished run, page side: "set base URI / metadata" writes the updated archive
+ * beside the run's in the origin-private file system (src/browser/archiveStore.ts does the update itself, with
+ * core's and render's code) and keeps it as a past run of its own, under the key of the settings it now matches.
+ */
+import type { GeneratedCollection } from "../browser/engine.js";
+import { studioConfig, type Analysis, type StudioSettings } from "../browser/project.js";
+import { updateArchive } from "../browser/archiveStore.js";
+import type { MetadataChanges, UpdateResult } from "../render/update.js";
+import type { RunMade } from "./GeneratePanel.js";
+import { runKey } from "./runKey.js";
+import { saveRun } from "./runs.js";
+
+/** The OPFS folder of the runs' archives (src/web/runs.ts). */
+const RUNS_DIR = "runs";
+
+/** The settings a run's archive matches once `changes` are applied to it. */
+export function settingsWith(settings: StudioSettings, changes: MetadataChanges): StudioSettings {
+  const next: StudioSettings = { ...settings };
+  if (changes.baseUri !== undefined) next.baseUri = changes.baseUri;
+  if (changes.namePrefix !== undefined) next.namePrefix = changes.namePrefix;
+  if (changes.description !== undefined) next.description = changes.description;
+  if (changes.externalUrl === "") delete next.externalUrl;
+  else if (changes.externalUrl !== undefined) next.externalUrl = changes.externalUrl;
+  return next;
+}
+
+/**
+ * The key of an updated run. Where the run was made from the project as it is now, it is the key the project would
+ * have with the new values (so setting them in the project makes the result current again, and a Generate of other
+ * settings sees it as outdated); otherwise the run's own key marked with the update, which no settings have.
+ */
+export function updatedKey(made: RunMade, changes: MetadataChanges, metadataHash: string, now: { analysis: Analysis; settings: StudioSettings } | undefined): string {
+  if (now && runKey(now.analysis, now.settings) === made.key) {
+    const resize = now.analysis.config.resize ?? "error";
+    // Only where studioConfig gives the analysis's config back from the settings: then it gives the updated one too.
+    if (JSON.stringify(studioConfig({ ...now.settings, resize })) === JSON.stringify(now.analysis.config)) {
+      const next = settingsWith(now.settings, changes);
+      return runKey({ ...now.analysis, config: studioConfig({ ...next, resize }) }, next);
+    }
+  }
+  return `${made.key}~${metadataHash.slice(0, 16)}`;
+}
+
+export interface UpdatedRun {
+  result: GeneratedCollection;
+  made: RunMade;
+  update: UpdateResult;
+}
+
+async function runsDir(): Promise<FileSystemDirectoryHandle | undefined> {
+  try {
+    return await (await navigator.storage.getDirectory()).getDirectoryHandle(RUNS_DIR, { create: true });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Updates the metadata of a finished run (`traitloom update` on its archive) into a new archive, kept as a past run
+ * where the origin-private file system is there (in memory otherwise); the run it came from is left as it was.
+ */
+export async function updateRun(
+  run: { result: GeneratedCollection; made: RunMade },
+  changes: MetadataChanges,
+  now: { analysis: Analysis; settings: StudioSettings } | undefined,
+  signal?: AbortSignal,
+): Promise<UpdatedRun> {
+  const zipName = `collection-${Date.now().toString(36)}-update.zip`;
+  const modified = new Date();
+  const dir = await runsDir();
+  const handle = await dir?.getFileHandle(zipName, { create: true }).catch(() => undefined);
+  const writable = await handle?.createWritable().catch(() => undefined);
+  const parts: Uint8Array[] = [];
+  const output = writable
+    ? async (chunks: Uint8Array[]) => {
+        for (const c of chunks) await writable.write(c as Uint8Array<ArrayBuffer>);
+      }
+    : async (chunks: Uint8Array[]) => void parts.push(...chunks);
+  let done: Awaited<ReturnType<typeof updateArchive>>;
+  try {
+    done = await updateArchive(run.result.file, changes, output, { modified, location: run.made.downloadName, signal });
+    await writable?.close();
+  } catch (e) {
+    await writable?.abort().catch(() => undefined);
+    if (handle) await dir?.removeEntry(zipName).catch(() => undefined);
+    throw e;
+  }
+  const file = writable && handle ? await handle.getFile() : new Blob(parts as Uint8Array<ArrayBuffer>[], { type: "application/zip" });
+  const settings = settingsWith(run.made.settings, changes);
+  const made: RunMade = { settings, key: updatedKey(run.made, changes, done.result.metadataHash, now), downloadName: run.made.downloadName };
+  const { file: _old, ...kept } = run.result;
+  const result: GeneratedCollection = { ...kept, file, zipName, storage: writable ? "opfs" : "memory", bytes: file.size, imageOffsets: done.imageOffsets };
+  if (writable) {
+    const { file: _file, ...record } = result;
+    await saveRun({ id: zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, result: record, updatedFrom: run.result.zipName, updatedFields: done.result.fields }).catch(() => undefined);
+  }
+  return { result, made, update: done.result };
+}
