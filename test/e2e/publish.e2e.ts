@@ -1,0 +1,200 @@
+/**
+ * The studio's publishing steps in headless Chromium. After a run with the Solana target: "Set base URI / metadata"
+ * gives the very files Node's `updateCollection` gives on the same downloaded ZIP (images byte for byte the run's,
+ * provenance kept, the update in the manifest's history), the updated archive is kept as a past run, and setting the
+ * same values in the project makes it current. "Validate a folder": the run's Sugar assets folder picked as a folder
+ * passes with the CLI's closing line; the same less asset 2, as a deflated ZIP of another tool, names the missing
+ * number in the CLI's words. No axe-core violations, at a desktop and a phone size.
+ *
+ * PUBLISH_SCREENSHOTS=1 also writes docs/screenshots/{publish,validate}-{desktop,phone}.png.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { unzipSync, zipSync } from "fflate";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryFolder, validateFolder } from "../../src/core/targets/index.js";
+import { validationSummary } from "../../src/core/targets/summary.js";
+import { MemoryFileStore } from "../../src/render/folderSink.js";
+import { updateCollection } from "../../src/render/update.js";
+import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+
+const executable = findChromium();
+if (!executable) {
+  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
+  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
+  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const COUNT = 8;
+const BASE_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+const SHOTS = process.env.PUBLISH_SCREENSHOTS === "1" ? join(REPO, "docs/screenshots") : undefined;
+
+async function axeViolations(p: Page, selector: string): Promise<string[]> {
+  await p.addScriptTag({ content: AXE });
+  return p.evaluate(async (sel) => {
+    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
+    const r = await axe.run({ include: [[sel]] });
+    return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  }, selector);
+}
+
+async function downloaded(p: Page, testId: string): Promise<Record<string, Uint8Array>> {
+  const [download] = await Promise.all([p.waitForEvent("download"), p.getByTestId(testId).click()]);
+  return unzipSync(new Uint8Array(readFileSync(await download.path())));
+}
+
+const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
+const files = (zip: Record<string, Uint8Array>): string[] => Object.keys(zip).filter((p) => !p.endsWith("/")).sort();
+
+describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  let close: () => Promise<void>;
+  const site = mkdtempSync(join(tmpdir(), "traitloom-publish-site-"));
+  const work = mkdtempSync(join(tmpdir(), "traitloom-publish-"));
+  const pageErrors: string[] = [];
+  let original: Record<string, Uint8Array>;
+
+  beforeAll(async () => {
+    await buildStudio(site);
+    ({ url, close } = await serveStudio(site));
+    browser = await launchChromium(executable ?? "");
+    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+    rmSync(site, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("sets the base URI and name prefix on the finished run as traitloom update does, images untouched", async () => {
+    await page.getByTestId("demo-button").click();
+    await page.getByTestId("outputs-panel").waitFor({ timeout: 20_000 });
+    await page.getByTestId("count-input").fill(String(COUNT));
+    await page.getByTestId("seed-input").fill("publish-e2e");
+    await page.getByTestId("output-solana-toggle").check();
+    await page.getByTestId("output-solana-symbol").fill("LOOM");
+    await expect.poll(() => page.getByTestId("outputs-errors").count()).toBe(0);
+    await page.getByTestId("generate-button").click();
+    await page.getByTestId("download-button").waitFor({ timeout: 90_000 });
+    original = await downloaded(page, "download-button");
+
+    const panel = page.getByTestId("publish-panel");
+    await panel.waitFor();
+    // Nothing changed yet: refused in one line, nothing written.
+    await page.getByTestId("publish-apply").click();
+    expect(await page.getByTestId("publish-error").innerText()).toBe(
+      "expected a new value in at least one field (base URI, name prefix, description, external URL), found the values the run already has",
+    );
+    await page.getByTestId("publish-baseUri").fill(BASE_URI);
+    await page.getByTestId("publish-namePrefix").fill("Loom Genesis");
+    await page.getByTestId("publish-externalUrl").fill("https://loom.example/{id}");
+    await page.getByTestId("publish-apply").click();
+    await page.getByTestId("publish-status").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("publish-status").innerText()).toMatch(
+      new RegExp(`^Updated base URI, name prefix, external URL: [\\d,]+ metadata files rewritten for ${COUNT} tokens; images and provenance unchanged`),
+    );
+    expect(await axeViolations(page, "[data-testid=publish-panel]")).toEqual([]);
+    if (SHOTS) await panel.screenshot({ path: join(SHOTS, "publish-desktop.png") });
+
+    const updated = await downloaded(page, "publish-download");
+    // The same as Node's updateCollection on the ZIP the run gave, file for file and byte for byte.
+    const store = new MemoryFileStore("node");
+    for (const [path, bytes] of Object.entries(original)) store.files.set(path, bytes);
+    await updateCollection(store, { baseUri: BASE_URI, namePrefix: "Loom Genesis", externalUrl: "https://loom.example/{id}" });
+    expect(files(updated)).toEqual([...store.files.keys()].sort());
+    for (const [path, bytes] of store.files) expect(text(updated[path]), path).toBe(text(bytes));
+    for (const path of files(original).filter((p) => p.endsWith(".png"))) expect(updated[path], path).toEqual(original[path]);
+    const manifest = JSON.parse(text(updated["manifest.json"])) as { provenance: string; history: Array<{ command: string; fields: string[] }> };
+    expect(manifest.provenance).toBe((JSON.parse(text(original["manifest.json"])) as { provenance: string }).provenance);
+    expect(manifest.history).toEqual([expect.objectContaining({ command: "update", fields: ["baseUri", "namePrefix", "externalUrl"] })]);
+    expect(JSON.parse(text(updated["metadata/3.json"]))).toMatchObject({ name: "Loom Genesis #3", image: `${BASE_URI}/3.png`, external_url: "https://loom.example/3" });
+    expect(JSON.parse(text(updated["solana/assets/2.json"]))).toMatchObject({ name: "Loom Genesis #3", image: "2.png" });
+
+    // The run shown is the updated one (its token browser reads images at the new archive's offsets) ...
+    await page.getByTestId("token-browser").waitFor();
+    const firstThumb = page.locator("[data-testid=token-browser] img").first();
+    await expect.poll(() => firstThumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    // ... kept as a past run beside the original, and outdated for the project until the project says the same.
+    await expect.poll(() => page.getByTestId("past-run").count()).toBe(2);
+    expect(await page.locator("[data-testid=past-run][data-current=true]").innerText()).toContain("metadata updated (baseUri, namePrefix, externalUrl)");
+    await page.getByTestId("result-outdated").waitFor();
+    expect(await page.getByTestId("result-outdated").innerText()).toContain("the name prefix, the base URI, the external URL");
+    await page.getByTestId("publish-to-settings").click();
+    await expect.poll(() => page.getByTestId("result-outdated").count()).toBe(0);
+    expect(await page.getByTestId("base-uri-input").inputValue()).toBe(BASE_URI);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("validates a picked folder and a ZIP of another tool as traitloom validate does, the missing asset named", async () => {
+    // The run's Sugar assets folder, on disk, picked as a folder.
+    const good = join(work, "assets");
+    const assets = Object.entries(original).filter(([p]) => p.startsWith("solana/assets/"));
+    for (const [p, bytes] of assets) {
+      const to = join(good, p.slice("solana/assets/".length));
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, bytes);
+    }
+    const panel = page.getByTestId("validate-panel");
+    await panel.scrollIntoViewIfNeeded();
+    await page.getByTestId("validate-target").selectOption("solana");
+    await page.getByTestId("validate-folder-input").setInputFiles(good);
+    await page.getByTestId("validate-result").waitFor({ timeout: 20_000 });
+    const asText = Object.fromEntries(assets.map(([p, b]) => [p.slice("solana/assets/".length), p.endsWith(".json") ? text(b) : ""]));
+    const goodReport = await validateFolder(memoryFolder(asText), "solana");
+    expect(await page.getByTestId("validate-summary").innerText()).toBe(validationSummary(goodReport, "assets"));
+    expect(await page.getByTestId("validate-summary").innerText()).toBe(`ok: ${COUNT} tokens, no problems (a Sugar / Candy Machine assets folder, in assets)`);
+
+    // Asset 2 left out, zipped (deflated) inside a folder as another tool would.
+    const broken = Object.fromEntries(assets.filter(([p]) => !/\/2\.(json|png)$/.test(p)).map(([p, b]) => [`hashlips-build/${p.slice("solana/assets/".length)}`, b]));
+    const zipPath = join(work, "hashlips-build.zip");
+    writeFileSync(zipPath, zipSync(broken, { level: 6 }));
+    await page.getByTestId("validate-zip-input").setInputFiles(zipPath);
+    await expect.poll(() => page.getByTestId("validate-result").getAttribute("data-problems"), { timeout: 20_000 }).not.toBe("0");
+    const brokenText = Object.fromEntries(Object.entries(broken).map(([p, b]) => [p.slice("hashlips-build/".length), p.endsWith(".json") ? text(b) : ""]));
+    const brokenReport = await validateFolder(memoryFolder(brokenText), "solana");
+    expect(brokenReport.problems.length).toBeGreaterThan(0);
+    const shown = await page.locator("[data-testid=validate-problems] li").allInnerTexts();
+    expect(shown).toEqual(brokenReport.problems.map((p) => p.message));
+    expect(shown.join("\n")).toContain("2.json is missing");
+    expect(await page.getByTestId("validate-summary").innerText()).toBe(validationSummary(brokenReport, "hashlips-build"));
+    expect(await axeViolations(page, "[data-testid=validate-panel]")).toEqual([]);
+    if (SHOTS) await panel.screenshot({ path: join(SHOTS, "validate-desktop.png") });
+
+    // A file that is no ZIP: one line naming it, no report.
+    const notZip = join(work, "notes.zip");
+    writeFileSync(notZip, "not a zip");
+    await page.getByTestId("validate-zip-input").setInputFiles(notZip);
+    await page.getByTestId("validate-error").waitFor();
+    expect(await page.getByTestId("validate-error").innerText()).toBe("notes.zip: expected a ZIP archive, found zip: no end of central directory");
+    expect(await page.getByTestId("validate-result").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("has no axe-core violations at a phone's size, nothing wider than the screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByTestId("validate-target").selectOption("solana");
+    await page.getByTestId("validate-zip-input").setInputFiles(join(work, "hashlips-build.zip"));
+    await expect.poll(() => page.getByTestId("validate-result").getAttribute("data-problems"), { timeout: 20_000 }).not.toBe("0");
+    for (const id of ["publish-panel", "validate-panel"]) {
+      const box = await page.getByTestId(id).boundingBox();
+      expect(box && box.x + box.width, id).toBeLessThanOrEqual(390);
+      expect(await axeViolations(page, `[data-testid=${id}]`), id).toEqual([]);
+    }
+    if (SHOTS) {
+      await page.getByTestId("publish-panel").screenshot({ path: join(SHOTS, "publish-phone.png") });
+      await page.getByTestId("validate-panel").screenshot({ path: join(SHOTS, "validate-phone.png") });
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
