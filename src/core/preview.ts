@@ -391,6 +391,64 @@ export function planGif(req: GifRequest): { plan: GifPlan; notes: string[] } {
   return { plan: { frames, width, height, delayMs, repeat }, notes };
 }
 
+// ---- the previews of one collection, planned together ------------------------------------------------------
+
+/** What to make, as `traitloom preview` and the studio's previews ask for it; a kind left out or false is not made. */
+export interface PreviewChoices {
+  collage?: Omit<CollageRequest, "tokens" | "tokenWidth" | "tokenHeight" | "gap"> | false | undefined;
+  banner?: Omit<BannerRequest, "tokenWidth" | "tokenHeight" | "gap"> | false | undefined;
+  gif?: Omit<GifRequest, "tokens" | "tokenWidth" | "tokenHeight"> | false | undefined;
+  gap?: number | undefined;
+}
+
+/** How a thumbnail is resampled: "nearest" where it is larger than the token (pixel art stays crisp), else smooth. */
+export type PreviewKernel = "nearest" | "smooth";
+
+export interface PlannedGrid {
+  layout: GridLayout;
+  /** The token of every cell, in cell order (a banner larger than the collection shows tokens again). */
+  ids: number[];
+  kernel: PreviewKernel;
+}
+
+export interface PlannedPreviews {
+  collage?: PlannedGrid | undefined;
+  banner?: PlannedGrid | undefined;
+  gif?: { plan: GifPlan; ids: number[]; kernel: PreviewKernel } | undefined;
+  /** What was adjusted: fewer tokens than asked, smaller thumbs. */
+  notes: string[];
+}
+
+/**
+ * Every preview of a collection planned before a pixel is drawn (so a collage that does not fit fails first), the
+ * tokens picked once (pickTokens) so the GIF's frames and the banner's first cells are the collage's first tokens.
+ * The CLI (src/node/preview.ts) and the studio draw what this returns.
+ */
+export function planPreviews(collection: PreviewCollection, rule: PickRule, choices: PreviewChoices): PlannedPreviews {
+  const gap = choices.gap ?? DEFAULT_GAP_PX;
+  const token = { tokenWidth: collection.width, tokenHeight: collection.height };
+  const tokens = collection.ids.length;
+  const notes: string[] = [];
+  const collage = choices.collage ? planCollage({ ...choices.collage, ...token, tokens, gap }) : undefined;
+  const banner = choices.banner ? planBanner({ ...choices.banner, ...token, gap }) : undefined;
+  const gif = choices.gif ? planGif({ ...choices.gif, ...token, tokens }) : undefined;
+  if (collage) notes.push(...collage.notes);
+  if (gif) notes.push(...gif.notes);
+  const most = Math.max(collage?.layout.cells ?? 0, banner ? Math.min(banner.cells, tokens) : 0, gif?.plan.frames ?? 0);
+  const picked = pickTokens(collection.ids, most, rule);
+  const kernel = (thumbWidth: number): PreviewKernel => (thumbWidth > collection.width ? "nearest" : "smooth");
+  const grid = (layout: GridLayout): PlannedGrid => {
+    const shown = picked.slice(0, Math.min(layout.cells, tokens));
+    return { layout, ids: Array.from({ length: layout.cells }, (_, cell) => tokenOfCell(shown, cell)), kernel: kernel(layout.thumbWidth) };
+  };
+  return {
+    collage: collage ? grid(collage.layout) : undefined,
+    banner: banner ? grid(banner) : undefined,
+    gif: gif ? { plan: gif.plan, ids: picked.slice(0, gif.plan.frames), kernel: kernel(gif.plan.width) } : undefined,
+    notes,
+  };
+}
+
 // ---- what a preview reads of the collection ----------------------------------------------------------------
 
 /** What a preview needs of manifest.json: the tokens' ids in order, their size and format, and the seed. */

@@ -30,17 +30,12 @@ import {
   bandsOf,
   cellRect,
   DEFAULT_BACKGROUND,
-  DEFAULT_GAP_PX,
   parsePreviewManifest,
   parsePreviewRanks,
   previewManifestReader,
   previewRanksReader,
-  pickTokens,
   piecesInBand,
-  planBanner,
-  planCollage,
-  planGif,
-  tokenOfCell,
+  planPreviews,
   type BannerRequest,
   type CollageRequest,
   type GifPlan,
@@ -48,6 +43,7 @@ import {
   type GridLayout,
   type PickRule,
   type PreviewCollection,
+  type PreviewKernel,
   type PreviewPick,
   type Rgb,
   type TokenLineReader,
@@ -373,40 +369,26 @@ export async function makePreviews(options: PreviewOptions): Promise<PreviewResu
   const collection = await readPreviewCollection(options.outDir);
   const rule = await pickRule(options, collection);
   const background = options.background ?? DEFAULT_BACKGROUND;
-  const gap = options.gap ?? DEFAULT_GAP_PX;
-  const token = { tokenWidth: collection.width, tokenHeight: collection.height };
-  const tokens = collection.ids.length;
-  const notes: string[] = [];
-
-  // Every layout is planned before a pixel is drawn, so a collage that does not fit fails before anything is written.
-  const collage = options.collage ? planCollage({ ...options.collage, ...token, tokens, gap }) : undefined;
-  const banner = options.banner ? planBanner({ ...options.banner, ...token, gap }) : undefined;
-  const gif = options.gif ? planGif({ ...options.gif, ...token, tokens }) : undefined;
-  if (collage) notes.push(...collage.notes);
-  if (gif) notes.push(...gif.notes);
-
-  const most = Math.max(collage?.layout.cells ?? 0, banner ? Math.min(banner.cells, tokens) : 0, gif?.plan.frames ?? 0);
-  const picked = pickTokens(collection.ids, most, rule);
-  const kernelFor = (thumbWidth: number): DrawOptions["kernel"] => (thumbWidth > collection.width ? "nearest" : "lanczos3");
+  const planned = planPreviews(collection, rule, options);
+  const kernelOf = (k: PreviewKernel): DrawOptions["kernel"] => (k === "nearest" ? "nearest" : "lanczos3");
   const fileOf = (id: number): { path: string; id: number } => ({ path: tokenImagePath(options.outDir, collection, id), id });
 
   const dir = join(options.outDir, PREVIEW_DIR);
   await ensureDir(dir);
   const files: PreviewFile[] = [];
-  for (const [kind, layout] of [["collage", collage?.layout], ["banner", banner]] as const) {
-    if (!layout) continue;
+  for (const [kind, grid] of [["collage", planned.collage], ["banner", planned.banner]] as const) {
+    if (!grid) continue;
+    const { layout, ids } = grid;
     const path = join(dir, `${kind}.png`);
-    const shown = picked.slice(0, Math.min(layout.cells, tokens));
-    const draw = { background, signal: options.signal, kernel: kernelFor(layout.thumbWidth) };
-    const bytes = await renderGridPng(layout, (cell) => fileOf(tokenOfCell(shown, cell)), path, draw);
-    const ids = Array.from({ length: layout.cells }, (_, cell) => tokenOfCell(shown, cell));
+    const draw = { background, signal: options.signal, kernel: kernelOf(grid.kernel) };
+    const bytes = await renderGridPng(layout, (cell) => fileOf(ids[cell] as number), path, draw);
     files.push({ kind, path, width: layout.width, height: layout.height, tokens: ids, bytes, layout });
   }
-  if (gif) {
+  if (planned.gif) {
+    const { plan, ids, kernel } = planned.gif;
     const path = join(dir, "preview.gif");
-    const ids = picked.slice(0, gif.plan.frames);
-    const bytes = await renderGif(gif.plan, ids.map(fileOf), path, { background, signal: options.signal, kernel: kernelFor(gif.plan.width) });
-    files.push({ kind: "gif", path, width: gif.plan.width, height: gif.plan.height, tokens: ids, bytes, gif: gif.plan });
+    const bytes = await renderGif(plan, ids.map(fileOf), path, { background, signal: options.signal, kernel: kernelOf(kernel) });
+    files.push({ kind: "gif", path, width: plan.width, height: plan.height, tokens: ids, bytes, gif: plan });
   }
-  return { files, notes };
+  return { files, notes: planned.notes };
 }
