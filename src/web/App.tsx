@@ -7,6 +7,7 @@ import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
 import { NO_ONE_OF_ONES, OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
 import { PastRuns } from "./PastRuns.js";
+import { PreviewsDownload } from "./PreviewsDownload.js";
 import { PublishPanel } from "./PublishPanel.js";
 import { ValidatePanel } from "./ValidatePanel.js";
 import { ProjectTools } from "./ProjectTools.js";
@@ -297,6 +298,7 @@ export function App() {
                   applyToSettings={update}
                   onUpdated={(u) => setRun({ state: "done", result: u.result, made: u.made })}
                 />
+                <PreviewsDownload result={run.result} downloadName={run.made.downloadName} disabled={running} />
               </div>
             ) : null}
           </>

@@ -19,6 +19,7 @@ import { memoryFolder, validateFolder } from "../../src/core/targets/index.js";
 import { validationSummary } from "../../src/core/targets/summary.js";
 import { MemoryFileStore } from "../../src/render/folderSink.js";
 import { updateCollection } from "../../src/render/update.js";
+import { makePreviews } from "../../src/node/preview.js";
 import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
 
 const executable = findChromium();
@@ -59,6 +60,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
   const work = mkdtempSync(join(tmpdir(), "traitloom-publish-"));
   const pageErrors: string[] = [];
   let original: Record<string, Uint8Array>;
+  let updated: Record<string, Uint8Array>;
 
   beforeAll(async () => {
     await buildStudio(site);
@@ -107,7 +109,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     expect(await axeViolations(page, "[data-testid=publish-panel]")).toEqual([]);
     if (SHOTS) await panel.screenshot({ path: join(SHOTS, "publish-desktop.png") });
 
-    const updated = await downloaded(page, "publish-download");
+    updated = await downloaded(page, "publish-download");
     // The same as Node's updateCollection on the ZIP the run gave, file for file and byte for byte.
     const store = new MemoryFileStore("node");
     for (const [path, bytes] of Object.entries(original)) store.files.set(path, bytes);
@@ -133,6 +135,52 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     await page.getByTestId("publish-to-settings").click();
     await expect.poll(() => page.getByTestId("result-outdated").count()).toBe(0);
     expect(await page.getByTestId("base-uri-input").inputValue()).toBe(BASE_URI);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("makes the collage, banner and GIF of traitloom preview: the same tokens, sizes and limits, each downloadable", async () => {
+    // The CLI's previews of the same collection, on disk.
+    const folder = join(work, "collection");
+    for (const [p, bytes] of Object.entries(updated)) {
+      mkdirSync(dirname(join(folder, p)), { recursive: true });
+      writeFileSync(join(folder, p), bytes);
+    }
+    const panel = page.getByTestId("previews-panel");
+    await panel.scrollIntoViewIfNeeded();
+    // A GIF over the limit is refused in core's words, nothing drawn.
+    await page.getByTestId("previews-gif").fill("5000");
+    await page.getByTestId("previews-make").click();
+    await page.getByTestId("previews-error").waitFor();
+    expect(await page.getByTestId("previews-error").innerText()).toBe("--gif: expected a whole number from 1 to 1000, found 5000");
+    expect(await page.getByTestId("previews-result").count()).toBe(0);
+
+    for (const pick of ["seeded", "rank"] as const) {
+      await page.getByTestId("previews-collage").fill("6");
+      await page.getByTestId("previews-gif").fill("4");
+      await page.getByTestId("previews-pick").selectOption(pick);
+      await page.getByTestId("previews-make").click();
+      await expect.poll(() => page.getByTestId("previews-result").getAttribute("data-pick"), { timeout: 30_000 }).toBe(pick);
+      const cli = await makePreviews({ outDir: join(folder), collage: { count: 6 }, banner: {}, gif: { count: 4 }, pick });
+      for (const f of cli.files) {
+        const shown = page.getByTestId(`preview-${f.kind}`);
+        expect(await shown.getAttribute("data-tokens"), `${pick} ${f.kind}`).toBe(f.tokens.join(","));
+        expect([Number(await shown.getAttribute("data-width")), Number(await shown.getAttribute("data-height"))], f.kind).toEqual([f.width, f.height]);
+      }
+    }
+    const [png] = await Promise.all([page.waitForEvent("download"), page.getByTestId("preview-collage-download").click()]);
+    expect(png.suggestedFilename()).toBe(`traitloom-${COUNT}-collage.png`);
+    const pngBytes = readFileSync(await png.path());
+    expect([...pngBytes.subarray(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
+    expect([pngBytes.readUInt32BE(16), pngBytes.readUInt32BE(20)]).toEqual([Number(await page.getByTestId("preview-collage").getAttribute("data-width")), Number(await page.getByTestId("preview-collage").getAttribute("data-height"))]);
+    const [gif] = await Promise.all([page.waitForEvent("download"), page.getByTestId("preview-gif-download").click()]);
+    const gifBytes = readFileSync(await gif.path());
+    expect(gifBytes.subarray(0, 6).toString("latin1")).toBe("GIF89a");
+    // One image descriptor per frame (0x2c after each graphic control block).
+    let frames = 0;
+    for (let i = 0; i + 8 < gifBytes.length; i++) if (gifBytes[i] === 0x21 && gifBytes[i + 1] === 0xf9 && gifBytes[i + 2] === 4 && gifBytes[i + 8] === 0x2c) frames++;
+    expect(frames).toBe(4);
+    expect(await axeViolations(page, "[data-testid=previews-panel]")).toEqual([]);
+    if (SHOTS) await panel.screenshot({ path: join(SHOTS, "previews-desktop.png") });
     expect(pageErrors).toEqual([]);
   });
 
@@ -186,7 +234,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     await page.getByTestId("validate-target").selectOption("solana");
     await page.getByTestId("validate-zip-input").setInputFiles(join(work, "hashlips-build.zip"));
     await expect.poll(() => page.getByTestId("validate-result").getAttribute("data-problems"), { timeout: 20_000 }).not.toBe("0");
-    for (const id of ["publish-panel", "validate-panel"]) {
+    for (const id of ["publish-panel", "previews-panel", "validate-panel"]) {
       const box = await page.getByTestId(id).boundingBox();
       expect(box && box.x + box.width, id).toBeLessThanOrEqual(390);
       expect(await axeViolations(page, `[data-testid=${id}]`), id).toEqual([]);
@@ -194,6 +242,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     if (SHOTS) {
       await page.getByTestId("publish-panel").screenshot({ path: join(SHOTS, "publish-phone.png") });
       await page.getByTestId("validate-panel").screenshot({ path: join(SHOTS, "validate-phone.png") });
+      await page.getByTestId("previews-panel").screenshot({ path: join(SHOTS, "previews-phone.png") });
     }
     expect(pageErrors).toEqual([]);
   });
