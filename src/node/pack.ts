@@ -17,11 +17,10 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { TraitloomError } from "../core/errors.js";
-import { TOOL_NAME, TOOL_VERSION } from "../core/output.js";
-import { imageExtensionOf } from "../core/settings.js";
 import { parseManifest, type StoredManifest } from "../core/stored.js";
-import { IPFS_PROFILES, ipfsUri, packFolder, withImageUri, type IpfsProfile, type IpfsProfileName, type PackedFile, type PackInput, type PackResult } from "../render/ipfs.js";
+import { IPFS_PROFILES, packFolder, type IpfsProfile, type IpfsProfileName, type PackInput, type PackResult } from "../render/ipfs.js";
 import { NodeFileStore } from "./fileStore.js";
+import { checkPackable, cidsJsonChunks, missingImage, missingMetadata, otherImage, packedMetadata, packTokens, type PackToken } from "../render/packCollection.js";
 import { rewriteManifest, storedHeader } from "../render/update.js";
 import { readRefusal, writeFailure } from "./files.js";
 
@@ -91,10 +90,7 @@ async function readManifest(outDir: string): Promise<StoredManifest> {
     throw badArgument(`${path}: expected the JSON of a manifest, received a syntax error (${e instanceof Error ? e.message : String(e)})`);
   }
   const manifest = parseManifest(raw, path);
-  if (manifest.shard) {
-    const { index, of } = manifest.shard;
-    throw badArgument(`${path}: expected a whole collection, found shard ${index}/${of} of one; pack the folder traitloom merge makes of all ${of} shards`);
-  }
+  checkPackable(manifest, path);
   return manifest;
 }
 
@@ -178,70 +174,36 @@ async function* verifiedImage(path: string, shown: string, sha256: string): Asyn
     }
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    const found = code === "ENOENT" ? "nothing there" : (readRefusal(e) ?? String(e));
-    throw badArgument(`${shown}: expected the token's image the manifest records, found ${found}`);
+    throw missingImage(shown, code === "ENOENT" ? "nothing there" : (readRefusal(e) ?? String(e)));
   }
   const have = hash.digest("hex");
-  if (have !== sha256) {
-    throw badArgument(`${shown}: expected the image the manifest records (sha256 ${sha256.slice(0, 16)}…), found other bytes (sha256 ${have.slice(0, 16)}…); run traitloom generate on the folder again to repair it`);
-  }
+  if (have !== sha256) throw otherImage(shown, sha256, have);
 }
 
 /** The images in manifest order, read one at a time as the packer pulls them. */
-async function* imageInputs(outDir: string, manifest: StoredManifest, ext: string): AsyncGenerator<PackInput> {
-  for (const token of manifest.tokens) {
-    const name = `${token.id}.${ext}`;
-    yield { path: name, content: verifiedImage(join(outDir, "images", name), `images/${name}`, token.image) };
-  }
+async function* imageInputs(outDir: string, tokens: readonly PackToken[]): AsyncGenerator<PackInput> {
+  for (const token of tokens) yield { path: token.image, content: verifiedImage(join(outDir, token.imagePath), token.imagePath, token.imageSha256) };
 }
 
 /** The metadata with `image` pointing into the images' root, written to `into` and handed to the packer. */
-async function* metadataInputs(outDir: string, into: string, manifest: StoredManifest, ext: string, imagesRoot: string): AsyncGenerator<PackInput> {
-  for (const token of manifest.tokens) {
-    const name = `${token.id}.json`;
-    const shown = `metadata/${name}`;
+async function* metadataInputs(outDir: string, into: string, tokens: readonly PackToken[], imagesRoot: string): AsyncGenerator<PackInput> {
+  for (const token of tokens) {
     let raw: Buffer;
     try {
-      raw = await readFile(join(outDir, "metadata", name));
+      raw = await readFile(join(outDir, token.metadataPath));
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      throw badArgument(`${shown}: expected the token's metadata, found ${code === "ENOENT" ? "nothing there" : (readRefusal(e) ?? String(e))}`);
+      throw missingMetadata(token.metadataPath, code === "ENOENT" ? "nothing there" : (readRefusal(e) ?? String(e)));
     }
-    // Manifests from 0.2.0 on record each metadata file's sha256: what goes up is what generate (or update) wrote.
-    const recorded = (token as { metadata?: unknown }).metadata;
-    if (typeof recorded === "string") {
-      const have = createHash("sha256").update(raw).digest("hex");
-      if (have !== recorded) {
-        throw badArgument(`${shown}: expected the metadata the manifest records (sha256 ${recorded.slice(0, 16)}…), found other bytes (sha256 ${have.slice(0, 16)}…); run traitloom generate on the folder again to repair it`);
-      }
-    }
-    const bytes = Buffer.from(withImageUri(raw.toString("utf8"), ipfsUri(imagesRoot, `${token.id}.${ext}`), shown), "utf8");
-    const target = join(into, name);
+    const bytes = packedMetadata(raw, token, imagesRoot);
+    const target = join(into, token.metadata);
     try {
       await writeFile(target, bytes);
     } catch (e) {
       throw writeFailure(e, target, "the rewritten metadata");
     }
-    yield { path: name, content: bytes };
+    yield { path: token.metadata, content: bytes };
   }
-}
-
-/** cids.json, a line per file, so 100,000 tokens never make one giant string. */
-function* cidsJsonChunks(profile: IpfsProfile, images: PackResult, metadata: PackResult, imageBaseUri: string, baseUri: string): Generator<string> {
-  const head = { tool: TOOL_NAME, version: TOOL_VERSION, profile, imageBaseUri, baseUri };
-  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n`;
-  const folder = function* (key: string, car: string, r: PackResult, last: boolean): Generator<string> {
-    yield `  "${key}": {\n    "root": "${r.root}",\n    "car": "${car}",\n    "files": [\n`;
-    let first = true;
-    for (const f of r.files) {
-      yield `${first ? "" : ",\n"}      ${JSON.stringify({ path: f.path, cid: f.cid, bytes: f.bytes } satisfies PackedFile)}`;
-      first = false;
-    }
-    yield `\n    ]\n  }${last ? "" : ","}\n`;
-  };
-  yield* folder("images", "images.car", images, false);
-  yield* folder("metadata", "metadata.car", metadata, true);
-  yield "}\n";
 }
 
 async function writeChunks(path: string, chunks: Iterable<string>): Promise<void> {
@@ -297,8 +259,8 @@ async function putInPlace(outDir: string, tmp: string): Promise<string> {
 export async function packCollection(outDir: string, options: PackCollectionOptions): Promise<PackCollectionResult> {
   const profile = IPFS_PROFILES[options.profile];
   const manifest = await readManifest(outDir);
-  const ext = imageExtensionOf(manifest.format);
-  const total = manifest.tokens.length;
+  const tokens = packTokens(manifest);
+  const total = tokens.length;
   const held = await new NodeFileStore(outDir).lock();
   const tmp = join(outDir, `.${PACK_DIR}.${process.pid}.tmp`);
   try {
@@ -308,9 +270,9 @@ export async function packCollection(outDir: string, options: PackCollectionOpti
     } catch (e) {
       throw writeFailure(e, tmp, "the pack's folder");
     }
-    const images = await packToCar(join(tmp, "images.car"), imageInputs(outDir, manifest, ext), profile, options, "images", total);
+    const images = await packToCar(join(tmp, "images.car"), imageInputs(outDir, tokens), profile, options, "images", total);
     options.signal?.throwIfAborted();
-    const metadata = await packToCar(join(tmp, "metadata.car"), metadataInputs(outDir, join(tmp, "metadata"), manifest, ext, images.root), profile, options, "metadata", total);
+    const metadata = await packToCar(join(tmp, "metadata.car"), metadataInputs(outDir, join(tmp, "metadata"), tokens, images.root), profile, options, "metadata", total);
     const imageBaseUri = `ipfs://${images.root}/`;
     const baseUri = `ipfs://${metadata.root}/`;
     await writeChunks(join(tmp, "cids.json"), cidsJsonChunks(profile, images, metadata, imageBaseUri, baseUri));
