@@ -7,6 +7,7 @@ import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
 import { NO_ONE_OF_ONES, OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
 import { PastRuns } from "./PastRuns.js";
+import { PackPanel } from "./PackPanel.js";
 import { PreviewsDownload } from "./PreviewsDownload.js";
 import { PublishPanel } from "./PublishPanel.js";
 import { ValidatePanel } from "./ValidatePanel.js";
@@ -46,6 +47,7 @@ export function App() {
   const [run, setRun] = useState<RunState>({ state: "idle" });
   const [dropActive, setDropActive] = useState(false);
   const [oneOfOnes, setOneOfOnes] = useState(NO_ONE_OF_ONES);
+  const [baseUriFill, setBaseUriFill] = useState<{ baseUri: string; nonce: number } | undefined>();
   const renderer = useMemo(() => new PreviewRenderer(), []);
   const folderInput = useRef<HTMLInputElement>(null);
   const zipInput = useRef<HTMLInputElement>(null);
@@ -296,8 +298,10 @@ export function App() {
                   now={{ analysis, settings }}
                   disabled={running}
                   applyToSettings={update}
+                  fill={baseUriFill}
                   onUpdated={(u) => setRun({ state: "done", result: u.result, made: u.made })}
                 />
+                <PackPanel result={run.result} downloadName={run.made.downloadName} disabled={running} onUseBaseUri={(baseUri) => setBaseUriFill({ baseUri, nonce: Date.now() })} />
                 <PreviewsDownload result={run.result} downloadName={run.made.downloadName} disabled={running} />
               </div>
             ) : null}

@@ -3,7 +3,7 @@
  * metadata of every target is rewritten from manifest.json, no image rendered again (src/web/publish.ts,
  * src/browser/archiveStore.ts, src/render/update.ts); the updated archive becomes the run shown and a past run.
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import type { MetadataChanges } from "../render/update.js";
 import type { RunMade } from "./GeneratePanel.js";
@@ -18,6 +18,8 @@ interface Props {
   onUpdated: (run: UpdatedRun) => void;
   /** Sets the same values in the project's settings (a later Generate writes them too). */
   applyToSettings?: ((patch: Partial<StudioSettings>) => void) | undefined;
+  /** A base URI to fill in (from "Pack for IPFS"), new each time by its nonce. */
+  fill?: { baseUri: string; nonce: number } | undefined;
   disabled: boolean;
 }
 
@@ -41,7 +43,7 @@ function changesOf(before: Form, after: Form): MetadataChanges {
 
 const LABELS: Record<keyof Form, string> = { baseUri: "base URI", namePrefix: "name prefix", description: "description", externalUrl: "external URL" };
 
-export function PublishPanel({ run, now, onUpdated, applyToSettings, disabled }: Props) {
+export function PublishPanel({ run, now, onUpdated, applyToSettings, fill, disabled }: Props) {
   const id = useId();
   const initial = formOf(run.made.settings);
   const [form, setForm] = useState<Form>(initial);
@@ -53,6 +55,14 @@ export function PublishPanel({ run, now, onUpdated, applyToSettings, disabled }:
     setForm(formOf(run.made.settings));
     setError(undefined);
   }, [run.result.zipName, run.made.settings]);
+
+  const baseUriInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!fill) return;
+    setForm((f) => ({ ...f, baseUri: fill.baseUri }));
+    baseUriInput.current?.focus();
+    baseUriInput.current?.scrollIntoView({ block: "center" });
+  }, [fill]);
 
   const changes = changesOf(initial, form);
   const changed = Object.keys(changes) as Array<keyof Form>;
@@ -85,7 +95,7 @@ export function PublishPanel({ run, now, onUpdated, applyToSettings, disabled }:
       {k === "description" ? (
         <textarea data-testid={`publish-${k}`} rows={2} value={form[k]} disabled={disabled || busy} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
       ) : (
-        <input data-testid={`publish-${k}`} type="text" value={form[k]} disabled={disabled || busy} placeholder={k === "baseUri" ? "ipfs://<CID>" : undefined} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
+        <input ref={k === "baseUri" ? baseUriInput : undefined} data-testid={`publish-${k}`} type="text" value={form[k]} disabled={disabled || busy} placeholder={k === "baseUri" ? "ipfs://<CID>" : undefined} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
       )}
       {hint ? <small>{hint}</small> : null}
     </label>

@@ -6,6 +6,7 @@
 import type { GeneratedCollection } from "../browser/engine.js";
 import { studioConfig, type Analysis, type StudioSettings } from "../browser/project.js";
 import { updateArchive } from "../browser/archiveStore.js";
+import { memoryCar, type CarOutput } from "../browser/packArchive.js";
 import type { MetadataChanges, UpdateResult } from "../render/update.js";
 import type { RunMade } from "./GeneratePanel.js";
 import { runKey } from "./runKey.js";
@@ -96,4 +97,44 @@ export async function updateRun(
     await saveRun({ id: zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, result: record, updatedFrom: run.result.zipName, updatedFields: done.result.fields }).catch(() => undefined);
   }
   return { result, made, update: done.result };
+}
+
+/** Bytes gathered before one write into an OPFS file: the CAR writer hands over three small pieces per block. */
+const CAR_BUFFER_BYTES = 1 << 20;
+
+/**
+ * A CAR written into the origin-private file system (runs/<name>, deleted with the partial archives at the next
+ * start, as no run owns it), so a collection's images are never all in memory; memory where there is no OPFS.
+ */
+export async function opfsCar(name: string): Promise<CarOutput> {
+  const dir = await runsDir();
+  const handle = await dir?.getFileHandle(name, { create: true }).catch(() => undefined);
+  const writable = await handle?.createWritable().catch(() => undefined);
+  if (!dir || !handle || !writable) return memoryCar();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const flush = async (): Promise<void> => {
+    if (pendingBytes === 0) return;
+    const blob = new Blob(pending as Uint8Array<ArrayBuffer>[]);
+    pending = [];
+    pendingBytes = 0;
+    await writable.write(blob);
+  };
+  return {
+    async write(chunk) {
+      pending.push(chunk.slice());
+      pendingBytes += chunk.length;
+      if (pendingBytes >= CAR_BUFFER_BYTES) await flush();
+    },
+    async finish(header) {
+      await flush();
+      if (header) await writable.write({ type: "write", position: 0, data: header as Uint8Array<ArrayBuffer> });
+      await writable.close();
+      return handle.getFile();
+    },
+    async discard() {
+      await writable.abort().catch(() => undefined);
+      await dir.removeEntry(name).catch(() => undefined);
+    },
+  };
 }

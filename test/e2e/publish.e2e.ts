@@ -8,10 +8,12 @@
  *
  * PUBLISH_SCREENSHOTS=1 also writes docs/screenshots/{publish,validate}-{desktop,phone}.png.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { CarReader } from "@ipld/car";
 import { unzipSync, zipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +22,7 @@ import { validationSummary } from "../../src/core/targets/summary.js";
 import { MemoryFileStore } from "../../src/render/folderSink.js";
 import { updateCollection } from "../../src/render/update.js";
 import { makePreviews } from "../../src/node/preview.js";
+import { packCollection } from "../../src/node/pack.js";
 import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
 
 const executable = findChromium();
@@ -48,6 +51,15 @@ async function downloaded(p: Page, testId: string): Promise<Record<string, Uint8
   return unzipSync(new Uint8Array(readFileSync(await download.path())));
 }
 
+const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+/** A CAR's roots and its blocks (CID → sha256 of the bytes), in CID order. */
+async function carContents(bytes: Uint8Array): Promise<{ roots: string[]; blocks: Array<[string, string]> }> {
+  const reader = await CarReader.fromBytes(bytes);
+  const blocks: Array<[string, string]> = [];
+  for await (const b of reader.blocks()) blocks.push([b.cid.toString(), sha256(b.bytes)]);
+  blocks.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { roots: (await reader.getRoots()).map(String), blocks };
+}
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
 const files = (zip: Record<string, Uint8Array>): string[] => Object.keys(zip).filter((p) => !p.endsWith("/")).sort();
 
@@ -184,6 +196,48 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("packs the run for IPFS with the CIDs and CAR blocks of traitloom pack, and fills the base URI with the images' root", async () => {
+    const folder = join(work, "pack-collection");
+    for (const [p, bytes] of Object.entries(updated)) {
+      mkdirSync(dirname(join(folder, p)), { recursive: true });
+      writeFileSync(join(folder, p), bytes);
+    }
+    const panel = page.getByTestId("pack-panel");
+    await panel.scrollIntoViewIfNeeded();
+    for (const profile of ["kubo", "ipfs-car"] as const) {
+      await page.getByTestId("pack-profile").selectOption(profile);
+      await page.getByTestId("pack-button").click();
+      await expect.poll(() => page.getByTestId("pack-result").getAttribute("data-profile"), { timeout: 60_000 }).toBe(profile);
+      const cli = await packCollection(folder, { profile });
+      expect(await page.getByTestId("pack-images-root").innerText(), profile).toBe(cli.images.root);
+      expect(await page.getByTestId("pack-metadata-root").innerText(), profile).toBe(cli.metadata.root);
+      expect(await page.getByTestId("pack-base-uri").innerText(), profile).toBe(cli.baseUri);
+      for (const car of ["images", "metadata"] as const) {
+        const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId(`pack-${car}-download`).click()]);
+        // The same roots and blocks; the order of the blocks follows the hashing, which is async in a browser.
+        expect(await carContents(readFileSync(await file.path())), `${profile} ${car}.car`).toEqual(await carContents(readFileSync(join(folder, "ipfs", `${car}.car`))));
+      }
+      const [cids] = await Promise.all([page.waitForEvent("download"), page.getByTestId("pack-cids-download").click()]);
+      expect(readFileSync(await cids.path(), "utf8"), `${profile} cids.json`).toBe(readFileSync(join(folder, "ipfs", "cids.json"), "utf8"));
+    }
+    expect(await axeViolations(page, "[data-testid=pack-panel]")).toEqual([]);
+    if (SHOTS) await panel.screenshot({ path: join(SHOTS, "pack-desktop.png") });
+
+    // The images' root as the base URI: the ZIP's metadata then says what metadata.car holds, so packing again
+    // gives the same metadata root.
+    const metadataRoot = await page.getByTestId("pack-metadata-root").innerText();
+    const imagesRoot = await page.getByTestId("pack-images-root").innerText();
+    await page.getByTestId("pack-use-base-uri").click();
+    expect(await page.getByTestId("publish-baseUri").inputValue()).toBe(`ipfs://${imagesRoot}`);
+    await page.getByTestId("publish-apply").click();
+    await expect.poll(() => page.getByTestId("publish-status").innerText(), { timeout: 30_000 }).toMatch(/^Updated base URI:/);
+    await expect.poll(() => page.getByTestId("pack-result").count()).toBe(0);
+    await page.getByTestId("pack-button").click();
+    await page.getByTestId("pack-result").waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId("pack-metadata-root").innerText()).toBe(metadataRoot);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("validates a picked folder and a ZIP of another tool as traitloom validate does, the missing asset named", async () => {
     // The run's Sugar assets folder, on disk, picked as a folder.
     const good = join(work, "assets");
@@ -234,7 +288,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     await page.getByTestId("validate-target").selectOption("solana");
     await page.getByTestId("validate-zip-input").setInputFiles(join(work, "hashlips-build.zip"));
     await expect.poll(() => page.getByTestId("validate-result").getAttribute("data-problems"), { timeout: 20_000 }).not.toBe("0");
-    for (const id of ["publish-panel", "previews-panel", "validate-panel"]) {
+    for (const id of ["publish-panel", "pack-panel", "previews-panel", "validate-panel"]) {
       const box = await page.getByTestId(id).boundingBox();
       expect(box && box.x + box.width, id).toBeLessThanOrEqual(390);
       expect(await axeViolations(page, `[data-testid=${id}]`), id).toEqual([]);
@@ -243,6 +297,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
       await page.getByTestId("publish-panel").screenshot({ path: join(SHOTS, "publish-phone.png") });
       await page.getByTestId("validate-panel").screenshot({ path: join(SHOTS, "validate-phone.png") });
       await page.getByTestId("previews-panel").screenshot({ path: join(SHOTS, "previews-phone.png") });
+      await page.getByTestId("pack-panel").screenshot({ path: join(SHOTS, "pack-phone.png") });
     }
     expect(pageErrors).toEqual([]);
   });
