@@ -169,7 +169,7 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
 
   let last = -Infinity;
   let first = true;
-  const result = await runCollection({ layerSet, settings, width: params.width, height: params.height, fileHashes: hashes, plan, oneOfOnes }, backend, sink, {
+  const result = await runCollection({ layerSet, settings, width: params.width, height: params.height, fileHashes: hashes, plan, oneOfOnes, projectFiles: params.projectFiles }, backend, sink, {
     signal,
     onProgress: (p) => {
       if (first && p.done > p.resumed) {

@@ -45,6 +45,8 @@ export interface GenerateRequest extends RenderSetup {
   warm?: WarmWorkers | undefined;
   /** Hand-made 1-of-1s placed among the tokens, as the CLI's `oneOfOnes` (the files instead of the folder). */
   oneOfOnes?: StudioOneOfOnes | undefined;
+  /** Files the config names besides the layers (Solana's collection image), by the path it gives. */
+  projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 export interface GenerateProgress {
@@ -469,6 +471,7 @@ async function runInWorkers(req: GenerateRequest, target: CollectionTarget, opti
           batchTokens: req.batchTokens,
           key,
           oneOfOnes: req.oneOfOnes,
+          projectFiles: req.projectFiles,
         },
         ports,
       ),

@@ -138,6 +138,8 @@ export interface GenerateParams extends CollectionInput {
   key?: string | undefined;
   /** Hand-made 1-of-1s (the config's `oneOfOnes`, as the CLI reads it): their files (images and .json) and placement. */
   oneOfOnes?: StudioOneOfOnes | undefined;
+  /** Files the config names besides the layers (Solana's collection image), by the path it gives. */
+  projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 /** The studio's 1-of-1s: the files dropped in, as if they were the folder `config.dir`. */

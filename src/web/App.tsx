@@ -47,6 +47,9 @@ export function App() {
   const [run, setRun] = useState<RunState>({ state: "idle" });
   const [dropActive, setDropActive] = useState(false);
   const [oneOfOnes, setOneOfOnes] = useState(NO_ONE_OF_ONES);
+  // Solana's collection image (outputs panel): held here like the 1-of-1s, sent with the run as a project file.
+  const [collectionImage, setCollectionImage] = useState<{ name: string; bytes: Uint8Array } | undefined>();
+  const projectFiles = useMemo(() => (collectionImage ? new Map([[collectionImage.name, collectionImage.bytes]]) : undefined), [collectionImage]);
   const [baseUriFill, setBaseUriFill] = useState<{ baseUri: string; nonce: number } | undefined>();
   const renderer = useMemo(() => new PreviewRenderer(), []);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -285,9 +288,9 @@ export function App() {
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
                 <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
-                <OutputsPanel settings={settings} update={update} disabled={running} />
+                <OutputsPanel settings={settings} update={update} disabled={running} collectionImage={collectionImage?.name} onCollectionImage={setCollectionImage} />
                 <ProblemSummary problems={problems} />
-                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={studioOneOfOnes(oneOfOnes)} />
+                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={studioOneOfOnes(oneOfOnes)} projectFiles={projectFiles} />
               </div>
             </div>
             {run.state === "done" ? <ResultsPanel result={run.result} /> : null}

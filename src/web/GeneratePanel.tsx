@@ -30,6 +30,8 @@ interface Props {
   setRun: (r: RunState) => void;
   /** Hand-made 1-of-1s placed among the tokens (the 1-of-1s panel). */
   oneOfOnes?: StudioOneOfOnes | undefined;
+  /** Files the config names besides the layers (the outputs panel's Solana collection image). */
+  projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
 
 function slug(s: string): string {
@@ -45,7 +47,7 @@ export function downloadNameOf(settings: StudioSettings): string {
 
 type DirectoryPicker = (options?: { mode?: "readwrite" }) => Promise<FileSystemDirectoryHandle>;
 
-export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfOnes }: Props) {
+export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfOnes, projectFiles }: Props) {
   const controller = useRef<AbortController | undefined>(undefined);
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
@@ -108,6 +110,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
           workers,
           warm: pool,
           oneOfOnes,
+          projectFiles,
         },
         {
           signal: c.signal,

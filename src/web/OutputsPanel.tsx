@@ -15,6 +15,10 @@ interface Props {
   settings: StudioSettings;
   update: (patch: Partial<StudioSettings>) => void;
   disabled: boolean;
+  /** The name of the Solana collection image held for the run (App keeps its bytes; they are not saved). */
+  collectionImage?: string | undefined;
+  /** A Solana collection image chosen (its name becomes `collection.image`), or dropped. */
+  onCollectionImage?: ((image: { name: string; bytes: Uint8Array } | undefined) => void) | undefined;
 }
 
 /** A target's options as the form holds them: traitloom.json's object, with what the user typed where it is no valid value yet. */
@@ -79,7 +83,40 @@ interface Creator {
   share: unknown;
 }
 
-export function OutputsPanel({ settings, update, disabled }: Props) {
+/** A list option typed as text, `separator`-separated: the text is kept as typed, the option gets its items. */
+function ListInput(props: { id: string; testId: string; value: unknown; separator: "," | "\n"; disabled: boolean; invalid: boolean; hint: string; onChange: (items: string[] | undefined) => void }) {
+  const items = Array.isArray(props.value) ? (props.value as unknown[]).map(String) : [];
+  const parse = (t: string): string[] => t.split(props.separator).map((x) => x.trim()).filter((x) => x !== "");
+  const [text, setText] = useState(items.join(props.separator === "," ? ", " : "\n"));
+  // The option changed elsewhere (a reload, an applied traitloom.json): show it, unless the text already says so.
+  useEffect(() => {
+    if (JSON.stringify(parse(text)) !== JSON.stringify(items)) setText(items.join(props.separator === "," ? ", " : "\n"));
+  }, [JSON.stringify(items)]);
+  const common = {
+    id: props.id,
+    "data-testid": props.testId,
+    value: text,
+    disabled: props.disabled,
+    "aria-invalid": props.invalid,
+    "aria-describedby": `${props.id}-hint`,
+    spellCheck: false,
+  };
+  const change = (t: string) => {
+    setText(t);
+    const next = parse(t);
+    props.onChange(next.length > 0 ? next : undefined);
+  };
+  return (
+    <>
+      {props.separator === "\n" ? <textarea {...common} rows={3} onChange={(e) => change(e.target.value)} /> : <input {...common} type="text" onChange={(e) => change(e.target.value)} />}
+      <small className="hint" id={`${props.id}-hint`}>
+        {props.hint}
+      </small>
+    </>
+  );
+}
+
+export function OutputsPanel({ settings, update, disabled, collectionImage, onCollectionImage }: Props) {
   const saved = JSON.stringify(settings.outputs ?? null);
   const [draft, setDraft] = useState<OutputsDraft>(() => draftOf(settings.outputs));
   // Options of a target unticked and ticked again come back as they were.
@@ -164,6 +201,36 @@ export function OutputsPanel({ settings, update, disabled }: Props) {
     );
   }
 
+  const collection = typeof draft.solana?.collection === "object" && draft.solana.collection !== null ? (draft.solana.collection as Options) : undefined;
+  function setCollection(key: string, value: unknown, required = false): void {
+    const next: Options = { ...collection };
+    if ((value === undefined || value === "") && !required) delete next[key];
+    else next[key] = value ?? "";
+    setOption("solana", "collection", next);
+  }
+  function collectionText(key: "name" | "family" | "description", label: string, hint: string, required = false) {
+    const inputId = `${id}-solana-collection-${key}`;
+    return (
+      <label className="field" htmlFor={inputId}>
+        <span>{label}</span>
+        <input
+          id={inputId}
+          data-testid={`output-solana-collection-${key}`}
+          type="text"
+          value={shown(collection?.[key])}
+          disabled={disabled}
+          aria-invalid={bad(`solana.collection.${key}`)}
+          aria-describedby={`${inputId}-hint`}
+          onChange={(e) => setCollection(key, e.target.value, required)}
+        />
+        <small className="hint" id={`${inputId}-hint`}>
+          {hint}
+        </small>
+      </label>
+    );
+  }
+  const chosenImage = shown(collection?.image);
+
   const creators: Creator[] = Array.isArray(draft.solana?.creators) ? (draft.solana.creators as Creator[]) : [];
   function setCreators(next: Creator[]): void {
     setOption("solana", "creators", next.length > 0 ? next : undefined);
@@ -232,6 +299,55 @@ export function OutputsPanel({ settings, update, disabled }: Props) {
                 Add a creator
               </button>
             </fieldset>
+            <fieldset className="creators" data-testid="output-solana-collection">
+              <legend>Collection (collection.json + its image, so Sugar sets the Candy Machine’s collection)</legend>
+              <div className="check">
+                <input
+                  id={`${id}-solana-collection`}
+                  type="checkbox"
+                  data-testid="output-solana-collection-toggle"
+                  checked={collection !== undefined}
+                  disabled={disabled}
+                  onChange={(e) => setOption("solana", "collection", e.target.checked ? { name: "", image: collectionImage ?? "" } : undefined)}
+                />
+                <label htmlFor={`${id}-solana-collection`}>Write the collection files</label>
+              </div>
+              {collection ? (
+                <>
+                  {collectionText("name", "Collection name (required)", "At most 32 bytes.", true)}
+                  {collectionText("family", "Family", "Written to every token as collection: {name, family}. Empty: none.")}
+                  {collectionText("description", "Collection description", "Empty: the collection’s description.")}
+                  <label className="field" htmlFor={`${id}-solana-collection-image`}>
+                    <span>Collection image (required: png, jpg or gif)</span>
+                    <input
+                      id={`${id}-solana-collection-image`}
+                      data-testid="output-solana-collection-image"
+                      type="file"
+                      accept=".png,.jpg,.jpeg,.gif,image/png,image/jpeg,image/gif"
+                      disabled={disabled}
+                      aria-invalid={bad("solana.collection.image")}
+                      aria-describedby={`${id}-solana-collection-image-hint`}
+                      onChange={(e) => {
+                        const file = e.target.files?.[0];
+                        e.target.value = "";
+                        if (!file) return;
+                        void file.arrayBuffer().then((b) => {
+                          onCollectionImage?.({ name: file.name, bytes: new Uint8Array(b) });
+                          setCollection("image", file.name, true);
+                        });
+                      }}
+                    />
+                    <small className="hint" id={`${id}-solana-collection-image-hint`} data-testid="output-solana-collection-image-state">
+                      {chosenImage === ""
+                        ? "None chosen yet."
+                        : chosenImage === collectionImage
+                          ? `${chosenImage}: copied in as collection.${chosenImage.split(".").pop()?.toLowerCase() ?? "png"}.`
+                          : `${chosenImage}: choose the file again (the image is not kept across reloads).`}
+                    </small>
+                  </label>
+                </>
+              ) : null}
+            </fieldset>
           </>
         );
       case "cardano":
@@ -239,6 +355,21 @@ export function OutputsPanel({ settings, update, disabled }: Props) {
           <>
             {text("cardano", "policyId", "Policy id (required)", "The minting policy id: 56 lower-case hex digits.")}
             {text("cardano", "assetName", "Asset name", 'Each token\'s asset name, "{id}" replaced by its id. Empty: the name prefix and the id.')}
+            <div className="check">
+              <input
+                id={`${id}-cardano-files`}
+                type="checkbox"
+                data-testid="output-cardano-files"
+                checked={draft.cardano?.files === true}
+                disabled={disabled}
+                aria-describedby={`${id}-cardano-files-hint`}
+                onChange={(e) => setOption("cardano", "files", e.target.checked ? true : undefined)}
+              />
+              <label htmlFor={`${id}-cardano-files`}>List the image in files[] too</label>
+            </div>
+            <small className="hint" id={`${id}-cardano-files-hint`}>
+              CIP-25 files: {"{"}name, mediaType, src{"}"} per token, beside image.
+            </small>
           </>
         );
       case "tezos":
@@ -246,6 +377,33 @@ export function OutputsPanel({ settings, update, disabled }: Props) {
           <>
             {text("tezos", "symbol", "Symbol")}
             {text("tezos", "minter", "Minter address", "tz1…, tz2…, tz3…, tz4… or KT1…; empty: none.")}
+            <label className="field" htmlFor={`${id}-tezos-creators`}>
+              <span>Creators</span>
+              <ListInput
+                id={`${id}-tezos-creators`}
+                testId="output-tezos-creators"
+                value={draft.tezos?.creators}
+                separator={"\n"}
+                disabled={disabled}
+                invalid={bad("tezos.creators")}
+                hint="One per line: addresses or names, each once. Empty: none."
+                onChange={(items) => setOption("tezos", "creators", items)}
+              />
+            </label>
+            {text("tezos", "rights", "Rights", "A rights statement, such as “© 2026 Studio, all rights reserved”.")}
+            <label className="field" htmlFor={`${id}-tezos-tags`}>
+              <span>Tags</span>
+              <ListInput
+                id={`${id}-tezos-tags`}
+                testId="output-tezos-tags"
+                value={draft.tezos?.tags}
+                separator=","
+                disabled={disabled}
+                invalid={bad("tezos.tags")}
+                hint="Comma-separated, each once."
+                onChange={(items) => setOption("tezos", "tags", items)}
+              />
+            </label>
           </>
         );
     }
