@@ -301,4 +301,44 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     }
     expect(pageErrors).toEqual([]);
   });
+
+  it("writes the outputs panel's Solana collection, Cardano files[] and Tezos creators into the ZIP, bad values refused in core's words", async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const logo = join(REPO, "assets/demo-layers/01-Background/Mint#25.png");
+    await page.getByTestId("output-solana-collection-toggle").check();
+    // On, but no name or image yet: not applied, core says what is missing.
+    await page.getByTestId("outputs-errors").waitFor();
+    expect(await page.getByTestId("outputs-errors").innerText()).toContain("outputs.solana.collection.name");
+    await page.getByTestId("output-solana-collection-name").fill("Loom Genesis");
+    await page.getByTestId("output-solana-collection-family").fill("Loom");
+    await page.getByTestId("output-solana-collection-image").setInputFiles(logo);
+    await expect.poll(() => page.getByTestId("output-solana-collection-image-state").innerText()).toBe("Mint#25.png: copied in as collection.png.");
+    await page.getByTestId("output-cardano-toggle").check();
+    await page.getByTestId("output-cardano-policyId").fill("d".repeat(56));
+    await page.getByTestId("output-cardano-files").check();
+    await page.getByTestId("output-tezos-toggle").check();
+    await page.getByTestId("output-tezos-creators").fill("tz1burnburnburnburnburnburnburjAYjjX\nLoom Studio\nLoom Studio");
+    await expect.poll(() => page.getByTestId("outputs-errors").innerText()).toContain("outputs.tezos.creators: expected each creator once (TZIP-21: unique items)");
+    await page.getByTestId("output-tezos-creators").fill("tz1burnburnburnburnburnburnburjAYjjX\nLoom Studio");
+    await page.getByTestId("output-tezos-tags").fill("pfp, loom");
+    await expect.poll(() => page.getByTestId("outputs-errors").count()).toBe(0);
+    expect(await axeViolations(page, "[data-testid=outputs-panel]")).toEqual([]);
+
+    await page.getByTestId("generate-button").click();
+    await expect.poll(() => page.getByTestId("progress").getAttribute("data-state"), { timeout: 90_000 }).toBe("done");
+    const zip = await downloaded(page, "download-button");
+    expect(zip["solana/assets/collection.png"]).toEqual(new Uint8Array(readFileSync(logo)));
+    expect(JSON.parse(text(zip["solana/assets/collection.json"]))).toMatchObject({ name: "Loom Genesis", image: "collection.png" });
+    expect(JSON.parse(text(zip["solana/assets/0.json"]))).toMatchObject({ collection: { name: "Loom Genesis", family: "Loom" } });
+    const cardano = JSON.parse(text(zip["cardano/1.json"])) as { "721": Record<string, Record<string, { files?: Array<{ mediaType: string }> }>> };
+    expect(Object.values(cardano["721"]["d".repeat(56)] ?? {})[0]?.files?.[0]).toMatchObject({ mediaType: "image/png" });
+    expect(JSON.parse(text(zip["tezos/1.json"]))).toMatchObject({ creators: ["tz1burnburnburnburnburnburnburjAYjjX", "Loom Studio"], tags: ["pfp", "loom"] });
+    const asFolder = Object.fromEntries(Object.entries(zip).map(([p, b]) => [p, p.endsWith(".json") ? text(b) : ""]));
+    for (const target of ["solana", "cardano", "tezos"] as const) {
+      const report = await validateFolder(memoryFolder(asFolder), target);
+      expect(report.problems.map((p) => p.message), target).toEqual([]);
+      expect(report.warnings.map((w) => w.message), target).toEqual([]);
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
