@@ -300,7 +300,7 @@ export function OutputsPanel({ settings, update, disabled, collectionImage, onCo
               </button>
             </fieldset>
             <fieldset className="creators" data-testid="output-solana-collection">
-              <legend>Collection (collection.json + its image, so Sugar sets the Candy Machine’s collection)</legend>
+              <legend>Collection (collection.json + image)</legend>
               <div className="check">
                 <input
                   id={`${id}-solana-collection`}
@@ -310,7 +310,7 @@ export function OutputsPanel({ settings, update, disabled, collectionImage, onCo
                   disabled={disabled}
                   onChange={(e) => setOption("solana", "collection", e.target.checked ? { name: "", image: collectionImage ?? "" } : undefined)}
                 />
-                <label htmlFor={`${id}-solana-collection`}>Write the collection files</label>
+                <label htmlFor={`${id}-solana-collection`}>Write them, so Sugar sets the Candy Machine’s collection</label>
               </div>
               {collection ? (
                 <>

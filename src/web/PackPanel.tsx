@@ -15,9 +15,9 @@ import { opfsCar } from "./publish.js";
 const DEFAULT_PROFILE: IpfsProfileName = "ipfs-car";
 
 const PROFILE_LABELS: Record<IpfsProfileName, string> = {
-  "ipfs-car": "ipfs-car 3.x (CIDv1, 1 MiB chunks): the CAR-upload services",
-  kubo: "kubo ipfs add (CIDv0, Qm…)",
-  "kubo-cidv1": "kubo ipfs add --cid-version 1",
+  "ipfs-car": "ipfs-car (CIDv1, 1 MiB chunks)",
+  kubo: "kubo (CIDv0, Qm…)",
+  "kubo-cidv1": "kubo-cidv1 (CIDv1, 256 KiB)",
 };
 
 interface Props {
@@ -78,7 +78,7 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
       </p>
       <div className="row">
         <label className="field">
-          <span>Profile (decides every CID)</span>
+          <span>Profile (decides every CID; ipfs-car is what CAR-upload services use)</span>
           <select data-testid="pack-profile" value={profile} disabled={disabled || busy !== undefined} onChange={(e) => setProfile(e.target.value as IpfsProfileName)}>
             {IPFS_PROFILE_NAMES.map((p) => (
               <option key={p} value={p}>

@@ -107,10 +107,11 @@ export function ValidatePanel() {
           >
             {VALIDATE_TARGETS.map((t) => (
               <option key={t} value={t}>
-                {t} — {TARGET_RULES[t]}
+                {t}
               </option>
             ))}
           </select>
+          <small>{TARGET_RULES[target]}</small>
         </label>
       </div>
       <div

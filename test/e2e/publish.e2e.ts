@@ -323,6 +323,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     await page.getByTestId("output-tezos-tags").fill("pfp, loom");
     await expect.poll(() => page.getByTestId("outputs-errors").count()).toBe(0);
     expect(await axeViolations(page, "[data-testid=outputs-panel]")).toEqual([]);
+    if (SHOTS) await page.getByTestId("outputs-panel").screenshot({ path: join(SHOTS, "outputs-fields-desktop.png") });
 
     await page.getByTestId("generate-button").click();
     await expect.poll(() => page.getByTestId("progress").getAttribute("data-state"), { timeout: 90_000 }).toBe("done");
