@@ -2,6 +2,8 @@
  * The studio's "set base URI / metadata" on a run's archive (src/browser/archiveStore.ts) is `traitloom update`:
  * the same collection updated as a folder by the CLI and as a ZIP by updateArchive gives the same bytes in every
  * file, images and provenance untouched; an archive that is no ZIP, or holds no manifest, is refused in one line.
+ * The studio's "Pack for IPFS" (src/browser/packArchive.ts) gives the CLI's roots and cids.json for the same files,
+ * and refuses a changed or missing file in the CLI's words.
  */
 import { cp, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,6 +13,8 @@ import type { TraitloomConfig } from "../src/core/config.js";
 import { isTraitloomError } from "../src/core/errors.js";
 import { generateCollection } from "../src/node/generate.js";
 import { updateArchive } from "../src/browser/archiveStore.js";
+import { packArchive } from "../src/browser/packArchive.js";
+import { packCollection } from "../src/node/pack.js";
 import { MemoryBytes } from "../src/browser/zipSink.js";
 import { ZipWriter } from "../src/browser/zipWriter.js";
 import { runMain } from "./helpers/cli.js";
@@ -115,5 +119,50 @@ describe("updateArchive (the studio's set base URI)", () => {
   it("refuses an empty base URI as traitloom update does", async () => {
     const err = await updateArchive(archive, { baseUri: " " }, async () => undefined, { modified: new Date() }).catch((e: unknown) => e);
     expect(isTraitloomError(err) && err.message).toBe('--base-uri: expected a URI such as "ipfs://<CID>", found an empty value');
+  });
+});
+
+/** The archive with `path` replaced by `bytes`, or left out where `bytes` is undefined. */
+async function withEntry(blob: Blob, path: string, bytes: Uint8Array | undefined): Promise<Blob> {
+  const files = unzipSync(new Uint8Array(await blob.arrayBuffer()));
+  const out = new MemoryBytes();
+  const zip = new ZipWriter(out, new Date(2026, 0, 1));
+  for (const [name, data] of Object.entries(files)) {
+    if (name !== path) zip.addFile(name, data);
+    else if (bytes) zip.addFile(name, bytes);
+  }
+  zip.finish();
+  return out.blob();
+}
+
+describe("packArchive (the studio's pack for IPFS)", () => {
+  it("gives the roots, base URI and cids.json of traitloom pack on the same collection, for each profile", async () => {
+    const cliOut = join(root, "pack-cli");
+    await cp(out, cliOut, { recursive: true });
+    for (const profile of ["ipfs-car", "kubo", "kubo-cidv1"] as const) {
+      const studio = await packArchive(archive, { profile });
+      const cli = await packCollection(cliOut, { profile });
+      expect([studio.images.root, studio.metadata.root, studio.baseUri], profile).toEqual([cli.images.root, cli.metadata.root, cli.baseUri]);
+      expect(await studio.cids.text(), profile).toBe(await readFile(join(cliOut, "ipfs/cids.json"), "utf8"));
+      expect(studio.images.car.size, profile).toBe(cli.images.carBytes);
+      expect(studio.metadata.car.size, profile).toBe(cli.metadata.carBytes);
+    }
+  });
+
+  it("refuses an image other than the manifest records, naming it", async () => {
+    const err = await packArchive(await withEntry(archive, "images/3.png", new Uint8Array([1, 2, 3])), { profile: "kubo" }).catch((e: unknown) => e);
+    expect(isTraitloomError(err) && err.message).toMatch(/^images\/3\.png: expected the image the manifest records \(sha256 [0-9a-f]{16}…\), found other bytes/);
+  });
+
+  it("refuses a missing image or metadata file, naming it", async () => {
+    const noImage = await packArchive(await withEntry(archive, "images/5.png", undefined), { profile: "kubo" }).catch((e: unknown) => e);
+    expect(isTraitloomError(noImage) && noImage.message).toBe("images/5.png: expected the token's image the manifest records, found nothing there");
+    const noMeta = await packArchive(await withEntry(archive, "metadata/4.json", undefined), { profile: "kubo" }).catch((e: unknown) => e);
+    expect(isTraitloomError(noMeta) && noMeta.message).toBe("metadata/4.json: expected the token's metadata, found nothing there");
+  });
+
+  it("refuses metadata edited after generate, as traitloom pack does", async () => {
+    const err = await packArchive(await withEntry(archive, "metadata/2.json", new TextEncoder().encode('{"image":"x"}')), { profile: "ipfs-car" }).catch((e: unknown) => e);
+    expect(isTraitloomError(err) && err.message).toMatch(/^metadata\/2\.json: expected the metadata the manifest records \(sha256 [0-9a-f]{16}…\), found other bytes/);
   });
 });

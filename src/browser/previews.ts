@@ -72,6 +72,14 @@ class ArchiveImages {
     return { images: new ArchiveImages(archive, index, collection, location), collection, text };
   }
 
+  /** Refuses, before anything is drawn, a token whose image the archive does not hold. */
+  checkHeld(ids: Iterable<number>): void {
+    for (const id of new Set(ids)) {
+      const path = tokenPaths(id, this.collection).image;
+      if (!this.index.has(path)) throw badArgument(`${this.location}/${path}: expected token ${id}'s image (manifest.json lists it), found no file`);
+    }
+  }
+
   async bitmap(id: number): Promise<ImageBitmap> {
     const held = this.bitmaps.get(id);
     if (held) return held;
@@ -180,6 +188,7 @@ export async function makeStudioPreviews(archive: Blob, options: StudioPreviewOp
         break;
     }
     const planned = planPreviews(collection, rule, options);
+    images.checkHeld([...(planned.collage?.ids ?? []), ...(planned.banner?.ids ?? []), ...(planned.gif?.ids ?? [])]);
     const background = options.background ?? DEFAULT_BACKGROUND;
     const files: StudioPreview[] = [];
     for (const [kind, grid] of [["collage", planned.collage], ["banner", planned.banner]] as const) {

@@ -340,6 +340,14 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
       expect(report.problems.map((p) => p.message), target).toEqual([]);
       expect(report.warnings.map((w) => w.message), target).toEqual([]);
     }
+
+    // The image is not kept across a reload: the panel asks for it again, and a run without it says which file.
+    await page.reload();
+    await page.getByTestId("outputs-panel").waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId("output-solana-collection-image-state").innerText()).toBe("Mint#25.png: choose the file again (the image is not kept across reloads).");
+    await page.getByTestId("generate-button").click();
+    await expect.poll(() => page.getByTestId("progress").getAttribute("data-state"), { timeout: 60_000 }).toBe("error");
+    expect(await page.getByTestId("progress").innerText()).toContain("outputs.solana: expected the Solana collection image Mint#25.png, found no such file");
     expect(pageErrors).toEqual([]);
   });
 });
