@@ -17,12 +17,45 @@
     (param $litFreq i32) (param $distFreq i32) (param $lenTab i32) (param $state i32)
     (result i32)
     (local $p i32) (local $c i32) (local $farByte i32) (local $limit i32) (local $best i32) (local $dist i32)
-    (local $k i32) (local $pattern i64) (local $at i32)
+    (local $k i32) (local $pattern i64) (local $at i32) (local $t i32) (local $pf i32) (local $prev v128)
     (block $done
-      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-      (br_if $done (i32.ge_u (local.get $count) (local.get $max)))
       (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (br_if $done (i32.ge_u (local.get $count) (local.get $max)))
         (local.set $p (i32.add (local.get $data) (local.get $i)))
+        ;; 16 bytes at once where they and 16 symbols fit: the test below (a run of 4, or 3 bytes repeated
+        ;; `far` back) for each, as a bit mask; the bytes before its first set bit are literals.
+        (if (i32.and
+              (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $n))
+              (i32.le_u (i32.add (local.get $count) (i32.const 16)) (local.get $max)))
+          (then
+            (local.set $pf (i32.sub (local.get $p) (local.get $far)))
+            (local.set $prev (v128.load (i32.sub (local.get $p) (i32.const 1))))
+            (local.set $t (i32.ctz (i32.or (i32.const 0x10000) (i8x16.bitmask (v128.or
+              (v128.and
+                (v128.and
+                  (i8x16.eq (v128.load (local.get $p)) (local.get $prev))
+                  (i8x16.eq (v128.load offset=1 (local.get $p)) (local.get $prev)))
+                (i8x16.eq (v128.load offset=2 (local.get $p)) (local.get $prev)))
+              (v128.and
+                (v128.and
+                  (i8x16.eq (v128.load (local.get $p)) (v128.load (local.get $pf)))
+                  (i8x16.eq (v128.load offset=1 (local.get $p)) (v128.load offset=1 (local.get $pf))))
+                (i8x16.eq (v128.load offset=2 (local.get $p)) (v128.load offset=2 (local.get $pf)))))))))
+            (local.set $pf (i32.add (local.get $p) (local.get $t)))
+            (block $literals
+              (loop $literal
+                (br_if $literals (i32.eq (local.get $p) (local.get $pf)))
+                (local.set $c (i32.load8_u (local.get $p)))
+                (i32.store (i32.add (local.get $syms) (i32.shl (local.get $count) (i32.const 2))) (local.get $c))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (local.set $at (i32.add (local.get $litFreq) (i32.shl (local.get $c) (i32.const 2))))
+                (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $literal)))
+            (local.set $i (i32.add (local.get $i) (local.get $t)))
+            ;; 16 literals: on to the next 16; else the byte now at i passed the test: the full search below.
+            (br_if $next (i32.eq (local.get $t) (i32.const 16)))))
         (local.set $c (i32.load8_u (local.get $p)))
         (local.set $farByte (i32.load8_u (i32.sub (local.get $p) (local.get $far))))
         ;; A match of 3 or more needs data[i-1..i+2] all equal (distance 1) or data[i..i+2] equal to the bytes
@@ -101,8 +134,7 @@
                 (local.set $at (i32.add (local.get $litFreq) (i32.shl (local.get $c) (i32.const 2))))
                 (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1)))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))))))
-        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
-        (br_if $next (i32.lt_u (local.get $count) (local.get $max)))))
+        (br $next)))
     (i32.store (local.get $state) (local.get $count))
     (local.get $i))
 
