@@ -37,7 +37,7 @@ export const DEFLATE_MODULE: WasmModuleSpec = {
   watName: "src/browser/fastDeflate.wat",
   testName: "src/browser/fastDeflate.test.ts",
   constName: "FAST_DEFLATE_WASM",
-  summary: "The studio deflate's WebAssembly loops (%d bytes): imports env.memory, exports scan, emit, adler32.",
+  summary: "The studio deflate's WebAssembly loops (%d bytes): imports env.memory, exports scan, table, emit, adler32.",
 };
 
 export const WASM_MODULES: readonly WasmModuleSpec[] = [FILTERS_MODULE, DEFLATE_MODULE];

@@ -500,10 +500,8 @@ interface DeflateKernels {
     data: number, n: number, i: number, far: number, syms: number, count: number, max: number,
     litFreq: number, distFreq: number, lenTab: number, state: number,
   ) => number;
-  readonly emit: (
-    syms: number, count: number, litTab: number, distTab: number, lenTab: number,
-    out: number, pos: number, bits: number, nbits: number, state: number,
-  ) => number;
+  readonly table: (litTab: number, distTab: number, lenTab: number, symTab: number) => void;
+  readonly emit: (syms: number, count: number, symTab: number, out: number, pos: number, bits: number, nbits: number, state: number) => number;
   readonly adler32: (data: number, n: number) => number;
 }
 
@@ -534,8 +532,10 @@ const SYMS_BYTES = BLOCK_SYMBOLS * 4;
 const LIT_BYTES = 1152;
 const DIST_BYTES = 128;
 const LEN_BYTES = 1040;
+/** An i64 per symbol value, 0 .. 256 + (258 << 3 | 3). */
+const SYM_TAB_BYTES = 18_608;
 const STATE_BYTES = 16;
-/** Most bytes one symbol can take (15 + 5 + 15 bits), and a block header's. */
+/** Most bytes one symbol can take (15 + 5 + 15 bits), and a block header's (with the 8 bytes emit stores past its end). */
 const SYMBOL_MAX_BYTES = 5;
 const HEADER_MAX_BYTES = 1024;
 
@@ -554,7 +554,8 @@ function deflateRunsWasm(k: DeflateKernels, data: Uint8Array, bpp: number, work:
   const litTab = distFreq + DIST_BYTES;
   const distTab = litTab + LIT_BYTES;
   const lenTab = distTab + DIST_BYTES;
-  const state = lenTab + LEN_BYTES;
+  const symTab = lenTab + LEN_BYTES;
+  const state = symTab + SYM_TAB_BYTES;
   const outPtr = state + STATE_BYTES;
   let mem8 = new Uint8Array(0);
   let mem32 = new Int32Array(0);
@@ -593,7 +594,8 @@ function deflateRunsWasm(k: DeflateKernels, data: Uint8Array, bpp: number, work:
     const codes = writeBlockHeader(out, mem32.subarray(litFreqAt, litFreqAt + 286), mem32.subarray(distFreqAt, distFreqAt + 30), final);
     for (let s = 0; s < 286; s++) mem32[(litTab >> 2) + s] = (codes.litCodes[s]! << 5) | codes.litLengths[s]!;
     for (let d = 0; d < 30; d++) mem32[(distTab >> 2) + d] = (codes.distCodes[d]! << 5) | codes.distLengths[d]!;
-    const pos = k.emit(syms, count, litTab, distTab, lenTab, outPtr, out.pos, out.pendingBits, out.pendingCount, state);
+    k.table(litTab, distTab, lenTab, symTab);
+    const pos = k.emit(syms, count, symTab, outPtr, out.pos, out.pendingBits, out.pendingCount, state);
     out.restore(mem32[state >> 2]!, mem32[(state >> 2) + 1]!, pos);
     out.put(codes.litCodes[END_OF_BLOCK]!, codes.litLengths[END_OF_BLOCK]!);
     if (final) break;

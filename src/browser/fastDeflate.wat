@@ -138,16 +138,58 @@
     (i32.store (local.get $state) (local.get $count))
     (local.get $i))
 
-  ;; Huffman codes of syms[0, count) written LSB first at out + pos, after `nbits` pending bits in `bits`.
-  ;; litTab / distTab: i32 per symbol, (bit-reversed code << 5) | code length. lenTab as for scan, with the
-  ;; length's extra-bit count at bits 9-11 and extra value from bit 12. Returns the new pos; the pending bits
-  ;; (fewer than 8) are stored at state, their count at state + 4.
+  ;; One i64 per symbol value (a literal byte, or 256 + (length << 3 | distance - 1)) into symTab: its whole code
+  ;; (for a match: the length's code, extra bits and the distance's code, at most 35 bits) in the low bits, its
+  ;; bit count in the top byte. litTab / distTab: i32 per symbol, (bit-reversed code << 5) | code length; lenTab
+  ;; as for scan, with the length's extra-bit count at bits 9-11 and extra value from bit 12. Once per block.
+  (func (export "table") (param $litTab i32) (param $distTab i32) (param $lenTab i32) (param $symTab i32)
+    (local $s i32) (local $e i32) (local $len i32) (local $lt i32) (local $l1 i32) (local $c1 i64) (local $eb i32)
+    (local $d i32) (local $de i32) (local $head i64) (local $at i32)
+    (local.set $s (i32.const 0))
+    (loop $literals
+      (local.set $e (i32.load (i32.add (local.get $litTab) (i32.shl (local.get $s) (i32.const 2)))))
+      (i64.store (i32.add (local.get $symTab) (i32.shl (local.get $s) (i32.const 3)))
+        (i64.or (i64.extend_i32_u (i32.shr_u (local.get $e) (i32.const 5)))
+                (i64.shl (i64.extend_i32_u (i32.and (local.get $e) (i32.const 31))) (i64.const 56))))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $literals (i32.lt_u (local.get $s) (i32.const 256))))
+    (local.set $len (i32.const 3))
+    (loop $lengths
+      (local.set $lt (i32.load (i32.add (local.get $lenTab) (i32.shl (local.get $len) (i32.const 2)))))
+      (local.set $e (i32.load (i32.add (local.get $litTab) (i32.shl (i32.and (local.get $lt) (i32.const 511)) (i32.const 2)))))
+      (local.set $l1 (i32.and (local.get $e) (i32.const 31)))
+      (local.set $eb (i32.and (i32.shr_u (local.get $lt) (i32.const 9)) (i32.const 7)))
+      ;; The length's code, then its extra value.
+      (local.set $head (i64.or
+        (i64.extend_i32_u (i32.shr_u (local.get $e) (i32.const 5)))
+        (i64.shl (i64.extend_i32_u (i32.shr_u (local.get $lt) (i32.const 12))) (i64.extend_i32_u (local.get $l1)))))
+      (local.set $d (i32.const 0))
+      (loop $distances
+        (local.set $de (i32.load (i32.add (local.get $distTab) (i32.shl (local.get $d) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $symTab)
+          (i32.shl (i32.add (i32.const 256) (i32.or (i32.shl (local.get $len) (i32.const 3)) (local.get $d))) (i32.const 3))))
+        (i64.store (local.get $at)
+          (i64.or
+            (i64.or (local.get $head)
+              (i64.shl (i64.extend_i32_u (i32.shr_u (local.get $de) (i32.const 5)))
+                       (i64.extend_i32_u (i32.add (local.get $l1) (local.get $eb)))))
+            (i64.shl
+              (i64.extend_i32_u (i32.add (i32.add (local.get $l1) (local.get $eb)) (i32.and (local.get $de) (i32.const 31))))
+              (i64.const 56))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br_if $distances (i32.lt_u (local.get $d) (i32.const 4))))
+      (local.set $len (i32.add (local.get $len) (i32.const 1)))
+      (br_if $lengths (i32.le_u (local.get $len) (i32.const 258)))))
+
+  ;; Huffman codes of syms[0, count) through symTab (see table), written LSB first at out + pos after `nbits`
+  ;; (fewer than 8) pending bits in `bits`. Branch-free: 8 bytes stored after every symbol and the whole ones
+  ;; kept (so 8 bytes past the end must be writable). Returns the new pos; the pending bits (fewer than 8) are
+  ;; stored at state, their count at state + 4.
   (func (export "emit")
-    (param $syms i32) (param $count i32) (param $litTab i32) (param $distTab i32) (param $lenTab i32)
+    (param $syms i32) (param $count i32) (param $symTab i32)
     (param $out i32) (param $pos i32) (param $bits i32) (param $nbits i32) (param $state i32)
     (result i32)
-    (local $buf i64) (local $nb i64) (local $q i32) (local $sp i32) (local $end i32) (local $s i32) (local $e i32)
-    (local $lt i32)
+    (local $buf i64) (local $nb i64) (local $q i32) (local $sp i32) (local $end i32) (local $e i64) (local $whole i64)
     (local.set $buf (i64.extend_i32_u (local.get $bits)))
     (local.set $nb (i64.extend_i32_u (local.get $nbits)))
     (local.set $q (i32.add (local.get $out) (local.get $pos)))
@@ -156,51 +198,16 @@
     (block $done
       (br_if $done (i32.ge_u (local.get $sp) (local.get $end)))
       (loop $next
-        (local.set $s (i32.load (local.get $sp)))
+        (local.set $e (i64.load (i32.add (local.get $symTab) (i32.shl (i32.load (local.get $sp)) (i32.const 3)))))
         (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
-        (if (i32.lt_u (local.get $s) (i32.const 256))
-          (then
-            (local.set $e (i32.load (i32.add (local.get $litTab) (i32.shl (local.get $s) (i32.const 2)))))
-            (local.set $buf (i64.or (local.get $buf)
-              (i64.shl (i64.extend_i32_u (i32.shr_u (local.get $e) (i32.const 5))) (local.get $nb))))
-            (local.set $nb (i64.add (local.get $nb) (i64.extend_i32_u (i32.and (local.get $e) (i32.const 31))))))
-          (else
-            (local.set $s (i32.sub (local.get $s) (i32.const 256)))
-            (local.set $lt (i32.load (i32.add (local.get $lenTab) (i32.shl (i32.shr_u (local.get $s) (i32.const 3)) (i32.const 2)))))
-            ;; The length's code, then its extra bits (at most 15 + 5 bits on fewer than 32 pending).
-            (local.set $e (i32.load (i32.add (local.get $litTab) (i32.shl (i32.and (local.get $lt) (i32.const 511)) (i32.const 2)))))
-            (local.set $buf (i64.or (local.get $buf)
-              (i64.shl (i64.extend_i32_u (i32.shr_u (local.get $e) (i32.const 5))) (local.get $nb))))
-            (local.set $nb (i64.add (local.get $nb) (i64.extend_i32_u (i32.and (local.get $e) (i32.const 31)))))
-            (local.set $buf (i64.or (local.get $buf)
-              (i64.shl (i64.extend_i32_u (i32.shr_u (local.get $lt) (i32.const 12))) (local.get $nb))))
-            (local.set $nb (i64.add (local.get $nb) (i64.extend_i32_u (i32.and (i32.shr_u (local.get $lt) (i32.const 9)) (i32.const 7)))))
-            (if (i64.ge_u (local.get $nb) (i64.const 32))
-              (then
-                (i32.store (local.get $q) (i32.wrap_i64 (local.get $buf)))
-                (local.set $q (i32.add (local.get $q) (i32.const 4)))
-                (local.set $buf (i64.shr_u (local.get $buf) (i64.const 32)))
-                (local.set $nb (i64.sub (local.get $nb) (i64.const 32)))))
-            ;; The distance's code (distances 1-4 have no extra bits).
-            (local.set $e (i32.load (i32.add (local.get $distTab) (i32.shl (i32.and (local.get $s) (i32.const 7)) (i32.const 2)))))
-            (local.set $buf (i64.or (local.get $buf)
-              (i64.shl (i64.extend_i32_u (i32.shr_u (local.get $e) (i32.const 5))) (local.get $nb))))
-            (local.set $nb (i64.add (local.get $nb) (i64.extend_i32_u (i32.and (local.get $e) (i32.const 31)))))))
-        (if (i64.ge_u (local.get $nb) (i64.const 32))
-          (then
-            (i32.store (local.get $q) (i32.wrap_i64 (local.get $buf)))
-            (local.set $q (i32.add (local.get $q) (i32.const 4)))
-            (local.set $buf (i64.shr_u (local.get $buf) (i64.const 32)))
-            (local.set $nb (i64.sub (local.get $nb) (i64.const 32)))))
+        (local.set $buf (i64.or (local.get $buf) (i64.shl (i64.and (local.get $e) (i64.const 0x00ffffffffffffff)) (local.get $nb))))
+        (local.set $nb (i64.add (local.get $nb) (i64.shr_u (local.get $e) (i64.const 56))))
+        (i64.store (local.get $q) (local.get $buf))
+        (local.set $whole (i64.shr_u (local.get $nb) (i64.const 3)))
+        (local.set $q (i32.add (local.get $q) (i32.wrap_i64 (local.get $whole))))
+        (local.set $buf (i64.shr_u (local.get $buf) (i64.shl (local.get $whole) (i64.const 3))))
+        (local.set $nb (i64.and (local.get $nb) (i64.const 7)))
         (br_if $next (i32.lt_u (local.get $sp) (local.get $end)))))
-    (block $whole
-      (loop $bytes
-        (br_if $whole (i64.lt_u (local.get $nb) (i64.const 8)))
-        (i64.store8 (local.get $q) (local.get $buf))
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (local.set $buf (i64.shr_u (local.get $buf) (i64.const 8)))
-        (local.set $nb (i64.sub (local.get $nb) (i64.const 8)))
-        (br $bytes)))
     (i32.store (local.get $state) (i32.wrap_i64 (local.get $buf)))
     (i32.store (i32.add (local.get $state) (i32.const 4)) (i32.wrap_i64 (local.get $nb)))
     (i32.sub (local.get $q) (local.get $out)))
