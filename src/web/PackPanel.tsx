@@ -6,14 +6,15 @@
  */
 import { useEffect, useId, useState } from "react";
 import type { GeneratedCollection } from "../browser/engine.js";
-import { packArchive, type ArchivePack } from "../browser/packArchive.js";
-import { IPFS_PROFILE_NAMES, type IpfsProfileName } from "../render/ipfs.js";
+import type { ArchivePack } from "../browser/packArchive.js";
+import type { IpfsProfileName } from "../render/ipfs.js";
 import { download } from "./projectFile.js";
 import { opfsCar } from "./publish.js";
 
 /** The CLI's default (src/cli/pack.ts DEFAULT_PROFILE): the CAR-upload services' own tool. */
 const DEFAULT_PROFILE: IpfsProfileName = "ipfs-car";
 
+/** Every profile (a Record, so a new one in render/ipfs.ts must be named here), in the order shown. */
 const PROFILE_LABELS: Record<IpfsProfileName, string> = {
   "ipfs-car": "ipfs-car (CIDv1, 1 MiB chunks)",
   kubo: "kubo (CIDv0, Qm…)",
@@ -51,6 +52,7 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
     try {
       const stamp = Date.now().toString(36);
       const step = Math.max(1, Math.ceil(result.count / 10));
+      const { packArchive } = await import("../browser/packArchive.js");
       setPacked(
         await packArchive(result.file, {
           profile,
@@ -80,7 +82,7 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
         <label className="field">
           <span>Profile (decides every CID; ipfs-car is what CAR-upload services use)</span>
           <select data-testid="pack-profile" value={profile} disabled={disabled || busy !== undefined} onChange={(e) => setProfile(e.target.value as IpfsProfileName)}>
-            {IPFS_PROFILE_NAMES.map((p) => (
+            {(Object.keys(PROFILE_LABELS) as IpfsProfileName[]).map((p) => (
               <option key={p} value={p}>
                 {PROFILE_LABELS[p]}
               </option>

@@ -5,7 +5,7 @@
  */
 import { useEffect, useId, useMemo, useState } from "react";
 import type { GeneratedCollection } from "../browser/engine.js";
-import { makeStudioPreviews, type StudioPreview } from "../browser/previews.js";
+import type { StudioPreview } from "../browser/previews.js";
 import { DEFAULT_COLLAGE_COUNT, DEFAULT_GIF_COUNT, MAX_GIF_FRAMES, type PreviewPick } from "../core/preview.js";
 import { download } from "./projectFile.js";
 
@@ -58,6 +58,7 @@ export function PreviewsDownload({ result, downloadName, disabled }: Props) {
         banner: banner ? {} : (false as const),
         gif: gif.trim() === "0" ? (false as const) : { count: gifCount },
       };
+      const { makeStudioPreviews } = await import("../browser/previews.js");
       const previews = await makeStudioPreviews(result.file, choices, downloadName);
       setMade({ ...previews, pick });
     } catch (e) {

@@ -4,8 +4,8 @@
  * `traitloom validate` prints, then its closing line.
  */
 import { useId, useRef, useState, type DragEvent } from "react";
-import { blobFolder, withoutTopFolder, zipFiles, type FolderFiles } from "../browser/folderView.js";
-import { validateFolder, type ValidateTarget, type ValidationReport } from "../core/targets/index.js";
+import type { FolderFiles } from "../browser/folderView.js";
+import type { ValidateTarget, ValidationReport } from "../core/targets/index.js";
 import { TARGET_RULES, VALIDATE_TARGETS, validationSummary } from "../core/targets/summary.js";
 import { walk } from "./loaders.js";
 
@@ -22,20 +22,24 @@ interface Checked {
   summary: string;
 }
 
+/** The validators and readers, loaded when first used rather than with the page. */
+const load = () => Promise.all([import("../browser/folderView.js"), import("../core/targets/index.js")]).then(([view, targets]) => ({ ...view, validateFolder: targets.validateFolder }));
+
 /** The files of a drop: a folder walked through its entries, or one ZIP. */
 async function filesOfDrop(transfer: DataTransfer): Promise<Given> {
   const entries = [...transfer.items].map((i) => (i.kind === "file" ? (i.webkitGetAsEntry?.() ?? null) : null)).filter((e): e is FileSystemEntry => e !== null);
   const files = [...transfer.files];
   const zip = files.length === 1 && /\.zip$/i.test(files[0]?.name ?? "") ? files[0] : undefined;
-  if (zip) return { name: zip.name, files: await zipFiles(zip, zip.name) };
+  const { zipFiles, withoutTopFolder } = await load();
+  if (zip) return named(withoutTopFolder, await zipFiles(zip, zip.name), zip.name.replace(/\.zip$/i, ""));
   const out: Array<{ path: string; blob: Blob }> = [];
   for (const e of entries) await walk(e, out);
   if (out.length === 0) for (const f of files) out.push({ path: f.webkitRelativePath || f.name, blob: f });
-  return named(new Map(out.map((f) => [f.path, f.blob])), entries.length === 1 && entries[0]?.isDirectory ? entries[0].name : "the dropped files");
+  return named(withoutTopFolder, new Map(out.map((f) => [f.path, f.blob])), entries.length === 1 && entries[0]?.isDirectory ? entries[0].name : "the dropped files");
 }
 
 /** The files under their folder's name: paths relative to the one folder they share, where they share one. */
-function named(files: FolderFiles, fallback: string): Given {
+function named(withoutTopFolder: (files: FolderFiles) => { files: FolderFiles; top: string | undefined }, files: FolderFiles, fallback: string): Given {
   const { files: inside, top } = withoutTopFolder(files);
   return { name: top ?? fallback, files: inside };
 }
@@ -55,6 +59,7 @@ export function ValidatePanel() {
     setBusy(true);
     setError(undefined);
     try {
+      const { validateFolder, blobFolder } = await load();
       const report = await validateFolder(blobFolder(what.files), on);
       setChecked({ report, summary: validationSummary(report, report.folder === "" ? what.name : `${what.name}/${report.folder}`) });
     } catch (e) {
@@ -146,7 +151,7 @@ export function ValidatePanel() {
           onChange={(e) => {
             const files = e.target.files ? [...e.target.files] : [];
             e.target.value = "";
-            if (files.length > 0) void take(async () => named(new Map(files.map((f) => [f.webkitRelativePath || f.name, f])), "the chosen folder"));
+            if (files.length > 0) void take(async () => named((await load()).withoutTopFolder, new Map(files.map((f) => [f.webkitRelativePath || f.name, f])), "the chosen folder"));
           }}
         />
         <input
@@ -160,7 +165,11 @@ export function ValidatePanel() {
           onChange={(e) => {
             const file = e.target.files?.[0];
             e.target.value = "";
-            if (file) void take(async () => named(await zipFiles(file, file.name), file.name.replace(/\.zip$/i, "")));
+            if (file)
+              void take(async () => {
+                const { zipFiles, withoutTopFolder } = await load();
+                return named(withoutTopFolder, await zipFiles(file, file.name), file.name.replace(/\.zip$/i, ""));
+              });
           }}
         />
       </div>

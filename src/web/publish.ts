@@ -2,11 +2,11 @@
  * The studio's publishing steps on a finished run, page side: "set base URI / metadata" writes the updated archive
  * beside the run's in the origin-private file system (src/browser/archiveStore.ts does the update itself, with
  * core's and render's code) and keeps it as a past run of its own, under the key of the settings it now matches.
+ * The publishing code (the update, the IPFS importer, gifenc) is loaded when first used, not with the page.
  */
 import type { GeneratedCollection } from "../browser/engine.js";
 import { studioConfig, type Analysis, type StudioSettings } from "../browser/project.js";
-import { updateArchive } from "../browser/archiveStore.js";
-import { memoryCar, type CarOutput } from "../browser/packArchive.js";
+import type { CarOutput } from "../browser/packArchive.js";
 import type { MetadataChanges, UpdateResult } from "../render/update.js";
 import type { RunMade } from "./GeneratePanel.js";
 import { runKey } from "./runKey.js";
@@ -78,6 +78,7 @@ export async function updateRun(
         for (const c of chunks) await writable.write(c as Uint8Array<ArrayBuffer>);
       }
     : async (chunks: Uint8Array[]) => void parts.push(...chunks);
+  const { updateArchive } = await import("../browser/archiveStore.js");
   let done: Awaited<ReturnType<typeof updateArchive>>;
   try {
     done = await updateArchive(run.result.file, changes, output, { modified, location: run.made.downloadName, signal });
@@ -110,7 +111,7 @@ export async function opfsCar(name: string): Promise<CarOutput> {
   const dir = await runsDir();
   const handle = await dir?.getFileHandle(name, { create: true }).catch(() => undefined);
   const writable = await handle?.createWritable().catch(() => undefined);
-  if (!dir || !handle || !writable) return memoryCar();
+  if (!dir || !handle || !writable) return (await import("../browser/packArchive.js")).memoryCar();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const flush = async (): Promise<void> => {
