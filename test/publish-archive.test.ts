@@ -102,6 +102,15 @@ describe("updateArchive (the studio's set base URI)", () => {
     expect(same.fields).toEqual([]);
   });
 
+  it("stops when its signal is aborted, writing nothing", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let written = 0;
+    const err = await updateArchive(archive, { baseUri: "ipfs://x" }, async () => void written++, { modified: new Date(), signal: controller.signal }).catch((e: unknown) => e);
+    expect(isTraitloomError(err) && err.code).toBe("ABORTED");
+    expect(written).toBe(0);
+  });
+
   it("refuses a file that is no ZIP in one line naming it", async () => {
     const err = await updateArchive(new Blob(["not a zip"]), { baseUri: "ipfs://x" }, async () => undefined, { modified: new Date(), location: "notes.txt" }).catch((e: unknown) => e);
     expect(isTraitloomError(err) && err.message).toBe("notes.txt: expected a ZIP archive, found zip: no end of central directory");
@@ -147,6 +156,15 @@ describe("packArchive (the studio's pack for IPFS)", () => {
       expect(studio.images.car.size, profile).toBe(cli.images.carBytes);
       expect(studio.metadata.car.size, profile).toBe(cli.metadata.carBytes);
     }
+  });
+
+  it("stops when its signal is aborted, the CAR discarded", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let discarded = 0;
+    const car = { write: () => undefined, finish: async () => new Blob([]), discard: async () => void discarded++ };
+    await expect(packArchive(archive, { profile: "kubo", signal: controller.signal, images: car })).rejects.toThrow();
+    expect(discarded).toBe(1);
   });
 
   it("refuses an image other than the manifest records, naming it", async () => {

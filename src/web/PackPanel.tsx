@@ -4,7 +4,7 @@
  * images' root as the base URI for "Set base URI / metadata", so the ZIP's own metadata points where the CAR's
  * images will be.
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { GeneratedCollection } from "../browser/engine.js";
 import type { ArchivePack } from "../browser/packArchive.js";
 import type { IpfsProfileName } from "../render/ipfs.js";
@@ -39,6 +39,8 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
   const [busy, setBusy] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [packed, setPacked] = useState<ArchivePack | undefined>();
+  const controller = useRef<AbortController | undefined>(undefined);
+  useEffect(() => () => controller.current?.abort(), []);
   useEffect(() => {
     setPacked(undefined);
     setError(undefined);
@@ -49,6 +51,8 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
     setError(undefined);
     setPacked(undefined);
     setBusy("packing…");
+    const c = new AbortController();
+    controller.current = c;
     try {
       const stamp = Date.now().toString(36);
       const step = Math.max(1, Math.ceil(result.count / 10));
@@ -57,6 +61,7 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
         await packArchive(result.file, {
           profile,
           location: downloadName,
+          signal: c.signal,
           images: await opfsCar(`pack-${stamp}-images.car`),
           metadata: await opfsCar(`pack-${stamp}-metadata.car`),
           onProgress: (stage, done, total) => {
@@ -65,8 +70,9 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
         }),
       );
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(c.signal.aborted ? "stopped: nothing was packed" : e instanceof Error ? e.message : String(e));
     } finally {
+      if (controller.current === c) controller.current = undefined;
       setBusy(undefined);
     }
   };
@@ -95,9 +101,14 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
           {busy ? "Packing…" : "Pack for IPFS"}
         </button>
         {busy ? (
-          <span className="muted" data-testid="pack-progress">
-            {busy}
-          </span>
+          <>
+            <button type="button" data-testid="pack-cancel" onClick={() => controller.current?.abort()}>
+              Cancel
+            </button>
+            <span className="muted" data-testid="pack-progress">
+              {busy}
+            </span>
+          </>
         ) : null}
       </div>
       {error ? (

@@ -75,7 +75,8 @@ export async function updateRun(
   const parts: Uint8Array[] = [];
   const output = writable
     ? async (chunks: Uint8Array[]) => {
-        for (const c of chunks) await writable.write(c as Uint8Array<ArrayBuffer>);
+        // One write per call: each is a call into the browser's file backend.
+        await writable.write(new Blob(chunks as Uint8Array<ArrayBuffer>[]));
       }
     : async (chunks: Uint8Array[]) => void parts.push(...chunks);
   const { updateArchive } = await import("../browser/archiveStore.js");
