@@ -13,7 +13,7 @@ import type { TraitloomConfig } from "../src/core/config.js";
 import { isTraitloomError } from "../src/core/errors.js";
 import { generateCollection } from "../src/node/generate.js";
 import { updateArchive } from "../src/browser/archiveStore.js";
-import { packArchive } from "../src/browser/packArchive.js";
+import { packArchive, recordPack } from "../src/browser/packArchive.js";
 import { packCollection } from "../src/node/pack.js";
 import { MemoryBytes } from "../src/browser/zipSink.js";
 import { ZipWriter } from "../src/browser/zipWriter.js";
@@ -148,14 +148,25 @@ describe("packArchive (the studio's pack for IPFS)", () => {
   it("gives the roots, base URI and cids.json of traitloom pack on the same collection, for each profile", async () => {
     const cliOut = join(root, "pack-cli");
     await cp(out, cliOut, { recursive: true });
+    let last: Awaited<ReturnType<typeof packArchive>> | undefined;
     for (const profile of ["ipfs-car", "kubo", "kubo-cidv1"] as const) {
       const studio = await packArchive(archive, { profile });
+      last = studio;
       const cli = await packCollection(cliOut, { profile });
       expect([studio.images.root, studio.metadata.root, studio.baseUri], profile).toEqual([cli.images.root, cli.metadata.root, cli.baseUri]);
       expect(await studio.cids.text(), profile).toBe(await readFile(join(cliOut, "ipfs/cids.json"), "utf8"));
       expect(studio.images.car.size, profile).toBe(cli.images.carBytes);
       expect(studio.metadata.car.size, profile).toBe(cli.metadata.carBytes);
     }
+    // Recorded in the archive: the manifest and cids.json the CLI leaves in the folder, every other entry as it was.
+    const parts: Uint8Array[] = [];
+    const offsets = await recordPack(archive, last as NonNullable<typeof last>, async (c) => void parts.push(...c), { modified: new Date() });
+    const recorded = unzipSync(new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer()));
+    expect(new TextDecoder().decode(recorded["manifest.json"])).toBe(await readFile(join(cliOut, "manifest.json"), "utf8"));
+    expect(new TextDecoder().decode(recorded["ipfs/cids.json"])).toBe(await readFile(join(cliOut, "ipfs/cids.json"), "utf8"));
+    const before = unzipSync(new Uint8Array(await archive.arrayBuffer()));
+    for (const [path, bytes] of Object.entries(before)) if (path !== "manifest.json") expect(recorded[path], path).toEqual(bytes);
+    expect(offsets.length).toBe(N);
   });
 
   it("stops when its signal is aborted, the CAR discarded", async () => {

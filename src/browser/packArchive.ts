@@ -7,8 +7,9 @@
 import { sha256Hex } from "../core/hash.js";
 import { IPFS_PROFILES, packFolder, type IpfsProfile, type IpfsProfileName, type PackInput, type PackResult } from "../render/ipfs.js";
 import { checkPackable, cidsJsonChunks, missingImage, missingMetadata, otherImage, packedMetadata, packTokens, type PackToken } from "../render/packCollection.js";
-import { readStoredManifest } from "../render/update.js";
-import { ArchiveStore } from "./archiveStore.js";
+import { readStoredManifest, rewriteManifest, storedHeader } from "../render/update.js";
+import { ArchiveStore, rewriteArchive, type ArchiveOutput } from "./archiveStore.js";
+import { tokenPaths } from "../render/pipeline.js";
 
 /** Where one CAR's bytes go, in order; `finish` writes the header over its start and gives the CAR. */
 export interface CarOutput {
@@ -118,4 +119,22 @@ export async function packArchive(archive: Blob, options: PackArchiveOptions): P
   const cids = new Blob([...cidsJsonChunks(profile, images.result, metadata.result, imageBaseUri, baseUri)], { type: "application/json" });
   const packed = (r: { result: PackResult; car: Blob }): PackedCar => ({ root: r.result.root, files: r.result.files.length, carBytes: r.result.carBytes, car: r.car });
   return { profile, images: packed(images), metadata: packed(metadata), imageBaseUri, baseUri, cids };
+}
+
+/**
+ * The pack recorded in the run's archive as `traitloom pack` records it in the folder: manifest.json's `pack` (the
+ * profile and both roots, which the CIDs depend on) and ipfs/cids.json; every other entry copied as it is, into a
+ * new archive at `output`. Returns where each token's image starts in it.
+ */
+export async function recordPack(archive: Blob, pack: ArchivePack, output: ArchiveOutput, options: { modified: Date; location?: string | undefined; signal?: AbortSignal | undefined }): Promise<Float64Array> {
+  const store = await ArchiveStore.open(archive, options.location ?? "the run's archive");
+  const manifest = await readStoredManifest(store);
+  await rewriteManifest(store, manifest, { ...storedHeader(manifest), pack: { profile: { ...pack.profile }, images: pack.images.root, metadata: pack.metadata.root, baseUri: pack.baseUri } });
+  await store.write("ipfs/cids.json", await pack.cids.text());
+  const offsets = await rewriteArchive(store, output, options);
+  const imageOffsets = new Float64Array(manifest.tokens.length);
+  manifest.tokens.forEach((t, i) => {
+    imageOffsets[i] = offsets.get(tokenPaths(t.id, manifest).image) ?? 0;
+  });
+  return imageOffsets;
 }

@@ -304,7 +304,14 @@ export function App() {
                   fill={baseUriFill}
                   onUpdated={(u) => setRun({ state: "done", result: u.result, made: u.made })}
                 />
-                <PackPanel result={run.result} downloadName={run.made.downloadName} disabled={running} onUseBaseUri={(baseUri) => setBaseUriFill({ baseUri, nonce: Date.now() })} />
+                <PackPanel
+                  result={run.result}
+                  made={run.made}
+                  downloadName={run.made.downloadName}
+                  disabled={running}
+                  onUseBaseUri={(baseUri) => setBaseUriFill({ baseUri, nonce: Date.now() })}
+                  onRecorded={(r) => setRun({ state: "done", result: r.result, made: r.made })}
+                />
                 <PreviewsDownload result={run.result} downloadName={run.made.downloadName} disabled={running} />
               </div>
             ) : null}

@@ -8,8 +8,9 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { GeneratedCollection } from "../browser/engine.js";
 import type { ArchivePack } from "../browser/packArchive.js";
 import type { IpfsProfileName } from "../render/ipfs.js";
+import type { RunMade } from "./GeneratePanel.js";
 import { download } from "./projectFile.js";
-import { opfsCar } from "./publish.js";
+import { opfsCar, recordPackRun } from "./publish.js";
 
 /** The CLI's default (src/cli/pack.ts DEFAULT_PROFILE): the CAR-upload services' own tool. */
 const DEFAULT_PROFILE: IpfsProfileName = "ipfs-car";
@@ -26,6 +27,10 @@ interface Props {
   downloadName: string;
   /** Fills the base URI of "Set base URI / metadata" with `uri`. */
   onUseBaseUri: (uri: string) => void;
+  /** What made the run: a pack recorded in a new archive keeps it. */
+  made: RunMade;
+  /** The run with the pack recorded in its ZIP (a new archive, a past run of its own). */
+  onRecorded: (run: { result: GeneratedCollection; made: RunMade }) => void;
   disabled: boolean;
 }
 
@@ -33,7 +38,7 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 0)} MB`;
 }
 
-export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Props) {
+export function PackPanel({ result, downloadName, onUseBaseUri, made, onRecorded, disabled }: Props) {
   const id = useId();
   const [profile, setProfile] = useState<IpfsProfileName>(DEFAULT_PROFILE);
   const [busy, setBusy] = useState<string | undefined>();
@@ -41,15 +46,36 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
   const [packed, setPacked] = useState<ArchivePack | undefined>();
   const controller = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => controller.current?.abort(), []);
+  const [recorded, setRecorded] = useState<string | undefined>();
+  // Another run shown: its CIDs are computed again on request (not after recording this pack, which shows its own ZIP).
+  const recordedName = useRef<string | undefined>(undefined);
   useEffect(() => {
+    if (result.zipName === recordedName.current) return;
     setPacked(undefined);
+    setRecorded(undefined);
     setError(undefined);
   }, [result.zipName]);
+  const record = async () => {
+    if (!packed) return;
+    setBusy("recording the pack in the ZIP…");
+    setError(undefined);
+    try {
+      const next = await recordPackRun({ result, made }, packed);
+      recordedName.current = next.result.zipName;
+      setRecorded(`Recorded: manifest.json has the pack (profile ${packed.profile.name}, both roots) and the ZIP holds ipfs/cids.json, as traitloom pack writes them; kept as a run of its own.`);
+      onRecorded(next);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(undefined);
+    }
+  };
 
   const base = downloadName.replace(/\.zip$/i, "");
   const pack = async () => {
     setError(undefined);
     setPacked(undefined);
+    setRecorded(undefined);
     setBusy("packing…");
     const c = new AbortController();
     controller.current = c;
@@ -142,6 +168,9 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
             <button type="button" data-testid="pack-cids-download" onClick={() => download(packed.cids, `${base}-cids.json`)}>
               cids.json
             </button>
+            <button type="button" data-testid="pack-record" disabled={disabled || busy !== undefined || recorded !== undefined} onClick={() => void record()}>
+              Record in the run’s ZIP
+            </button>
           </div>
           <p className="row">
             <button type="button" data-testid="pack-use-base-uri" disabled={disabled} onClick={() => onUseBaseUri(`ipfs://${packed.images.root}`)}>
@@ -149,6 +178,7 @@ export function PackPanel({ result, downloadName, onUseBaseUri, disabled }: Prop
             </button>
             <span className="muted">so the ZIP’s own metadata points at the uploaded images (Set base URI / metadata)</span>
           </p>
+          {recorded ? <p data-testid="pack-recorded">{recorded}</p> : null}
         </div>
       ) : null}
     </section>

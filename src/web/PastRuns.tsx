@@ -92,7 +92,7 @@ export function PastRuns({ current, currentKey, onShow, onDeleted, disabled }: P
                 <tr key={r.id} data-testid="past-run" data-id={r.id} data-current={r.id === current} data-outdated={outdated}>
                   <td>{new Date(r.finishedAt).toLocaleString()}</td>
                   <td>
-                    {r.downloadName} · {r.result.count.toLocaleString("en-US")} tokens · seed “{r.settings.seed}”{r.updatedFrom ? ` · metadata updated (${(r.updatedFields ?? []).join(", ") || "no change"})` : ""}
+                    {r.downloadName} · {r.result.count.toLocaleString("en-US")} tokens · seed “{r.settings.seed}”{r.updatedFrom ? (r.updatedFields?.includes("pack") ? " · IPFS pack recorded" : ` · metadata updated (${(r.updatedFields ?? []).join(", ") || "no change"})`) : ""}
                     {outdated ? " · other settings than now" : ""}
                   </td>
                   <td className="num">{formatBytes(r.file.size)}</td>

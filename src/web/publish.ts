@@ -6,7 +6,8 @@
  */
 import type { GeneratedCollection } from "../browser/engine.js";
 import { studioConfig, type Analysis, type StudioSettings } from "../browser/project.js";
-import type { CarOutput } from "../browser/packArchive.js";
+import type { ArchiveOutput } from "../browser/archiveStore.js";
+import type { ArchivePack, CarOutput } from "../browser/packArchive.js";
 import type { MetadataChanges, UpdateResult } from "../render/update.js";
 import type { RunMade } from "./GeneratePanel.js";
 import { runKey } from "./runKey.js";
@@ -58,6 +59,46 @@ async function runsDir(): Promise<FileSystemDirectoryHandle | undefined> {
 }
 
 /**
+ * A new archive made from a run's by `produce`, written beside it in the origin-private file system (in memory where
+ * there is none); a failure or a stop leaves nothing behind.
+ */
+async function newArchive<T>(suffix: string, produce: (output: ArchiveOutput) => Promise<T>): Promise<{ file: Blob; zipName: string; stored: boolean; value: T }> {
+  const zipName = `collection-${Date.now().toString(36)}-${suffix}.zip`;
+  const dir = await runsDir();
+  const handle = await dir?.getFileHandle(zipName, { create: true }).catch(() => undefined);
+  const writable = await handle?.createWritable().catch(() => undefined);
+  const parts: Uint8Array[] = [];
+  const output: ArchiveOutput = writable
+    ? async (chunks) => {
+        // One write per call: each is a call into the browser's file backend.
+        await writable.write(new Blob(chunks as Uint8Array<ArrayBuffer>[]));
+      }
+    : async (chunks) => void parts.push(...chunks);
+  let value: T;
+  try {
+    value = await produce(output);
+    await writable?.close();
+  } catch (e) {
+    await writable?.abort().catch(() => undefined);
+    if (handle) await dir?.removeEntry(zipName).catch(() => undefined);
+    throw e;
+  }
+  const file = writable && handle ? await handle.getFile() : new Blob(parts as Uint8Array<ArrayBuffer>[], { type: "application/zip" });
+  return { file, zipName, stored: writable !== undefined, value };
+}
+
+/** The run a new archive makes, kept as a past run where it is in OPFS. */
+async function keep(run: { result: GeneratedCollection }, made: RunMade, archive: { file: Blob; zipName: string; stored: boolean }, imageOffsets: Float64Array, fields: string[]): Promise<GeneratedCollection> {
+  const { file: _old, ...kept } = run.result;
+  const result: GeneratedCollection = { ...kept, file: archive.file, zipName: archive.zipName, storage: archive.stored ? "opfs" : "memory", bytes: archive.file.size, imageOffsets };
+  if (archive.stored) {
+    const { file: _file, ...record } = result;
+    await saveRun({ id: archive.zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, result: record, updatedFrom: run.result.zipName, updatedFields: fields }).catch(() => undefined);
+  }
+  return result;
+}
+
+/**
  * Updates the metadata of a finished run (`traitloom update` on its archive) into a new archive, kept as a past run
  * where the origin-private file system is there (in memory otherwise); the run it came from is left as it was.
  */
@@ -67,38 +108,23 @@ export async function updateRun(
   now: { analysis: Analysis; settings: StudioSettings } | undefined,
   signal?: AbortSignal,
 ): Promise<UpdatedRun> {
-  const zipName = `collection-${Date.now().toString(36)}-update.zip`;
-  const modified = new Date();
-  const dir = await runsDir();
-  const handle = await dir?.getFileHandle(zipName, { create: true }).catch(() => undefined);
-  const writable = await handle?.createWritable().catch(() => undefined);
-  const parts: Uint8Array[] = [];
-  const output = writable
-    ? async (chunks: Uint8Array[]) => {
-        // One write per call: each is a call into the browser's file backend.
-        await writable.write(new Blob(chunks as Uint8Array<ArrayBuffer>[]));
-      }
-    : async (chunks: Uint8Array[]) => void parts.push(...chunks);
   const { updateArchive } = await import("../browser/archiveStore.js");
-  let done: Awaited<ReturnType<typeof updateArchive>>;
-  try {
-    done = await updateArchive(run.result.file, changes, output, { modified, location: run.made.downloadName, signal });
-    await writable?.close();
-  } catch (e) {
-    await writable?.abort().catch(() => undefined);
-    if (handle) await dir?.removeEntry(zipName).catch(() => undefined);
-    throw e;
-  }
-  const file = writable && handle ? await handle.getFile() : new Blob(parts as Uint8Array<ArrayBuffer>[], { type: "application/zip" });
+  const archive = await newArchive("update", (output) => updateArchive(run.result.file, changes, output, { modified: new Date(), location: run.made.downloadName, signal }));
+  const done = archive.value;
   const settings = settingsWith(run.made.settings, changes);
   const made: RunMade = { settings, key: updatedKey(run.made, changes, done.result.metadataHash, now), downloadName: run.made.downloadName };
-  const { file: _old, ...kept } = run.result;
-  const result: GeneratedCollection = { ...kept, file, zipName, storage: writable ? "opfs" : "memory", bytes: file.size, imageOffsets: done.imageOffsets };
-  if (writable) {
-    const { file: _file, ...record } = result;
-    await saveRun({ id: zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, result: record, updatedFrom: run.result.zipName, updatedFields: done.result.fields }).catch(() => undefined);
-  }
+  const result = await keep(run, made, archive, done.imageOffsets, done.result.fields);
   return { result, made, update: done.result };
+}
+
+/**
+ * A pack recorded in a new archive of the run (manifest.json's `pack` and ipfs/cids.json, as `traitloom pack` writes
+ * them), kept as a past run of the same settings: its metadata and images are the run's.
+ */
+export async function recordPackRun(run: { result: GeneratedCollection; made: RunMade }, pack: ArchivePack): Promise<{ result: GeneratedCollection; made: RunMade }> {
+  const { recordPack } = await import("../browser/packArchive.js");
+  const archive = await newArchive("pack", (output) => recordPack(run.result.file, pack, output, { modified: new Date(), location: run.made.downloadName }));
+  return { result: await keep(run, run.made, archive, archive.value, ["pack"]), made: run.made };
 }
 
 /** Bytes gathered before one write into an OPFS file: the CAR writer hands over three small pieces per block. */

@@ -220,6 +220,13 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
       const [cids] = await Promise.all([page.waitForEvent("download"), page.getByTestId("pack-cids-download").click()]);
       expect(readFileSync(await cids.path(), "utf8"), `${profile} cids.json`).toBe(readFileSync(join(folder, "ipfs", "cids.json"), "utf8"));
     }
+    // Recorded in the run's ZIP as the CLI records it in the folder (the last pack: ipfs-car).
+    await page.getByTestId("pack-record").click();
+    await page.getByTestId("pack-recorded").waitFor({ timeout: 30_000 });
+    const recorded = await downloaded(page, "download-button");
+    expect(text(recorded["manifest.json"])).toBe(readFileSync(join(folder, "manifest.json"), "utf8"));
+    expect(text(recorded["ipfs/cids.json"])).toBe(readFileSync(join(folder, "ipfs", "cids.json"), "utf8"));
+    expect(await page.locator("[data-testid=past-run][data-current=true]").innerText()).toContain("IPFS pack recorded");
     expect(await axeViolations(page, "[data-testid=pack-panel]")).toEqual([]);
     if (SHOTS) await panel.screenshot({ path: join(SHOTS, "pack-desktop.png") });
 
