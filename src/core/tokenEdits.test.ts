@@ -65,6 +65,13 @@ describe("reroll", () => {
     expect(other.edits?.tokens[0]?.id).toBe(5);
   });
 
+  it("draws another combination for times 2 (a second re-roll), the same for times 1 as for none", () => {
+    expect(dnas(planOf({ reroll: [{ id: 5, times: 1 }] }))).toEqual(dnas(planOf({ reroll: [{ id: 5 }] })));
+    const twice = Array.from({ length: 6 }, (_, k) => dnaAt(planOf({ reroll: [{ id: 5, times: k + 1 }] }), 4));
+    expect(new Set(twice).size).toBeGreaterThan(1);
+    expect(twice.every((d) => d !== dnaAt(base, 4))).toBe(true);
+  });
+
   it("reports the counts it moved, one fewer of each old trait and one more of each new one", () => {
     const edited = planOf({ reroll: [{ id: 3 }] });
     const token = edited.edits?.tokens[0];

@@ -17,7 +17,7 @@ export interface TokenEdits {
   source: string;
   /** Ids are token ids: the plan's position plus startId. */
   startId: number;
-  reroll: Array<{ id: number; avoid: Array<[number, number]>; avoidIds: string[] }>;
+  reroll: Array<{ id: number; times: number; avoid: Array<[number, number]>; avoidIds: string[] }>;
   /** Each banned combination: one trait index per layer, and its ids as written. */
   ban: Array<{ traits: number[]; ids: string[] }>;
 }
@@ -80,7 +80,7 @@ export function withTokenEdits<T extends LayerSet>(layerSet: T, spec: TokenEditS
         if (!found.ok) fail(source, `reroll[${i}].avoid[${j}]`, found.detail);
         for (const t of found.ref.traits) avoid.push([found.ref.layer, t]);
       });
-      return { id: r.id, avoid, avoidIds: [...(r.avoid ?? [])] };
+      return { id: r.id, times: r.times ?? 1, avoid, avoidIds: [...(r.avoid ?? [])] };
     }),
     ban: ban.map((ids, i) => {
       const traits: Array<number | undefined> = layers.map(() => undefined);
@@ -104,7 +104,8 @@ export function withTokenEdits<T extends LayerSet>(layerSet: T, spec: TokenEditS
 
 /**
  * The plan with the layer set's re-rolls and bans applied. Re-rolls go in the order written, then every token whose
- * combination is banned, in id order; each draws from its own stream of the seed (`reroll:<id>`), so the same config
+ * combination is banned, in id order; each draws from its own stream of the seed (`reroll:<id>`, `reroll:<id>:<times>`
+ * from the second time on), so the same config
  * gives the same tokens everywhere. A re-rolled token's new combination is unique against every other token, keeps
  * the rules, has none of its `avoid` traits and no banned combination; every other token keeps its combination and
  * position. Throws a one-line BAD_CONFIG error for an id outside the collection, CAPACITY where no combination is left.
@@ -126,13 +127,13 @@ export function applyTokenEdits(layerSet: EditedLayerSet, plan: Plan): Plan & { 
   const combinationAt = (index: number): number[] => Array.from(traits.subarray(index * L, index * L + L));
   const tokens: EditedToken[] = [];
 
-  const rerollAt = (index: number, by: string, avoid: Array<[number, number]>): void => {
+  const rerollAt = (index: number, by: string, avoid: Array<[number, number]>, times: number): void => {
     const old = combinationAt(index);
     const id = startId + index;
     taken.delete(uniquenessKeyOf(layerSet, old));
     let found: { traits: number[] };
     try {
-      found = newCombination(layerSet, current, index, { rng: createRng(plan.seed, `reroll:${id}`), avoid, taken, refuse });
+      found = newCombination(layerSet, current, index, { rng: createRng(plan.seed, times === 1 ? `reroll:${id}` : `reroll:${id}:${times}`), avoid, taken, refuse });
     } catch (e) {
       if (!isTraitloomError(e) || e.code !== "CAPACITY") throw e;
       const without = [avoid.length > 0 ? "without its avoid traits" : "", banned.size > 0 ? "not banned" : ""].filter((s) => s !== "");
@@ -154,11 +155,11 @@ export function applyTokenEdits(layerSet: EditedLayerSet, plan: Plan): Plan & { 
     tokens.push({ id, index, by, from: old.join("-"), to: found.traits.join("-") });
   };
 
-  reroll.forEach((r, i) => rerollAt(r.id - startId, `reroll[${i}]`, r.avoid));
+  reroll.forEach((r, i) => rerollAt(r.id - startId, `reroll[${i}]`, r.avoid, r.times));
   if (banned.size > 0) {
     for (let index = 0; index < N; index++) {
       const b = bannedBy.get(combinationAt(index).join("-"));
-      if (b !== undefined) rerollAt(index, `ban[${b}]`, []);
+      if (b !== undefined) rerollAt(index, `ban[${b}]`, [], 1);
     }
   }
 
@@ -180,5 +181,5 @@ export function applyTokenEdits(layerSet: EditedLayerSet, plan: Plan): Plan & { 
 export function tokenEditsFingerprint(layerSet: LayerSet): string | undefined {
   if (!hasTokenEdits(layerSet)) return undefined;
   const { startId, reroll, ban } = layerSet.tokenEdits;
-  return JSON.stringify({ startId, reroll: reroll.map((r) => [r.id, r.avoid]), ban: ban.map((b) => b.traits) });
+  return JSON.stringify({ startId, reroll: reroll.map((r) => [r.id, r.avoid, r.times]), ban: ban.map((b) => b.traits) });
 }

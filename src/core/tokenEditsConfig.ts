@@ -11,6 +11,7 @@ export const rerollSchema = z
     z.strictObject({
       id: z.number().int().min(0).describe("The token id to give a new combination."),
       avoid: z.array(traitId).min(1).optional().describe("Traits the new combination must not have."),
+      times: z.number().int().min(1).optional().describe("Re-rolled this many times (default 1): each number is another draw, so a second re-roll gives another combination."),
     }),
   )
   .describe(
