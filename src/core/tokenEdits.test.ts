@@ -7,6 +7,7 @@ import { planCollection, traitOf, type Plan } from "./planner.js";
 import { brokenRules, hasRules, withRules } from "./ruleModel.js";
 import { resolveSettings } from "./settings.js";
 import { uniquenessKeys } from "./edit.js";
+import { combinationIds } from "./tokenEdits.js";
 
 const files = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i}.png`, size: 1 }));
 const listing: LayersListing = {
@@ -151,6 +152,14 @@ describe("ban", () => {
     const unused = ["0-0-0", "1-1-1", "2-2-2", "3-0-1", "0-1-2", "1-2-0"].find((d) => !dnas(base).includes(d)) ?? "";
     const bans = [idsOf(unused)];
     for (let id = 1; id <= COUNT; id++) expect(dnas(planOf({ ban: bans, reroll: [{ id }] }))).not.toContain(unused);
+  });
+
+  it("bans what combinationIds names (the studio's button): the token's own ids resolve to its combination", () => {
+    const layerSet = layerSetOf({});
+    const target = dnaAt(base, 11);
+    const ids = combinationIds(layerSet.layers, target.split("-").map(Number));
+    expect(ids).toEqual(idsOf(target));
+    expect(dnas(planOf({ ban: [ids] }))).not.toContain(target);
   });
 
   it("names traits by layer name or folder, in any order", () => {

@@ -6,7 +6,7 @@
  */
 import { newCombination, uniquenessKeyOf, uniquenessKeys, type MovedCount } from "./edit.js";
 import { TraitloomError, isTraitloomError } from "./errors.js";
-import type { LayerSet } from "./layers.js";
+import type { Layer, LayerSet } from "./layers.js";
 import type { Plan } from "./planner.js";
 import { createRng } from "./rng.js";
 import { resolveTraitId } from "./ruleModel.js";
@@ -182,4 +182,15 @@ export function tokenEditsFingerprint(layerSet: LayerSet): string | undefined {
   if (!hasTokenEdits(layerSet)) return undefined;
   const { startId, reroll, ban } = layerSet.tokenEdits;
   return JSON.stringify({ startId, reroll: reroll.map((r) => [r.id, r.avoid, r.times]), ban: ban.map((b) => b.traits) });
+}
+
+/**
+ * A combination (trait index per layer) as the trait ids a `ban` entry names: "Layer/Trait", with the folders of a
+ * tree ("Layer/Folder/Trait"), as rules name traits. What the studio's "Ban this combination" writes.
+ */
+export function combinationIds(layers: readonly Layer[], traits: readonly number[]): string[] {
+  return layers.map((layer, l) => {
+    const t = layer.traits[traits[l] ?? 0];
+    return `${layer.name}/${t ? [...(t.path ?? []), t.name].join("/") : String(traits[l])}`;
+  });
 }
