@@ -162,6 +162,21 @@ describe("ban", () => {
     expect(dnas(planOf({ ban: [ids] }))).not.toContain(target);
   });
 
+  it("takes a possible combination out of the capacity, one a rule rules out not", () => {
+    const ban = [idsOf("1-1-1")];
+    expect(message(() => planOf({ ban }, 36))).toBe("traitloom.json: ban: expected at most 35 tokens (36 unique combinations less 1 banned), found 36; lower the count or remove a ban");
+    const full = planOf({ ban }, 35);
+    expect(full.capacity).toBe(35);
+    expect(full.edits?.banned).toBe(1);
+    expect(dnas(full)).not.toContain("1-1-1");
+    expect(new Set(dnas(full)).size).toBe(35);
+    // The same ban twice is one combination; one a rule already forbids costs nothing.
+    expect(planOf({ ban: [...ban, [...ban[0]!].reverse()] }).edits?.banned).toBe(1);
+    const ruled = planOf({ rules: [{ never: ["Eyes/eye1", "Hat/hat1"] }], ban });
+    expect(ruled.edits?.banned).toBe(0);
+    expect(ruled.capacity).toBe(planOf({ rules: [{ never: ["Eyes/eye1", "Hat/hat1"] }] }).capacity);
+  });
+
   it("names traits by layer name or folder, in any order", () => {
     const target = dnaAt(base, 2).split("-");
     const edited = planOf({ ban: [[`03-Hat/hat${target[2]}`, `Background/bg${target[0]}`, `Eyes/eye${target[1]}`]] });

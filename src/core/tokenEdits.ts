@@ -9,7 +9,7 @@ import { TraitloomError, isTraitloomError } from "./errors.js";
 import type { Layer, LayerSet } from "./layers.js";
 import type { Plan } from "./planner.js";
 import { createRng } from "./rng.js";
-import { resolveTraitId } from "./ruleModel.js";
+import { brokenRules, hasRules, resolveTraitId } from "./ruleModel.js";
 import type { TokenEditSpec } from "./tokenEditsConfig.js";
 
 export interface TokenEdits {
@@ -45,6 +45,27 @@ export interface EditedToken {
 export interface PlanEdits {
   tokens: EditedToken[];
   moved: MovedCount[];
+  /** Combinations the bans take out of the capacity (bannedCapacity); the plan's capacity is already less them. */
+  banned: number;
+}
+
+/**
+ * How many unique combinations the bans take away: the distinct banned combinations the layers could otherwise make
+ * (every trait chooseable, every rule kept). Where a layer does not count for uniqueness a ban removes a
+ * combination but no uniqueness key, so the capacity is not lowered there (0).
+ */
+export function bannedCapacity(layerSet: EditedLayerSet): number {
+  if (layerSet.layers.some((l) => !l.countsForUniqueness)) return 0;
+  const ruled = hasRules(layerSet) ? layerSet.ruleSet : undefined;
+  const possible = new Set<string>();
+  for (const b of layerSet.tokenEdits.ban) {
+    const chooseable = b.traits.every((t, l) => {
+      const trait = layerSet.layers[l]?.traits[t];
+      return trait !== undefined && trait.weight > 0 && !trait.absent;
+    });
+    if (chooseable && (!ruled || brokenRules(ruled, b.traits).length === 0)) possible.add(b.traits.join("-"));
+  }
+  return possible.size;
 }
 
 function fail(source: string, path: string, detail: string): never {
@@ -117,6 +138,11 @@ export function applyTokenEdits(layerSet: EditedLayerSet, plan: Plan): Plan & { 
   reroll.forEach((r, i) => {
     if (r.id < startId || r.id >= startId + N) fail(source, `reroll[${i}].id`, `expected a token id from ${startId} to ${startId + N - 1}, found ${r.id}`);
   });
+  const lost = bannedCapacity(layerSet);
+  const capacity = Math.max(0, plan.capacity - lost);
+  if (N > capacity) {
+    throw new TraitloomError("CAPACITY", `${source}: ban: expected at most ${capacity} tokens (${plan.capacity} unique combinations less ${lost} banned), found ${N}; lower the count or remove a ban`);
+  }
   const banned = new Set(ban.map((b) => b.traits.join("-")));
   const bannedBy = new Map(ban.map((b, i) => [b.traits.join("-"), i]));
   const refuse = (traits: readonly number[]): boolean => banned.has(traits.join("-"));
@@ -171,7 +197,7 @@ export function applyTokenEdits(layerSet: EditedLayerSet, plan: Plan): Plan & { 
       if (from !== to) moved.push({ layer: layer.name, trait: trait.name, from, to, expected: plan.expected[l]?.[t] ?? 0 });
     });
   });
-  return { ...current, edits: { tokens, moved } };
+  return { ...current, capacity, edits: { tokens, moved, banned: lost } };
 }
 
 /**

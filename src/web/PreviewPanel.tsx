@@ -32,7 +32,7 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
   const [slot, setSlot] = useState<number | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const [moved, setMoved] = useState<Deviation[]>([]);
-  const [edits, setEdits] = useState<PlanEdits | undefined>();
+  const [edits, setEdits] = useState<{ edits: PlanEdits; capacity: number } | undefined>();
   const [busy, setBusy] = useState(false);
   const urls = useRef<string[]>([]);
   const ready = analysis.layerSet !== undefined && analysis.canvas !== undefined && sources !== undefined && settings.seed.length > 0;
@@ -68,7 +68,7 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
           urls.current = [...byIndex.values()];
           setShown(plan.tokens.map((token) => ({ token, url: byIndex.get(token.index) })));
           setMoved(plan.deviations);
-          setEdits(plan.edits);
+          setEdits(plan.edits ? { edits: plan.edits, capacity: plan.capacity } : undefined);
           setMessage(undefined);
         } catch (e) {
           if (!controller.signal.aborted) {
@@ -197,7 +197,7 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
           </div>
         </div>
       ) : null}
-      <TokenEditsList settings={settings} edits={edits} update={update} disabled={disabled} />
+      <TokenEditsList settings={settings} edits={edits?.edits} capacity={edits?.capacity} update={update} disabled={disabled} />
     </section>
   );
 }

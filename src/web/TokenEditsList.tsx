@@ -10,11 +10,13 @@ interface Props {
   settings: StudioSettings;
   /** What the last plan made of the edits; undefined while planning or where it failed. */
   edits: PlanEdits | undefined;
+  /** The plan's capacity, less the banned combinations. */
+  capacity: number | undefined;
   update: (patch: Partial<StudioSettings>) => void;
   disabled: boolean;
 }
 
-export function TokenEditsList({ settings, edits, update, disabled }: Props) {
+export function TokenEditsList({ settings, edits, capacity, update, disabled }: Props) {
   const reroll = settings.reroll ?? [];
   const ban = settings.ban ?? [];
   if (reroll.length === 0 && ban.length === 0) return null;
@@ -64,11 +66,14 @@ export function TokenEditsList({ settings, edits, update, disabled }: Props) {
           );
         })}
       </ul>
+      {edits && edits.banned > 0 && capacity !== undefined ? (
+        <p className="hint" data-testid="token-edits-capacity">
+          The bans take {edits.banned === 1 ? "1 combination" : `${edits.banned} combinations`} out of the capacity: {capacity.toLocaleString("en-US")} unique combinations left.
+        </p>
+      ) : null}
       {moved.length > 0 ? (
         <div data-testid="token-edits-moved">
-          <p className="hint">
-            Trait counts these edits moved (a ban also takes its combination out of the layers&rsquo; capacity):
-          </p>
+          <p className="hint">Trait counts these edits moved:</p>
           <ul className="hint moved-list">
             {moved.map((m) => (
               <li key={`${m.layer}/${m.trait}`} data-testid="token-edits-moved-count">

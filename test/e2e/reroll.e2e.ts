@@ -94,6 +94,8 @@ describe.skipIf(!executable)("re-roll and ban in the preview (headless Chromium)
     const after6 = await combination(page);
     await expect.poll(() => edits(page).nth(1).innerText()).toContain(`(token #6 had it: now ${after6})`);
     expect(await page.getByTestId("token-edits-moved-count").count()).toBeGreaterThan(0);
+    // The demo's 86,400 combinations less the one banned.
+    expect(await page.getByTestId("token-edits-capacity").innerText()).toBe("The bans take 1 combination out of the capacity: 86,399 unique combinations left.");
     expect(await page.getByTestId("preview-message").count()).toBe(0);
 
     // Undo takes the ban away (token 6 has its combination again), redo brings it back.
