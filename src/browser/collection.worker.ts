@@ -10,7 +10,7 @@ import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import { oneOfOnesOfFiles } from "../core/oneOfOnes.js";
 import { planCollection, type Plan } from "../core/planner.js";
-import { hasTokenEdits } from "../core/tokenEdits.js";
+import { hasTokenEdits, oneOfOnesConflict } from "../core/tokenEdits.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import { FolderSink } from "../render/folderSink.js";
 import { plannedToken, runCollection, type CollectionSink } from "../render/pipeline.js";
@@ -147,7 +147,7 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
   const oneOfOnes = params.oneOfOnes ? oneOfOnesOfFiles(params.oneOfOnes.files, params.oneOfOnes.config, settings) : undefined;
   if (oneOfOnes && layerSet.editions) throw new Error("oneOfOnes: expected a collection without editions, found both (1-of-1s among editions are not supported yet)");
   // As the CLI refuses `oneOfOnes` with `reroll`/`ban` (core's withTokenEdits): their ids would move around the 1-of-1s.
-  if (oneOfOnes && hasTokenEdits(layerSet)) throw new Error("oneOfOnes: expected a collection without re-rolled or banned tokens, found both (re-rolls and bans with 1-of-1s are not supported yet)");
+  if (oneOfOnes && hasTokenEdits(layerSet)) throw oneOfOnesConflict("studio settings", layerSet.tokenEdits.reroll.length > 0 ? "reroll" : "ban");
   const plan = oneOfOnes ? planCollection(layerSet, oneOfOnes.generated, settings.seed) : prepared.plan;
   backend.steps = renderPlanOf(layerSet)?.steps;
   stage("planned");

@@ -69,7 +69,8 @@ describe("reroll", () => {
   it("draws another combination for times 2 (a second re-roll), the same for times 1 as for none", () => {
     expect(dnas(planOf({ reroll: [{ id: 5, times: 1 }] }))).toEqual(dnas(planOf({ reroll: [{ id: 5 }] })));
     const twice = Array.from({ length: 6 }, (_, k) => dnaAt(planOf({ reroll: [{ id: 5, times: k + 1 }] }), 4));
-    expect(new Set(twice).size).toBeGreaterThan(1);
+    // Each time another combination than every time before it.
+    expect(new Set(twice).size).toBe(6);
     expect(twice.every((d) => d !== dnaAt(base, 4))).toBe(true);
   });
 
@@ -116,6 +117,8 @@ describe("reroll", () => {
     expect(message(() => planOf({ reroll: [{ id: 3 }, { id: 3 }] }))).toBe("traitloom.json: reroll[1].id: expected each token once, found 3 again (reroll[0])");
     expect(message(() => planOf({ reroll: [{ id: 3, avoid: ["Hat/hatt1"] }] }))).toBe('traitloom.json: reroll[0].avoid[0]: expected a trait id such as "Hat/hat1", found "Hat/hatt1"; did you mean "Hat/hat1"?');
     expect(message(() => parseConfig({ reroll: [{ id: -1 }] }))).toBe("traitloom.json: reroll[0].id: expected a number >= 0, found -1");
+    expect(message(() => parseConfig({ reroll: [{ id: 1, times: 101 }] }))).toBe("traitloom.json: reroll[0].times: expected at most 100, found 101");
+    expect(message(() => parseConfig({ ban: [[]] }))).toBe("traitloom.json: ban[0]: expected at least 1 item(s), found an array");
   });
 
   it("says so when no combination is left", () => {

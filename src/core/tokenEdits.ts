@@ -68,6 +68,15 @@ export function bannedCapacity(layerSet: EditedLayerSet): number {
   return possible.size;
 }
 
+/**
+ * The one line for re-rolls or bans with 1-of-1s: the 1-of-1s take ids among the plan's tokens, so a token id would
+ * name another token with them than without. The studio's collection worker, which gets the 1-of-1s beside the
+ * config, refuses them with it too.
+ */
+export function oneOfOnesConflict(source: string, key: "reroll" | "ban"): TraitloomError {
+  return new TraitloomError("BAD_CONFIG", `${source}: ${key}: expected a collection without oneOfOnes, found both (re-rolls and bans with 1-of-1s are not supported yet)`);
+}
+
 function fail(source: string, path: string, detail: string): never {
   throw new TraitloomError("BAD_CONFIG", `${source}: ${path}: ${detail}`);
 }
@@ -85,7 +94,7 @@ export function withTokenEdits<T extends LayerSet>(layerSet: T, spec: TokenEditS
   if (reroll.length === 0 && ban.length === 0) return layerSet;
   const key = reroll.length > 0 ? "reroll" : "ban";
   if (spec.editions !== undefined || layerSet.editions) fail(source, key, "expected a collection without editions, found both (re-rolls and bans among editions are not supported yet)");
-  if (spec.oneOfOnes !== undefined) fail(source, key, "expected a collection without oneOfOnes, found both (re-rolls and bans with 1-of-1s are not supported yet)");
+  if (spec.oneOfOnes !== undefined) throw oneOfOnesConflict(source, key);
   const layers = layerSet.layers;
   const seen = new Map<number, number>();
   const edits: TokenEdits = {
@@ -125,8 +134,8 @@ export function withTokenEdits<T extends LayerSet>(layerSet: T, spec: TokenEditS
 
 /**
  * The plan with the layer set's re-rolls and bans applied. Re-rolls go in the order written, then every token whose
- * combination is banned, in id order; each draws from its own stream of the seed (`reroll:<id>`, `reroll:<id>:<times>`
- * from the second time on), so the same config
+ * combination is banned, in id order; each draws from its own stream of the seed (`reroll:<id>`, then `reroll:<id>:<k>`
+ * for the k-th time, each unlike the draws before it), so the same config
  * gives the same tokens everywhere. A re-rolled token's new combination is unique against every other token, keeps
  * the rules, has none of its `avoid` traits and no banned combination; every other token keeps its combination and
  * position. Throws a one-line BAD_CONFIG error for an id outside the collection, CAPACITY where no combination is left.
@@ -157,9 +166,16 @@ export function applyTokenEdits(layerSet: EditedLayerSet, plan: Plan): Plan & { 
     const old = combinationAt(index);
     const id = startId + index;
     taken.delete(uniquenessKeyOf(layerSet, old));
-    let found: { traits: number[] };
+    let found: { traits: number[] } = { traits: old };
     try {
-      found = newCombination(layerSet, current, index, { rng: createRng(plan.seed, times === 1 ? `reroll:${id}` : `reroll:${id}:${times}`), avoid, taken, refuse });
+      // The k-th re-roll (`times`) is a draw of its own that none of the draws before it gave: a second press of
+      // "Re-roll" always shows another combination, and the first press's result stays what it was.
+      const earlier = new Set<string>();
+      for (let k = 1; k <= times; k++) {
+        const stream = k === 1 ? `reroll:${id}` : `reroll:${id}:${k}`;
+        found = newCombination(layerSet, current, index, { rng: createRng(plan.seed, stream), avoid, taken, refuse: (t) => refuse(t) || earlier.has(t.join("-")) });
+        earlier.add(found.traits.join("-"));
+      }
     } catch (e) {
       if (!isTraitloomError(e) || e.code !== "CAPACITY") throw e;
       const without = [avoid.length > 0 ? "without its avoid traits" : "", banned.size > 0 ? "not banned" : ""].filter((s) => s !== "");

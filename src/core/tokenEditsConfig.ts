@@ -4,6 +4,9 @@
  */
 import { z } from "zod";
 
+/** Most re-rolls of one token: each one is a draw of its own, made again on every plan. */
+export const MAX_REROLL_TIMES = 100;
+
 const traitId = z.string().min(1).describe('A trait id "Layer/Trait", as rules name traits. Layer is the layer\'s name (trait_type) or its folder.');
 
 export const rerollSchema = z
@@ -11,7 +14,13 @@ export const rerollSchema = z
     z.strictObject({
       id: z.number().int().min(0).describe("The token id to give a new combination."),
       avoid: z.array(traitId).min(1).optional().describe("Traits the new combination must not have."),
-      times: z.number().int().min(1).optional().describe("Re-rolled this many times (default 1): each number is another draw, so a second re-roll gives another combination."),
+      times: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_REROLL_TIMES, { error: `expected at most ${MAX_REROLL_TIMES}` })
+        .optional()
+        .describe("Re-rolled this many times (default 1): each time another draw, unlike the ones before it."),
     }),
   )
   .describe(

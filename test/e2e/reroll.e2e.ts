@@ -83,6 +83,14 @@ describe.skipIf(!executable)("re-roll and ban in the preview (headless Chromium)
     await expect.poll(() => combination(page), { timeout: 20_000 }).not.toBe(before3);
     const after3 = await combination(page);
     await expect.poll(() => edits(page).first().innerText()).toContain(`Token #3 re-rolled (combination ${before3} → ${after3})`);
+    // Again: the next draw (`times: 2`), another combination; undo goes back to the first re-roll.
+    await page.getByTestId("reroll-token").click();
+    await expect.poll(() => edits(page).first().innerText()).toContain("Token #3 re-rolled 2 times");
+    await expect.poll(() => combination(page), { timeout: 20_000 }).not.toBe(after3);
+    expect(await combination(page)).not.toBe(before3);
+    await page.getByTestId("undo-button").click();
+    await expect.poll(() => combination(page), { timeout: 20_000 }).toBe(after3);
+    expect(await edits(page).count()).toBe(1);
 
     // Ban token 6's combination: it is re-rolled, and no token of the preview has it.
     await page.getByTestId("preview-token").nth(5).click();
