@@ -34,7 +34,7 @@ export function TokenEditsList({ settings, edits, capacity, update, disabled }: 
           const t = made(`reroll[${i}]`);
           const label = `Token #${r.id} re-rolled${(r.times ?? 1) > 1 ? ` ${r.times} times` : ""}`;
           return (
-            <li key={`r${r.id}`} data-testid="token-edit" data-kind="reroll" data-id={r.id}>
+            <li key={`r${i}`} data-testid="token-edit" data-kind="reroll" data-id={r.id}>
               <span>
                 <strong>{label}</strong>
                 {r.avoid ? `, without ${r.avoid.join(", ")}` : ""}
@@ -54,7 +54,7 @@ export function TokenEditsList({ settings, edits, capacity, update, disabled }: 
         {ban.map((b, i) => {
           const t = made(`ban[${i}]`);
           return (
-            <li key={`b${b.join("|")}`} data-testid="token-edit" data-kind="ban">
+            <li key={`b${i}`} data-testid="token-edit" data-kind="ban">
               <span>
                 <strong>Banned</strong> {b.join(" · ")}
                 <span className="muted">{t ? ` (token #${t.id} had it: now ${t.to})` : " (no planned token has it)"}</span>
