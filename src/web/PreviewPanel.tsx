@@ -96,6 +96,7 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
   const first = (page % pages) * PREVIEW_TOKENS + 1;
   const last = Math.min(settings.count, (page % pages + 1) * PREVIEW_TOKENS);
   const layerNames = analysis.layerSet?.layers.map((l) => l.name) ?? [];
+  const editedIds = new Set(edits?.edits.tokens.map((t) => t.id) ?? []);
   const reroll = settings.reroll ?? [];
   const ban = settings.ban ?? [];
   const selectedIds = selected && analysis.layerSet ? combinationIds(analysis.layerSet.layers, selected.traits) : undefined;
@@ -162,6 +163,11 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
             {url ? <img src={url} alt={`Token #${token.id}`} /> : <span className="token-placeholder" />}
             <span className="token-caption">
               <strong>#{token.id}</strong>
+              {editedIds.has(token.id) ? (
+                <span className="pill" data-testid="preview-token-edited">
+                  edited
+                </span>
+              ) : null}
             </span>
           </button>
         ))}

@@ -105,6 +105,9 @@ describe.skipIf(!executable)("re-roll and ban in the preview (headless Chromium)
     // The demo's 86,400 combinations less the one banned.
     expect(await page.getByTestId("token-edits-capacity").innerText()).toBe("The bans take 1 combination out of the capacity: 86,399 unique combinations left.");
     expect(await page.getByTestId("preview-message").count()).toBe(0);
+    // The grid marks the tokens the edits changed.
+    const marked = await page.getByTestId("preview-token").evaluateAll((els) => els.filter((e) => e.querySelector("[data-testid=preview-token-edited]")).map((e) => e.querySelector("strong")?.textContent));
+    expect(marked).toEqual(["#3", "#6"]);
 
     // Undo takes the ban away (token 6 has its combination again), redo brings it back.
     await page.getByTestId("undo-button").click();
@@ -117,7 +120,8 @@ describe.skipIf(!executable)("re-roll and ban in the preview (headless Chromium)
     expect(await axeViolations(page, "#preview")).toEqual([]);
     const shots = process.env.SCREENSHOT_DIR;
     if (shots) {
-      await page.getByTestId("token-edits").evaluate((e) => e.scrollIntoView({ block: "end" }));
+      // The grid with its marked tokens, the picked token's buttons and the start of the edits.
+      await page.getByTestId("preview-grid").evaluate((e) => e.scrollIntoView({ block: "start" }));
       await page.screenshot({ path: join(shots, "reroll-desktop.png") });
     }
 
