@@ -112,6 +112,8 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
   const ruleCount = config.rules?.length ?? 0;
   const countCount = Object.keys(config.counts ?? {}).length;
   if (ruleCount + countCount > 0) notes.push(`${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) loaded: see the rules panel`);
+  const editCount = (config.reroll?.length ?? 0) + (config.ban?.length ?? 0);
+  if (editCount > 0) notes.push(`${fileName}: ${config.reroll?.length ?? 0} re-rolled token(s) and ${config.ban?.length ?? 0} banned combination(s) loaded: see the preview`);
   const dropped = Object.keys(config).filter((k) => NOT_IN_STUDIO.has(k));
   if (dropped.length > 0) notes.push(`${fileName}: ${dropped.join(", ")}: not applied by the studio (the CLI reads them); left out of what it saves`);
   if (config.oneOfOnes) notes.push(`${fileName}: oneOfOnes: the 1-of-1 files of ${config.oneOfOnes.dir}/ are not read from here; drop them into the 1-of-1s panel`);
@@ -141,6 +143,8 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     ...(config.rules !== undefined ? { rules: structuredClone(config.rules) } : {}),
     ...(config.counts !== undefined ? { counts: structuredClone(config.counts) } : {}),
     ...(config.outputs !== undefined ? { outputs: structuredClone(config.outputs) } : {}),
+    ...(config.reroll !== undefined ? { reroll: structuredClone(config.reroll) } : {}),
+    ...(config.ban !== undefined ? { ban: structuredClone(config.ban) } : {}),
   };
   return { settings, notes };
 }
