@@ -280,6 +280,20 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     expect(await axeViolations(page, "[data-testid=validate-panel]")).toEqual([]);
     if (SHOTS) await panel.screenshot({ path: join(SHOTS, "validate-desktop.png") });
 
+    // The same ZIP dropped on the panel (the good folder checked first): validated there, not loaded as a new project.
+    await page.getByTestId("validate-folder-input").setInputFiles(good);
+    await expect.poll(() => page.getByTestId("validate-summary").innerText()).toBe(validationSummary(goodReport, "assets"));
+    const projectBefore = await page.locator("#project-title").innerText();
+    // A page script (as studio.e2e.ts's drop): the DOM's DataTransfer is the page's, not Node's.
+    const base64 = readFileSync(zipPath).toString("base64");
+    const transfer = await page.evaluateHandle(
+      `(() => { const bytes = Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0)); const dt = new DataTransfer(); dt.items.add(new File([bytes], "hashlips-build.zip", { type: "application/zip" })); return dt; })()`,
+    );
+    await page.getByTestId("validate-drop").dispatchEvent("drop", { dataTransfer: transfer });
+    await expect.poll(() => page.getByTestId("validate-summary").innerText(), { timeout: 20_000 }).toBe(validationSummary(brokenReport, "hashlips-build"));
+    expect(await page.locator("#project-title").innerText()).toBe(projectBefore);
+    expect(await page.getByTestId("load-error").count()).toBe(0);
+
     // A file that is no ZIP: one line naming it, no report.
     const notZip = join(work, "notes.zip");
     writeFileSync(notZip, "not a zip");
