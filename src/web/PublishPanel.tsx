@@ -50,15 +50,20 @@ export function PublishPanel({ run, now, onUpdated, applyToSettings, fill, disab
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [done, setDone] = useState<{ line: string; changes: MetadataChanges } | undefined>();
-  // Another run shown: the form starts from what its archive says.
+  // Another run shown: the form starts from what its archive says (after an update here, the updated run's).
+  const ownUpdate = useRef<string | undefined>(undefined);
   useEffect(() => {
     setForm(formOf(run.made.settings));
     setError(undefined);
+    if (run.result.zipName !== ownUpdate.current) setDone(undefined);
   }, [run.result.zipName, run.made.settings]);
 
   const baseUriInput = useRef<HTMLInputElement>(null);
+  // Only a fill asked for while the panel is shown: one left from an earlier run is not applied again.
+  const filled = useRef(fill?.nonce);
   useEffect(() => {
-    if (!fill) return;
+    if (!fill || fill.nonce === filled.current) return;
+    filled.current = fill.nonce;
     setForm((f) => ({ ...f, baseUri: fill.baseUri }));
     baseUriInput.current?.focus();
     baseUriInput.current?.scrollIntoView({ block: "center" });
@@ -81,6 +86,7 @@ export function PublishPanel({ run, now, onUpdated, applyToSettings, fill, disab
         line: `Updated ${what}: ${updated.update.filesWritten.toLocaleString("en-US")} metadata files rewritten for ${updated.update.tokens.toLocaleString("en-US")} tokens; images and provenance unchanged, manifest.json records the update.`,
         changes,
       });
+      ownUpdate.current = updated.result.zipName;
       onUpdated(updated);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
