@@ -5,14 +5,15 @@ import { GeneratePanel, type RunState } from "./GeneratePanel.js";
 import { useUndoKeys } from "./history.js";
 import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
-import { NO_ONE_OF_ONES, OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
+import { OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
+import { useOneOfOnes } from "./useOneOfOnes.js";
 import { PastRuns } from "./PastRuns.js";
 import { PackPanel } from "./PackPanel.js";
 import { PreviewsDownload } from "./PreviewsDownload.js";
 import { PublishPanel } from "./PublishPanel.js";
 import { ValidatePanel } from "./ValidatePanel.js";
 import { ProjectTools } from "./ProjectTools.js";
-import { runKey } from "./runKey.js";
+import { oneOfOnesKey, runKey } from "./runKey.js";
 import { StartOverDialog } from "./StartOverDialog.js";
 import { LayersPanel } from "./LayersPanel.js";
 import { fromDemo, fromDrop, fromFileList, fromZip } from "./loaders.js";
@@ -46,8 +47,10 @@ export function App() {
   const [confirmStartOver, setConfirmStartOver] = useState(false);
   const [run, setRun] = useState<RunState>({ state: "idle" });
   const [dropActive, setDropActive] = useState(false);
-  const [oneOfOnes, setOneOfOnes] = useState(NO_ONE_OF_ONES);
-  // Solana's collection image (outputs panel): held here like the 1-of-1s, sent with the run as a project file.
+  const { value: oneOfOnes, set: setOneOfOnes, clear: clearOneOfOnes } = useOneOfOnes();
+  const runOneOfOnes = useMemo(() => studioOneOfOnes(oneOfOnes), [oneOfOnes]);
+  const onesKey = useMemo(() => oneOfOnesKey(runOneOfOnes), [runOneOfOnes]);
+  // Solana's collection image (outputs panel): held here, sent with the run as a project file (not kept across reloads).
   const [collectionImage, setCollectionImage] = useState<{ name: string; bytes: Uint8Array } | undefined>();
   const projectFiles = useMemo(() => (collectionImage ? new Map([[collectionImage.name, collectionImage.bytes]]) : undefined), [collectionImage]);
   const [baseUriFill, setBaseUriFill] = useState<{ baseUri: string; nonce: number } | undefined>();
@@ -271,7 +274,7 @@ export function App() {
               canRedo={canRedo}
               applyFile={applyFile}
               disabled={running}
-              oneOfOnes={studioOneOfOnes(oneOfOnes)}
+              oneOfOnes={runOneOfOnes}
             />
             <ProblemsPanel problems={problems} skipped={analysis.skipped} />
             <Notices notices={project.notices} />
@@ -290,7 +293,7 @@ export function App() {
                 <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
                 <OutputsPanel settings={settings} update={update} disabled={running} collectionImage={collectionImage?.name} onCollectionImage={setCollectionImage} />
                 <ProblemSummary problems={problems} />
-                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={studioOneOfOnes(oneOfOnes)} projectFiles={projectFiles} />
+                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={runOneOfOnes} projectFiles={projectFiles} />
               </div>
             </div>
             {run.state === "done" ? <ResultsPanel result={run.result} /> : null}
@@ -298,7 +301,7 @@ export function App() {
               <div className="publish-steps" data-testid="publish-steps">
                 <PublishPanel
                   run={run}
-                  now={{ analysis, settings }}
+                  now={{ analysis, settings, onesKey }}
                   disabled={running}
                   applyToSettings={update}
                   fill={baseUriFill}
@@ -319,9 +322,9 @@ export function App() {
         )}
         <PastRuns
           current={run.state === "done" ? run.result.zipName : undefined}
-          currentKey={analysis ? runKey(analysis, settings) : undefined}
+          currentKey={analysis ? runKey(analysis, settings, onesKey) : undefined}
           disabled={running}
-          onShow={(r) => setRun({ state: "done", result: { ...r.result, file: r.file }, made: { settings: r.settings, key: r.key, downloadName: r.downloadName } })}
+          onShow={(r) => setRun({ state: "done", result: { ...r.result, file: r.file }, made: { settings: r.settings, key: r.key, downloadName: r.downloadName, onesKey: r.onesKey } })}
           onDeleted={(id) => setRun((now) => (now.state === "done" && now.result.zipName === id ? { state: "idle" } : now))}
         />
         <ValidatePanel />
@@ -332,6 +335,7 @@ export function App() {
           onConfirm={() => {
             setConfirmStartOver(false);
             setRun({ state: "idle" });
+            clearOneOfOnes();
             void startOver();
           }}
         />

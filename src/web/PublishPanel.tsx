@@ -4,17 +4,17 @@
  * src/browser/archiveStore.ts, src/render/update.ts); the updated archive becomes the run shown and a past run.
  */
 import { useEffect, useId, useRef, useState } from "react";
-import type { Analysis, StudioSettings } from "../browser/project.js";
+import type { StudioSettings } from "../browser/project.js";
 import type { MetadataChanges } from "../render/update.js";
 import type { RunMade } from "./GeneratePanel.js";
 import type { GeneratedCollection } from "../browser/engine.js";
 import { download } from "./projectFile.js";
-import { updateRun, type UpdatedRun } from "./publish.js";
+import { updateRun, type ProjectNow, type UpdatedRun } from "./publish.js";
 
 interface Props {
   run: { result: GeneratedCollection; made: RunMade };
   /** The project as it is now, where one is loaded: an update of a run made from it keeps it current. */
-  now: { analysis: Analysis; settings: StudioSettings } | undefined;
+  now: ProjectNow | undefined;
   onUpdated: (run: UpdatedRun) => void;
   /** Sets the same values in the project's settings (a later Generate writes them too). */
   applyToSettings?: ((patch: Partial<StudioSettings>) => void) | undefined;

@@ -27,18 +27,25 @@ export function settingsWith(settings: StudioSettings, changes: MetadataChanges)
   return next;
 }
 
+/** The project as it is now: its analysis, settings and 1-of-1s' key (runKey's parts). */
+export interface ProjectNow {
+  analysis: Analysis;
+  settings: StudioSettings;
+  onesKey?: string | undefined;
+}
+
 /**
  * The key of an updated run. Where the run was made from the project as it is now, it is the key the project would
  * have with the new values (so setting them in the project makes the result current again, and a Generate of other
  * settings sees it as outdated); otherwise the run's own key marked with the update, which no settings have.
  */
-export function updatedKey(made: RunMade, changes: MetadataChanges, metadataHash: string, now: { analysis: Analysis; settings: StudioSettings } | undefined): string {
-  if (now && runKey(now.analysis, now.settings) === made.key) {
+export function updatedKey(made: RunMade, changes: MetadataChanges, metadataHash: string, now: ProjectNow | undefined): string {
+  if (now && runKey(now.analysis, now.settings, now.onesKey) === made.key) {
     const resize = now.analysis.config.resize ?? "error";
     // Only where studioConfig gives the analysis's config back from the settings: then it gives the updated one too.
     if (JSON.stringify(studioConfig({ ...now.settings, resize })) === JSON.stringify(now.analysis.config)) {
       const next = settingsWith(now.settings, changes);
-      return runKey({ ...now.analysis, config: studioConfig({ ...next, resize }) }, next);
+      return runKey({ ...now.analysis, config: studioConfig({ ...next, resize }) }, next, now.onesKey);
     }
   }
   return `${made.key}~${metadataHash.slice(0, 16)}`;
@@ -93,7 +100,7 @@ async function keep(run: { result: GeneratedCollection }, made: RunMade, archive
   const result: GeneratedCollection = { ...kept, file: archive.file, zipName: archive.zipName, storage: archive.stored ? "opfs" : "memory", bytes: archive.file.size, imageOffsets };
   if (archive.stored) {
     const { file: _file, ...record } = result;
-    await saveRun({ id: archive.zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, result: record, updatedFrom: run.result.zipName, updatedFields: fields }).catch(() => undefined);
+    await saveRun({ id: archive.zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, onesKey: made.onesKey, result: record, updatedFrom: run.result.zipName, updatedFields: fields }).catch(() => undefined);
   }
   return result;
 }
@@ -105,14 +112,14 @@ async function keep(run: { result: GeneratedCollection }, made: RunMade, archive
 export async function updateRun(
   run: { result: GeneratedCollection; made: RunMade },
   changes: MetadataChanges,
-  now: { analysis: Analysis; settings: StudioSettings } | undefined,
+  now: ProjectNow | undefined,
   signal?: AbortSignal,
 ): Promise<UpdatedRun> {
   const { updateArchive } = await import("../browser/archiveStore.js");
   const archive = await newArchive("update", (output) => updateArchive(run.result.file, changes, output, { modified: new Date(), location: run.made.downloadName, signal }));
   const done = archive.value;
   const settings = settingsWith(run.made.settings, changes);
-  const made: RunMade = { settings, key: updatedKey(run.made, changes, done.result.metadataHash, now), downloadName: run.made.downloadName };
+  const made: RunMade = { settings, key: updatedKey(run.made, changes, done.result.metadataHash, now), downloadName: run.made.downloadName, onesKey: run.made.onesKey };
   const result = await keep(run, made, archive, done.imageOffsets, done.result.fields);
   return { result, made, update: done.result };
 }
