@@ -345,6 +345,12 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     await expect.poll(() => page.getByTestId("outputs-errors").count()).toBe(0);
     expect(await axeViolations(page, "[data-testid=outputs-panel]")).toEqual([]);
     if (SHOTS) await page.getByTestId("outputs-panel").screenshot({ path: join(SHOTS, "outputs-fields-desktop.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await axeViolations(page, "[data-testid=outputs-panel]")).toEqual([]);
+    const outputsBox = await page.getByTestId("outputs-panel").boundingBox();
+    expect(outputsBox && outputsBox.x + outputsBox.width).toBeLessThanOrEqual(390);
+    if (SHOTS) await page.getByTestId("outputs-panel").screenshot({ path: join(SHOTS, "outputs-fields-phone.png") });
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     await page.getByTestId("generate-button").click();
     await expect.poll(() => page.getByTestId("progress").getAttribute("data-state"), { timeout: 90_000 }).toBe("done");
