@@ -16,6 +16,7 @@ import { PreviewPanel } from "./PreviewPanel.js";
 import { ProblemsPanel, ProblemSummary, projectProblems } from "./ProblemsPanel.js";
 import { ProgressAnnouncer } from "./ProgressAnnouncer.js";
 import { ResultsPanel } from "./ResultsPanel.js";
+import { EditionsPanel } from "./EditionsPanel.js";
 import { OutputsPanel } from "./OutputsPanel.js";
 import { RulesPanel } from "./RulesPanel.js";
 import { SettingsPanel } from "./SettingsPanel.js";
@@ -278,6 +279,7 @@ export function App() {
               <div className="column column-side">
                 <SettingsPanel settings={settings} analysis={analysis} update={update} disabled={running} traitSize={traitSize} />
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
+                <EditionsPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
                 <OutputsPanel settings={settings} update={update} disabled={running} />

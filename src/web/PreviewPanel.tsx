@@ -20,6 +20,16 @@ interface Shown {
   url: string | undefined;
 }
 
+/** The id of the edition a planned token belongs to: the one whose layers it holds traits of (not the absent one). */
+function editionOf(analysis: Analysis, token: PlannedToken): string {
+  const layerSet = analysis.layerSet;
+  const edition = layerSet?.editions?.find((e) => {
+    const layer = layerSet.layers[e.firstLayer];
+    return layer !== undefined && layer.traits[token.traits[e.firstLayer] ?? 0]?.absent !== true;
+  });
+  return edition?.id ?? "";
+}
+
 export function PreviewPanel({ analysis, settings, sources, renderer, renderKey }: Props) {
   const [page, setPage] = useState(0);
   const [shown, setShown] = useState<Shown[]>([]);
@@ -88,6 +98,7 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
   const first = (page % pages) * PREVIEW_TOKENS + 1;
   const last = Math.min(settings.count, (page % pages + 1) * PREVIEW_TOKENS);
   const layerNames = analysis.layerSet?.layers.map((l) => l.name) ?? [];
+  const editions = analysis.layerSet?.editions;
   return (
     <section className="panel preview" id="preview" aria-labelledby="preview-title">
       <div className="panel-head">
@@ -140,6 +151,12 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
             {url ? <img src={url} alt={`Token #${token.id}`} /> : <span className="token-placeholder" />}
             <span className="token-caption">
               <strong>#{token.id}</strong>
+              {editions ? (
+                <span className="muted" data-testid="preview-token-edition">
+                  {" "}
+                  {editionOf(analysis, token)}
+                </span>
+              ) : null}
             </span>
           </button>
         ))}

@@ -45,6 +45,8 @@ const LABELS: Array<[keyof StudioSettings, string]> = [
   ["image", "the image format"],
   ["rules", "the rules"],
   ["counts", "the fixed counts"],
+  ["editions", "the editions"],
+  ["shuffle", "the id order across editions"],
 ];
 
 /** Which settings differ between a run's and the current ones, in words; "the layer files" where none does. */
