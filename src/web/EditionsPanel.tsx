@@ -167,7 +167,7 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
         {capacity ? `${fmt(capacity.capacity)} unique combinations on its layers` : "capacity: none until its layers can be read"}
       </p>
       {capacity?.refusal ? (
-        <p className="field-error" role="alert" data-testid="edition-refusal">
+        <p className="edition-refusal" role="alert" data-testid="edition-refusal">
           {capacity.refusal}
         </p>
       ) : null}
@@ -182,8 +182,13 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
             const name = nameOf.get(folder) ?? folder;
             return (
               <li key={folder} data-testid="edition-layer" data-folder={folder}>
-                <span className="trait-name">{name}</span>
-                {name !== folder ? <span className="muted"> {folder}</span> : null}
+                <span className="edition-layer-index muted" aria-hidden="true">
+                  {k + 1}
+                </span>
+                <span className="edition-layer-name trait-name">
+                  {name}
+                  {name !== folder ? <span className="muted"> ({folder})</span> : null}
+                </span>
                 <span className="layer-tools">
                   <button type="button" aria-label={`Move ${name} up in ${title}`} disabled={disabled || k === 0} onClick={() => move(k, k - 1)}>
                     ↑
@@ -191,7 +196,7 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
                   <button type="button" aria-label={`Move ${name} down in ${title}`} disabled={disabled || k === edition.layers.length - 1} onClick={() => move(k, k + 1)}>
                     ↓
                   </button>
-                  <button type="button" aria-label={`Remove ${name} from ${title}`} disabled={disabled} onClick={() => onPatch({ layers: edition.layers.filter((f) => f !== folder) })}>
+                  <button type="button" className="text-button" aria-label={`Remove ${name} from ${title}`} disabled={disabled} onClick={() => onPatch({ layers: edition.layers.filter((f) => f !== folder) })}>
                     Remove
                   </button>
                 </span>

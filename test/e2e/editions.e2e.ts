@@ -125,7 +125,8 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     const shown = new Set((await page.getByTestId("preview-token-edition").allTextContents()).map((t) => t.trim()));
     expect([...shown].sort()).toEqual(["Mini Fish", "Skeletal Mini Fish"]);
     expect(await axeViolations(page), "axe with editions").toEqual([]);
-    await page.getByTestId("editions-panel").scrollIntoViewIfNeeded();
+    await page.locator("#preview").screenshot({ path: join(SHOTS, "editions-preview-desktop.png") });
+    await page.getByTestId("editions-panel").evaluate((e) => e.scrollIntoView({ block: "start" }));
     await page.screenshot({ path: join(SHOTS, "editions-desktop.png") });
 
     // The exported traitloom.json: the fixture's editions, no top-level count or layers.
@@ -187,8 +188,7 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     expect(await page.getByTestId("progress").innerText()).toContain("blocked: an edition's count is more than its unique combinations (see Editions)");
     expect(await page.getByTestId("count-input").inputValue()).toBe(String(12 + capacity + 1));
     expect(await axeViolations(page), "axe with a refusal").toEqual([]);
-    await second.scrollIntoViewIfNeeded();
-    await page.getByTestId("editions-panel").screenshot({ path: join(SHOTS, "editions-refusal-desktop.png") });
+    await second.screenshot({ path: join(SHOTS, "editions-refusal-desktop.png") });
     // Typing the count is one undo step.
     await page.keyboard.press("Control+z");
     await expect.poll(() => page.getByTestId("edition").nth(1).getAttribute("data-count")).toBe("8");
@@ -244,14 +244,19 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     const { page, errors } = await open(390, 844);
     await loadFixture(page, project("phone"));
     const panel = page.getByTestId("editions-panel");
-    await panel.scrollIntoViewIfNeeded();
+    await panel.evaluate((e) => e.scrollIntoView({ block: "start" }));
     // Nothing of the panel wider than the phone.
     const box = await panel.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     expect(await axeViolations(page), "axe at 390×844").toEqual([]);
     await page.screenshot({ path: join(SHOTS, "editions-phone.png") });
-    await panel.screenshot({ path: join(SHOTS, "editions-panel-phone.png") });
+    const second = page.getByTestId("edition").nth(1);
+    await second.getByTestId("edition-count").fill("9");
+    await second.getByTestId("edition-refusal").waitFor();
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    expect(await axeViolations(page), "axe at 390×844 with a refusal").toEqual([]);
+    await second.screenshot({ path: join(SHOTS, "editions-refusal-phone.png") });
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
