@@ -120,6 +120,8 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     // The layers panel shows every layer an edition draws; its Show is the editions' to set.
     expect(await page.getByTestId("layers-editions-hint").count()).toBe(1);
     expect(await page.locator('[data-testid=layer][data-folder="SkeletalArms"] [data-testid=layer-visible]').isChecked()).toBe(true);
+    // The rules panel counts no capacity of the joined layers: each edition has its own.
+    expect(await page.getByTestId("rules-capacity").innerText()).toMatch(/^With editions, each rule and fixed count applies in every edition whose layers hold all its ids/);
     // The preview shows tokens of both editions (ids mixed by the seed).
     await expect.poll(() => page.getByTestId("preview-token-edition").count(), { timeout: 30_000 }).toBe(12);
     const shown = new Set((await page.getByTestId("preview-token-edition").allTextContents()).map((t) => t.trim()));
@@ -228,6 +230,9 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     // 1-of-1s dropped in one layer configuration; the editions back by undo: refused, Generate blocked.
     await page.getByTestId("editions-stop").click();
     await expect.poll(() => page.getByTestId("edition").count()).toBe(0);
+    expect(await page.getByTestId("editions-start").isDisabled()).toBe(false);
+    expect(await page.getByTestId("count-input").isDisabled()).toBe(false);
+    expect(await axeViolations(page), "axe without editions").toEqual([]);
     const art = await sharp({ create: { width: 24, height: 24, channels: 4, background: { r: 200, g: 20, b: 20, alpha: 1 } } }).png().toBuffer();
     await page.getByTestId("ones-input").setInputFiles([{ name: "legend.png", mimeType: "image/png", buffer: art }]);
     await page.getByTestId("ones-item").waitFor();
