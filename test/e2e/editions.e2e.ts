@@ -242,6 +242,12 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     expect(await page.getByTestId("generate-button").isDisabled()).toBe(true);
     expect(await page.getByTestId("progress").innerText()).toContain("blocked: 1-of-1s cannot be placed among editions (see 1-of-1s)");
     expect(await axeViolations(page), "axe with 1-of-1s and editions").toEqual([]);
+    // Without editions again, "Use editions" makes the shown layers a first edition of the whole size.
+    await page.getByTestId("editions-stop").click();
+    await page.getByTestId("editions-start").click();
+    const first = page.getByTestId("edition");
+    await expect.poll(() => first.count()).toBe(1);
+    expect([await first.getAttribute("data-id"), await first.getAttribute("data-count"), await first.getByTestId("edition-layer").count()]).toEqual(["Edition 1", "20", 9]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
@@ -257,6 +263,11 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     expect(await axeViolations(page), "axe at 390×844").toEqual([]);
     await page.screenshot({ path: join(SHOTS, "editions-phone.png") });
+    // Kept in the saved settings: a reload finds the editions as they were.
+    await page.waitForTimeout(600);
+    await page.reload();
+    await expect.poll(() => page.getByTestId("edition").evaluateAll((els) => els.map((e) => e.getAttribute("data-id"))), { timeout: 30_000 }).toEqual(["Mini Fish", "Skeletal Mini Fish"]);
+    expect(await page.getByTestId("editions-shuffle").isChecked()).toBe(true);
     const second = page.getByTestId("edition").nth(1);
     await second.getByTestId("edition-count").fill("9");
     await second.getByTestId("edition-refusal").waitFor();
