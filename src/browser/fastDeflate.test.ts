@@ -3,7 +3,11 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { adler32 } from "../render/adler32.js";
 import { rgbaToRgb } from "../render/png/filters.js";
-import { DeflateScratch, deflateRuns, huffmanLengths, zlibRuns } from "./fastDeflate.js";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { DEFLATE_MODULE, expectedModuleSource } from "../../scripts/build-wasm.js";
+import { filterRows } from "../render/png/filters.js";
+import { DeflateScratch, deflateRuns, hasWasmDeflate, huffmanLengths, zlibRuns } from "./fastDeflate.js";
 import { encodePng, FAST_PNG_FILTER, FastPngEncoder } from "./pngEncoder.js";
 
 /** A small seeded generator, so failures repeat. */
@@ -60,6 +64,69 @@ describe("deflateRuns", () => {
     const z = zlibRuns(data, 3);
     expect(z.length).toBeLessThan(data.length / 100);
     expect(same(unzlibSync(z), data)).toBe(true);
+  });
+
+  it("writes the same bytes and Adler-32 in WebAssembly as in TypeScript, whatever the data and its size", () => {
+    expect(hasWasmDeflate()).toBe(true);
+    const js = new DeflateScratch();
+    const wasm = new DeflateScratch();
+    // Block edges: a block holds 32,768 symbols, so 32,768 + far literals end a block at the very end.
+    const noise = (n: number, seed: number): Uint8Array => {
+      const r = lcg(seed);
+      return Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
+    };
+    const cases: [string, Uint8Array, number][] = [
+      ["empty", new Uint8Array(0), 3],
+      ["one byte", Uint8Array.of(9), 4],
+      ["shorter than a pixel", Uint8Array.of(1, 1), 3],
+      ["a run that ends the data", Uint8Array.of(5, 5, 5, 5, 5, 5), 3],
+      ["two short of a match at the end", Uint8Array.of(1, 2, 3, 1, 2), 3],
+      ["noise filling one block exactly", noise(32_768, 1), 3],
+      ["noise filling one block exactly, bpp 4", noise(32_768, 2), 4],
+      ["noise one past a block", noise(32_769, 3), 3],
+      ["long runs", new Uint8Array(600_000).fill(77), 3],
+      ["runs at distance 4", Uint8Array.from({ length: 100_000 }, (_, i) => [1, 2, 3, 4][i % 4]!), 4],
+    ];
+    for (const n of [259, 5_553, 70_000, 300_000, 1_000_000]) cases.push([`image-like ${n}`, imageLike(n, 3 * n), n % 2 === 0 ? 3 : 4]);
+    for (const [name, data, bpp] of cases) {
+      const a = deflateRuns(data, bpp, js, "js");
+      const b = deflateRuns(data, bpp, wasm, "wasm");
+      expect(same(a, b), `${name}: ${a.length} vs ${b.length} bytes`).toBe(true);
+      expect(wasm.adler, name).toBe(js.adler);
+      expect(same(inflateSync(b), data), name).toBe(true);
+    }
+  });
+
+  it("writes the bytes the studio's images have had since output format 0.3.0 (both implementations)", () => {
+    // sha256 of zlibRuns as the TypeScript-only encoder of commit f06dd01 wrote them: the studio's PNG bytes
+    // (and so its image hashes and provenance) are a contract like the CLI's.
+    const pinned: [number, number, string][] = [
+      [1_000_000, 3, "ca7890552851d33201205d4d6d8ef1a38eae0f60c33f1bf8bb8d7e7602f4108b"],
+      [300_001, 4, "9d3b6c0a0c9f811f7fc989090f6136e071e5c5f3a03ff97c2b4ba4a272453446"],
+    ];
+    for (const [n, bpp, sha] of pinned) {
+      for (const engine of ["js", "wasm"] as const) {
+        const z = zlibRuns(imageLike(n, 42), bpp, new DeflateScratch(), engine);
+        expect(createHash("sha256").update(z).digest("hex"), `${n} bytes, bpp ${bpp}, ${engine}`).toBe(sha);
+      }
+    }
+  });
+
+  it("deflates filtered rows where the filters wrote them (their WebAssembly memory), as from a copy", () => {
+    const width = 300;
+    const height = 200;
+    const rgb = rgbaToRgb(tokenRgba(width, height, true, 5));
+    const inPlace = filterRows(rgb, width, height, 3, "paeth", false, true);
+    const copy = inPlace.slice();
+    const a = zlibRuns(inPlace, 3, new DeflateScratch(), "wasm");
+    const b = zlibRuns(copy, 3, new DeflateScratch(), "js");
+    expect(same(a, b)).toBe(true);
+    expect(same(unzlibSync(a), copy)).toBe(true);
+  });
+
+  it("carries the WebAssembly that fastDeflate.wat compiles to now", async () => {
+    const committed = readFileSync(DEFLATE_MODULE.module, "utf8");
+    expect(committed === (await expectedModuleSource(DEFLATE_MODULE)), "src/browser/fastDeflateWasm.ts is stale: run npm run build:wasm").toBe(true);
   });
 
   it("keeps every Huffman code within the length limit and the Kraft sum exact", () => {

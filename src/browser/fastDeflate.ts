@@ -4,7 +4,14 @@
  * repeated), like zlib's Z_RLE strategy, which the Node encoder's "balanced" preset also uses; each block of
  * symbols gets its own dynamic Huffman codes. No hash chains, so it runs several times faster than fflate's
  * level 1 at a similar size on composited tokens (docs/benchmarks.md, "Browser studio").
+ *
+ * Two implementations write the same bytes: the per-byte and per-symbol loops in WebAssembly (fastDeflate.wat,
+ * compiled into fastDeflateWasm.ts by `npm run build:wasm`; used wherever WebAssembly runs), and the same loops in
+ * TypeScript (the fallback, and the reference the tests compare the WebAssembly with). The block headers are
+ * TypeScript in both.
  */
+import { simdKernels, type WasmApi, type WasmMemory } from "../render/png/simd.js";
+import { FAST_DEFLATE_WASM } from "./fastDeflateWasm.js";
 
 /** Symbols per Huffman block: small enough to follow the image, large enough to amortise the block header. */
 const BLOCK_SYMBOLS = 1 << 15;
@@ -98,14 +105,12 @@ class BitWriter {
 export function huffmanLengths(freqs: ArrayLike<number>, maxBits: number): Uint8Array {
   const n = freqs.length;
   const lengths = new Uint8Array(n);
-  const used: number[] = [];
-  for (let i = 0; i < n; i++) if ((freqs[i] ?? 0) > 0) used.push(i);
+  const used = usedByFrequency(freqs);
   if (used.length === 0) return lengths;
   if (used.length === 1) {
     lengths[used[0]!] = 1;
     return lengths;
   }
-  used.sort((a, b) => (freqs[a] ?? 0) - (freqs[b] ?? 0) || a - b);
   // Two-queue Huffman: leaves sorted by weight, internal nodes made in non-decreasing weight order.
   const m = used.length;
   const weight = new Float64Array(2 * m);
@@ -114,13 +119,10 @@ export function huffmanLengths(freqs: ArrayLike<number>, maxBits: number): Uint8
   let leaf = 0;
   let inner = m;
   let next = m;
-  const take = (): number => {
-    if (leaf < m && (inner >= next || weight[leaf]! <= weight[inner]!)) return leaf++;
-    return inner++;
-  };
   while (next < 2 * m - 1) {
-    const a = take();
-    const b = take();
+    // The two lightest of the next leaf and the next inner node, leaves first on a tie.
+    const a = leaf < m && (inner >= next || weight[leaf]! <= weight[inner]!) ? leaf++ : inner++;
+    const b = leaf < m && (inner >= next || weight[leaf]! <= weight[inner]!) ? leaf++ : inner++;
     weight[next] = weight[a]! + weight[b]!;
     parent[a] = next;
     parent[b] = next;
@@ -155,6 +157,35 @@ export function huffmanLengths(freqs: ArrayLike<number>, maxBits: number): Uint8
   return lengths;
 }
 
+/** Symbols below this many sort as one number each (frequency * SORT_SYMBOLS + symbol). */
+const SORT_SYMBOLS = 1024;
+
+/**
+ * The symbols with a nonzero frequency, rarest first, ties by symbol. Sorted as packed numbers in a typed array
+ * (the engine's numeric sort), several times faster than a comparator over an alphabet of 286.
+ */
+function usedByFrequency(freqs: ArrayLike<number>): ArrayLike<number> {
+  const n = freqs.length;
+  const packed: number[] = [];
+  let most = 0;
+  for (let i = 0; i < n; i++) {
+    const f = freqs[i] ?? 0;
+    if (f > 0) {
+      packed.push(f * SORT_SYMBOLS + i);
+      if (f > most) most = f;
+    }
+  }
+  if (n > SORT_SYMBOLS || most * SORT_SYMBOLS >= Number.MAX_SAFE_INTEGER) {
+    const used: number[] = [];
+    for (let i = 0; i < n; i++) if ((freqs[i] ?? 0) > 0) used.push(i);
+    return used.sort((a, b) => (freqs[a] ?? 0) - (freqs[b] ?? 0) || a - b);
+  }
+  const sorted = Float64Array.from(packed).sort();
+  const used = new Int32Array(sorted.length);
+  for (let k = 0; k < sorted.length; k++) used[k] = sorted[k]! % SORT_SYMBOLS;
+  return used;
+}
+
 /** Canonical codes for `lengths`, bit-reversed for an LSB-first writer. */
 function canonicalCodes(lengths: Uint8Array): Uint16Array {
   const blCount = new Uint16Array(MAX_BITS + 2);
@@ -180,13 +211,30 @@ function canonicalCodes(lengths: Uint8Array): Uint16Array {
   return codes;
 }
 
+/** Which implementation deflateRuns uses: "auto" is WebAssembly where it runs, else TypeScript. Same bytes. */
+export type DeflateEngine = "auto" | "wasm" | "js";
+
 /**
- * Raw deflate of `data` (no zlib header): literals and runs at distance 1 and `bpp`.
+ * Raw deflate of `data` (no zlib header): literals and runs at distance 1 and `bpp`. Where `data` is a view of
+ * the PNG filters' WebAssembly memory (what filterRows returns), it is read in place and the view may be detached
+ * by the call (the memory may grow): read what is needed of it before.
  * @example unzlibSync(zlibWrap(deflateRuns(rows, 3), rows)) round-trips.
  */
-export function deflateRuns(data: Uint8Array, bpp: number, scratch?: DeflateScratch): Uint8Array {
-  const n = data.length;
+export function deflateRuns(data: Uint8Array, bpp: number, scratch?: DeflateScratch, engine: DeflateEngine = "auto"): Uint8Array {
   const work = scratch ?? new DeflateScratch();
+  const k = engine === "js" ? undefined : deflateKernels();
+  if (k) return deflateRunsWasm(k, data, bpp, work);
+  if (engine === "wasm") throw new Error("deflateRuns: WebAssembly is not available in this runtime");
+  return deflateRunsJs(data, bpp, work);
+}
+
+/** True where deflateRuns runs its loops in WebAssembly. */
+export function hasWasmDeflate(): boolean {
+  return deflateKernels() !== undefined;
+}
+
+function deflateRunsJs(data: Uint8Array, bpp: number, work: DeflateScratch): Uint8Array {
+  const n = data.length;
   const out = work.writer(Math.max(1024, (n >> 1) + 1024));
   // A symbol: literal byte (< 256), or a match packed as 256 + (length << 3 | distanceCode).
   const syms = work.syms;
@@ -304,7 +352,16 @@ export class DeflateScratch {
   }
 }
 
-function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: Uint32Array, distFreq: Uint32Array, final: boolean): void {
+/** A block's Huffman codes, as its header sends them. */
+interface BlockCodes {
+  readonly litLengths: Uint8Array;
+  readonly litCodes: Uint16Array;
+  readonly distLengths: Uint8Array;
+  readonly distCodes: Uint16Array;
+}
+
+/** The dynamic Huffman block header for these symbol counts (RFC 1951 3.2.7), written to `out`; returns its codes. */
+function writeBlockHeader(out: BitWriter, litFreq: Uint32Array | Int32Array, distFreq: Uint32Array | Int32Array, final: boolean): BlockCodes {
   litFreq[END_OF_BLOCK] = 1;
   let anyDist = false;
   for (const f of distFreq) if (f) anyDist = true;
@@ -362,7 +419,6 @@ function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: U
   let hclen = 19;
   while (hclen > 4 && clLengths[CL_ORDER[hclen - 1]!] === 0) hclen--;
 
-  out.ensure(count * 4 + 512);
   out.put(final ? 1 : 0, 1);
   out.put(2, 2);
   out.put(hlit - 257, 5);
@@ -377,6 +433,12 @@ function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: U
     else if (s === 17) out.put(extra, 3);
     else if (s === 18) out.put(extra, 7);
   }
+  return { litLengths, litCodes, distLengths, distCodes };
+}
+
+function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: Uint32Array, distFreq: Uint32Array, final: boolean): void {
+  out.ensure(count * 4 + 512);
+  const { litLengths, litCodes, distLengths, distCodes } = writeBlockHeader(out, litFreq, distFreq, final);
   // The symbol loop is the encoder's hottest: the bit writer's state lives in locals here, and a match's
   // length code, extra bits and distance code go out as one value (at most 15 + 5 + 15 bits, in two puts).
   const packed = new Uint32Array(256);
@@ -429,9 +491,126 @@ function writeBlock(out: BitWriter, syms: Uint32Array, count: number, litFreq: U
   out.put(litCodes[END_OF_BLOCK]!, litLengths[END_OF_BLOCK]!);
 }
 
+// ---------------------------------------------------------------------------------------
+// The WebAssembly loops (fastDeflate.wat), in the PNG filters' memory where that exists.
+
+interface DeflateKernels {
+  readonly memory: WasmMemory;
+  readonly scan: (
+    data: number, n: number, i: number, far: number, syms: number, count: number, max: number,
+    litFreq: number, distFreq: number, lenTab: number, state: number,
+  ) => number;
+  readonly table: (litTab: number, distTab: number, lenTab: number, symTab: number) => void;
+  readonly emit: (syms: number, count: number, symTab: number, out: number, pos: number, bits: number, nbits: number, state: number) => number;
+  readonly adler32: (data: number, n: number) => number;
+}
+
+/** undefined: not tried yet; null: this runtime has no WebAssembly. */
+let kernels: DeflateKernels | null | undefined;
+
+function deflateKernels(): DeflateKernels | undefined {
+  if (kernels === undefined) kernels = instantiateKernels();
+  return kernels ?? undefined;
+}
+
+function instantiateKernels(): DeflateKernels | null {
+  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (wasm === undefined || !wasm.validate(FAST_DEFLATE_WASM)) return null;
+  // The filters' memory where their kernels run, so filtered rows are deflated where they were written.
+  const memory = simdKernels()?.memory ?? new wasm.Memory({ initial: 1 });
+  const { exports } = new wasm.Instance(new wasm.Module(FAST_DEFLATE_WASM), { env: { memory } });
+  return { memory, ...(exports as unknown as Omit<DeflateKernels, "memory">) };
+}
+
+/** Each length 0..258 as the WebAssembly loops read it: code | extra-bit count << 9 | extra value << 12. */
+const LEN_PACKED = new Int32Array(MAX_MATCH + 1);
+for (let len = 0; len <= MAX_MATCH; len++) LEN_PACKED[len] = LEN_CODE[len]! | (LEN_EXTRA_BITS[len]! << 9) | (LEN_EXTRA_VALUE[len]! << 12);
+
+const WASM_PAGE_BYTES = 65536;
+/** Bytes of each table in the work area, 16-aligned: syms, litFreq, distFreq, litTab, distTab, lenTab, state. */
+const SYMS_BYTES = BLOCK_SYMBOLS * 4;
+const LIT_BYTES = 1152;
+const DIST_BYTES = 128;
+const LEN_BYTES = 1040;
+/** An i64 per symbol value, 0 .. 256 + (258 << 3 | 3). */
+const SYM_TAB_BYTES = 18_608;
+const STATE_BYTES = 16;
+/** Most bytes one symbol can take (15 + 5 + 15 bits), and a block header's (with the 8 bytes emit stores past its end). */
+const SYMBOL_MAX_BYTES = 5;
+const HEADER_MAX_BYTES = 1024;
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
+
+function deflateRunsWasm(k: DeflateKernels, data: Uint8Array, bpp: number, work: DeflateScratch): Uint8Array {
+  const n = data.length;
+  const far = Math.max(2, Math.min(bpp, 4));
+  const inPlace = data.buffer === k.memory.buffer;
+  const dataPtr = inPlace ? data.byteOffset : 0;
+  const syms = align16(dataPtr + n);
+  const litFreq = syms + SYMS_BYTES;
+  const distFreq = litFreq + LIT_BYTES;
+  const litTab = distFreq + DIST_BYTES;
+  const distTab = litTab + LIT_BYTES;
+  const lenTab = distTab + DIST_BYTES;
+  const symTab = lenTab + LEN_BYTES;
+  const state = symTab + SYM_TAB_BYTES;
+  const outPtr = state + STATE_BYTES;
+  let mem8 = new Uint8Array(0);
+  let mem32 = new Int32Array(0);
+  const out = new BitWriter(0);
+  /** Grows the memory to hold `bytes` (growing detaches every view: they are made again). */
+  const reserve = (bytes: number): void => {
+    const have = k.memory.buffer.byteLength;
+    if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
+    if (mem8.buffer !== k.memory.buffer || mem8.length === 0) {
+      mem8 = new Uint8Array(k.memory.buffer);
+      mem32 = new Int32Array(k.memory.buffer);
+      out.buf = mem8.subarray(outPtr);
+    }
+  };
+  reserve(outPtr + (n >> 1) + HEADER_MAX_BYTES);
+  if (!inPlace) mem8.set(data, dataPtr);
+  mem32.set(LEN_PACKED, lenTab >> 2);
+  const litFreqAt = litFreq >> 2;
+  const distFreqAt = distFreq >> 2;
+  mem32.fill(0, litFreqAt, litFreqAt + 286);
+  mem32.fill(0, distFreqAt, distFreqAt + 30);
+  // The first bytes have nothing (or too little) behind them: literals.
+  let count = 0;
+  let i = 0;
+  for (; i < Math.min(far, n); i++) {
+    const c = mem8[dataPtr + i]!;
+    mem32[(syms >> 2) + count++] = c;
+    mem32[litFreqAt + c]!++;
+  }
+  for (;;) {
+    i = k.scan(dataPtr, n, i, far, syms, count, BLOCK_SYMBOLS, litFreq, distFreq, lenTab, state);
+    count = mem32[state >> 2]!;
+    // A block that fills up at the very end is not the last: an empty final block follows, as in deflateRunsJs.
+    const final = i >= n && count < BLOCK_SYMBOLS;
+    reserve(outPtr + out.pos + count * SYMBOL_MAX_BYTES + HEADER_MAX_BYTES);
+    const codes = writeBlockHeader(out, mem32.subarray(litFreqAt, litFreqAt + 286), mem32.subarray(distFreqAt, distFreqAt + 30), final);
+    for (let s = 0; s < 286; s++) mem32[(litTab >> 2) + s] = (codes.litCodes[s]! << 5) | codes.litLengths[s]!;
+    for (let d = 0; d < 30; d++) mem32[(distTab >> 2) + d] = (codes.distCodes[d]! << 5) | codes.distLengths[d]!;
+    k.table(litTab, distTab, lenTab, symTab);
+    const pos = k.emit(syms, count, symTab, outPtr, out.pos, out.pendingBits, out.pendingCount, state);
+    out.restore(mem32[state >> 2]!, mem32[(state >> 2) + 1]!, pos);
+    out.put(codes.litCodes[END_OF_BLOCK]!, codes.litLengths[END_OF_BLOCK]!);
+    if (final) break;
+    count = 0;
+    mem32.fill(0, litFreqAt, litFreqAt + 286);
+    mem32.fill(0, distFreqAt, distFreqAt + 30);
+  }
+  out.flush();
+  work.adler = k.adler32(dataPtr, n) >>> 0;
+  return mem8.slice(outPtr, outPtr + out.pos);
+}
+
 /** A zlib stream (RFC 1950) of `data` made with deflateRuns: what a PNG's IDAT holds. */
-export function zlibRuns(data: Uint8Array, bpp: number, scratch: DeflateScratch = new DeflateScratch()): Uint8Array {
-  const body = deflateRuns(data, bpp, scratch);
+export function zlibRuns(data: Uint8Array, bpp: number, scratch: DeflateScratch = new DeflateScratch(), engine: DeflateEngine = "auto"): Uint8Array {
+  const body = deflateRuns(data, bpp, scratch, engine);
   const out = new Uint8Array(body.length + 6);
   out[0] = 0x78;
   out[1] = 0x01;

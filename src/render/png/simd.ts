@@ -15,12 +15,12 @@ const WASM_PAGE_BYTES = 65536;
  * The part of the WebAssembly API used here. The Node build's TypeScript libs (ES2023 and @types/node 20) do
  * not declare WebAssembly, so it is typed locally and read off globalThis, the same in Node and in a worker.
  */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
 
-interface WasmApi {
+export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   readonly Memory: new (descriptor: { initial: number }) => WasmMemory;
   readonly Module: new (bytes: Uint8Array) => object;
