@@ -8,7 +8,7 @@ import { Notices } from "./Notices.js";
 import { NO_ONE_OF_ONES, OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
 import { PastRuns } from "./PastRuns.js";
 import { ProjectTools } from "./ProjectTools.js";
-import { runKey } from "./runKey.js";
+import { previewRenderKey, runKey } from "./runKey.js";
 import { StartOverDialog } from "./StartOverDialog.js";
 import { LayersPanel } from "./LayersPanel.js";
 import { fromDemo, fromDrop, fromFileList, fromZip } from "./loaders.js";
@@ -49,7 +49,7 @@ export function App() {
   const zipInput = useRef<HTMLInputElement>(null);
   const running = run.state === "running";
   useUndoKeys(undo, redo, !running && analysis !== undefined);
-  const renderKey = `${project.version}:${analysis?.canvas?.width ?? 0}x${analysis?.canvas?.height ?? 0}:${analysis?.config.resize ?? "error"}:${JSON.stringify(analysis?.config.layers?.map((l) => (typeof l === "string" ? l : l.folder)) ?? [])}`;
+  const renderKey = previewRenderKey(project.version, analysis);
 
   // Focus follows what the user did: after a load, the loaded project's heading (or the load error); after
   // Generate, the progress; at the end, the result.

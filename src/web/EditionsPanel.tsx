@@ -5,7 +5,7 @@
  * their names, weights and options from the layers panel; while there are editions, its order and Show do not
  * apply, and the size is the editions' sum. Every change goes through `update`, so undo works as for the rest.
  */
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { withEditions, type Analysis, type StudioEdition, type StudioSettings } from "../browser/project.js";
 
 interface Props {
@@ -113,6 +113,8 @@ interface ItemProps {
 function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf, disabled, onPatch, onRemove }: ItemProps) {
   const id = useId();
   const [countText, setCountText] = useState<string | undefined>();
+  // An undo (or any change from elsewhere) shows the count as it now is.
+  useEffect(() => setCountText(undefined), [edition.count]);
   const [adding, setAdding] = useState("");
   const title = `edition ${index + 1} (${edition.id})`;
   const taken = editions.some((e, k) => k !== index && e.id === edition.id);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SETTINGS, withEditions, type StudioSettings } from "../browser/project.js";
+import { DEFAULT_SETTINGS, withEditions, type Analysis, type StudioSettings } from "../browser/project.js";
 import { record, startHistory, undo } from "./history.js";
+import { previewRenderKey } from "./runKey.js";
 import { editGroup } from "./useProject.js";
 
 const layers = [
@@ -34,5 +35,20 @@ describe("undo steps of editions", () => {
     expect([h.present.editions?.[0]?.count, h.present.count, h.present.editions?.[0]?.layers]).toEqual([3, 5, ["A", "B"]]);
     h = undo(h);
     expect(h.present.editions?.[0]?.layers).toEqual(["A"]);
+  });
+});
+
+describe("the preview's render key with editions", () => {
+  const config = (layers: string[][]): Pick<Analysis, "canvas" | "config"> => ({
+    canvas: { width: 8, height: 8 },
+    config: { editions: layers.map((l, i) => ({ id: `e${i}`, count: 1, layers: l.map((folder) => ({ name: folder, folder })) })) },
+  });
+
+  it("changes with an edition's layers and their order, as with the shown layers", () => {
+    const a = previewRenderKey(1, config([["A", "B"], ["C"]]));
+    expect(previewRenderKey(1, config([["B", "A"], ["C"]]))).not.toBe(a);
+    expect(previewRenderKey(1, config([["A", "B"], ["C", "D"]]))).not.toBe(a);
+    expect(previewRenderKey(1, config([["A", "B"], ["C"]]))).toBe(a);
+    expect(previewRenderKey(1, { canvas: { width: 8, height: 8 }, config: { layers: ["A", { name: "B", folder: "B" }] } })).toBe("1:8x8:error:[\"A\",\"B\"]");
   });
 });
