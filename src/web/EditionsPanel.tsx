@@ -25,7 +25,9 @@ function freshId(editions: readonly StudioEdition[]): string {
 export function EditionsPanel({ settings, analysis, update, disabled }: Props) {
   const id = useId();
   const editions = settings.editions ?? [];
-  const set = (next: StudioEdition[], shuffle = settings.shuffle) => update(withEditions(settings, next, next.length > 1 ? shuffle : undefined));
+  // An explicit shuffle argument, not a default: unticking passes undefined, which a default would replace.
+  const setWith = (next: StudioEdition[], shuffle: "ids" | undefined) => update(withEditions(settings, next, next.length > 1 ? shuffle : undefined));
+  const set = (next: StudioEdition[]) => setWith(next, settings.shuffle);
   const patch = (i: number, p: Partial<StudioEdition>) => set(editions.map((e, k) => (k === i ? { ...e, ...p } : e)));
   const nameOf = new Map(settings.layers.map((l) => [l.folder, l.name]));
 
@@ -61,7 +63,7 @@ export function EditionsPanel({ settings, analysis, update, disabled }: Props) {
       <p className="hint">Each edition draws its own layers, bottom first; names, weights and options are the layers panel’s. Tokens are unique across editions.</p>
       {editions.length > 1 ? (
         <label className="toggle">
-          <input type="checkbox" data-testid="editions-shuffle" checked={settings.shuffle === "ids"} disabled={disabled} onChange={(e) => set(editions, e.target.checked ? "ids" : undefined)} />
+          <input type="checkbox" data-testid="editions-shuffle" checked={settings.shuffle === "ids"} disabled={disabled} onChange={(e) => setWith(editions, e.target.checked ? "ids" : undefined)} />
           <span>Mix ids across editions by the seed</span>
         </label>
       ) : null}

@@ -115,6 +115,20 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
           Twelve tokens of the planned collection; pick one for its traits.
         </span>
       </div>
+      {ready && editions && editions.length > 1 && !analysis.layerSet?.shuffleIds ? (
+        // Ids run edition after edition: each edition's first tokens are a page away.
+        <div className="row" role="group" aria-label="Preview the first tokens of an edition">
+          <span className="hint inline-hint">First tokens of:</span>
+          {editions.map((e, i) => {
+            const start = editions.slice(0, i).reduce((a, x) => a + x.count, 0);
+            return (
+              <button type="button" key={e.id} data-testid="preview-edition" onClick={() => setPage(Math.floor(start / PREVIEW_TOKENS))}>
+                {e.id}
+              </button>
+            );
+          })}
+        </div>
+      ) : null}
       {!ready ? (
         <p className="empty" data-testid="preview-empty">
           {analysis.layerSet === undefined

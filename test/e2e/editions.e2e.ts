@@ -217,6 +217,16 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     const [configDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-config-button").click()]);
     const exported = parseConfig(JSON.parse(readFileSync(await configDownload.path(), "utf8")), "traitloom.json");
     expect(exported.editions?.[1]?.layers.map((l) => (typeof l === "string" ? l : l.folder))).toEqual(["SkeletalBody", "SkeletalArms", "SkeletalAccessories"]);
+
+    // Ids edition after edition: the preview jumps to an edition's first tokens.
+    await page.getByTestId("editions-shuffle").uncheck();
+    const captions = () => page.getByTestId("preview-token-edition").allTextContents().then((t) => [...new Set(t.map((x) => x.trim()))]);
+    await page.getByTestId("preview-edition").filter({ hasText: "Skeletal Mini Fish" }).click();
+    await expect.poll(() => page.getByTestId("preview-status").innerText(), { timeout: 20_000 }).toBe("tokens 13–20 of 20");
+    await expect.poll(captions, { timeout: 20_000 }).toEqual(["Skeletal Mini Fish"]);
+    await page.getByTestId("preview-edition").filter({ hasText: /^Mini Fish$/ }).click();
+    await expect.poll(captions, { timeout: 20_000 }).toEqual(["Mini Fish"]);
+    expect(await axeViolations(page), "axe with the preview's edition buttons").toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 180_000);
