@@ -210,7 +210,7 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
         </ol>
       )}
       {choices.length > 0 ? (
-        <div className="row">
+        <div className="row edition-add-layer">
           <label className="field">
             <span>Add a layer on top</span>
             <select data-testid="edition-layer-select" value={adding} disabled={disabled} onChange={(e) => setAdding(e.target.value)}>
