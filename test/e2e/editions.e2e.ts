@@ -20,6 +20,7 @@ import { ONE_OF_ONES_WITH_EDITIONS } from "../../src/core/editionCapacity.js";
 import { generateCollection } from "../../src/node/generate.js";
 import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
 import { decodePng, maxChannelDifference } from "./reference.js";
+import { manifestDna, manifestWithoutImageHashes, text } from "../contract/compare.js";
 
 const executable = findChromium();
 if (!executable) {
@@ -149,6 +150,13 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     expect(metadataFiles).toHaveLength(20);
     expect(Object.keys(zip).filter((n) => /^metadata\/\d+\.json$/.test(n)).sort()).toEqual(metadataFiles.map((f) => `metadata/${f}`));
     expect(decoder.decode(zip["_metadata.json"])).toBe(readFileSync(join(outDir, "_metadata.json"), "utf8"));
+    // The manifest's DNA (trait numbers per layer, every edition's layers), its hashes of the inputs and config, the rarity.
+    const studioFiles = new Map(Object.entries(zip));
+    const nodeFiles = new Map(["manifest.json", "rarity.json", "rarity.csv"].map((n) => [n, new Uint8Array(readFileSync(join(outDir, n)))]));
+    expect(manifestDna(studioFiles)).toEqual(manifestDna(nodeFiles));
+    expect(manifestDna(studioFiles)).toHaveLength(20);
+    expect(manifestWithoutImageHashes(studioFiles)).toEqual(manifestWithoutImageHashes(nodeFiles));
+    for (const name of ["rarity.json", "rarity.csv"]) expect(text(studioFiles, name), name).toBe(text(nodeFiles, name));
     const tokens: Array<{ name: string; dna: string; attributes: Array<{ trait_type: string }> }> = [];
     for (const f of metadataFiles) {
       const studio = decoder.decode(zip[`metadata/${f}`]);
