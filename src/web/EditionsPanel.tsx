@@ -167,6 +167,18 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
           />
         </label>
       </div>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          data-testid="edition-restart-names"
+          checked={edition.restartNameNumbers === true}
+          disabled={disabled}
+          onChange={(e) => onPatch({ restartNameNumbers: e.target.checked ? true : undefined })}
+        />
+        <span>
+          Names count from 1 in this edition<span className="visually-hidden"> ({edition.id})</span>
+        </span>
+      </label>
       <p className="edition-capacity" data-testid="edition-capacity" data-value={capacity ? String(capacity.capacity) : ""}>
         {capacity ? `${fmt(capacity.capacity)} unique combinations on its layers` : "capacity: none until its layers can be read"}
       </p>

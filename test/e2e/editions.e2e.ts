@@ -220,11 +220,13 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     await expect.poll(() => page.getByTestId("edition").count()).toBe(2);
     expect(await page.getByTestId("count-input").inputValue()).toBe("20");
 
-    // Reordering an edition's layers changes its drawing order in the exported traitloom.json.
+    // Reordering an edition's layers changes its drawing order in the exported traitloom.json; names from 1 likewise.
     await page.getByRole("button", { name: "Move SkeletalBody up in edition 2 (Skeletal Mini Fish)" }).click();
+    await page.getByTestId("edition").nth(1).getByTestId("edition-restart-names").check();
     const [configDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-config-button").click()]);
     const exported = parseConfig(JSON.parse(readFileSync(await configDownload.path(), "utf8")), "traitloom.json");
     expect(exported.editions?.[1]?.layers.map((l) => (typeof l === "string" ? l : l.folder))).toEqual(["SkeletalBody", "SkeletalArms", "SkeletalAccessories"]);
+    expect([exported.editions?.[0]?.restartNameNumbers, exported.editions?.[1]?.restartNameNumbers]).toEqual([undefined, true]);
 
     // Ids edition after edition: the preview jumps to an edition's first tokens.
     await page.getByTestId("editions-shuffle").uncheck();
