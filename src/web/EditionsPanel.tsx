@@ -7,6 +7,7 @@
  */
 import { useEffect, useId, useState } from "react";
 import { withEditions, type Analysis, type StudioEdition, type StudioSettings } from "../browser/project.js";
+import type { EditionCapacity } from "../core/editionCapacity.js";
 
 interface Props {
   settings: StudioSettings;
@@ -104,7 +105,7 @@ interface ItemProps {
   index: number;
   edition: StudioEdition;
   editions: readonly StudioEdition[];
-  capacity: Analysis["editions"] extends (infer T)[] | undefined ? T | undefined : never;
+  capacity: EditionCapacity | undefined;
   layerChoices: Array<{ folder: string; name: string }>;
   nameOf: Map<string, string>;
   disabled: boolean;
