@@ -170,7 +170,7 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
               data-testid="layer"
               data-folder={layer.folder}
               className={`layer${layer.visible ? "" : " hidden-layer"}${dragging === i ? " dragging" : ""}`}
-              draggable={!disabled}
+              draggable={!disabled && editions === undefined}
               onDragStart={(e: DragEvent) => {
                 setDragging(i);
                 e.dataTransfer.setData("application/x-traitloom-layer", String(i));
@@ -204,10 +204,10 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                       Show<span className="visually-hidden"> {layer.name}</span>
                     </span>
                   </label>
-                  <button type="button" aria-label={`Move ${layer.name} up`} disabled={disabled || i === 0} onClick={() => move(i, i - 1)}>
+                  <button type="button" aria-label={`Move ${layer.name} up`} disabled={disabled || editions !== undefined || i === 0} onClick={() => move(i, i - 1)}>
                     ↑
                   </button>
-                  <button type="button" aria-label={`Move ${layer.name} down`} disabled={disabled || i === layers.length - 1} onClick={() => move(i, i + 1)}>
+                  <button type="button" aria-label={`Move ${layer.name} down`} disabled={disabled || editions !== undefined || i === layers.length - 1} onClick={() => move(i, i + 1)}>
                     ↓
                   </button>
                 </span>

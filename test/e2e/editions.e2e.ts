@@ -121,6 +121,8 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     // The layers panel shows every layer an edition draws; its Show is the editions' to set.
     expect(await page.getByTestId("layers-editions-hint").count()).toBe(1);
     expect(await page.locator('[data-testid=layer][data-folder="SkeletalArms"] [data-testid=layer-visible]').isChecked()).toBe(true);
+    expect(await page.locator('[data-testid=layer][data-folder="SkeletalArms"] [data-testid=layer-visible]').isDisabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Move Arms down", exact: true }).isDisabled()).toBe(true);
     // The rules panel counts no capacity of the joined layers: each edition has its own.
     expect(await page.getByTestId("rules-capacity").innerText()).toMatch(/^With editions, each rule and fixed count applies in every edition whose layers hold all its ids/);
     // The preview shows tokens of both editions (ids mixed by the seed).
