@@ -289,6 +289,8 @@ export interface Analysis {
   capacity: number;
   /** With editions: each one's capacity on its own layers and, where its count is more, core's refusal. */
   editions?: EditionCapacity[] | undefined;
+  /** With editions: core's refusal of the rules or fixed counts for them (one no edition holds); it stops generation. */
+  editionsError?: string | undefined;
   /** The one error that stops generation and is no problem of the layers (every layer hidden, a bad setting). */
   error: string | undefined;
 }
@@ -433,6 +435,7 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
   let layerSet: LayerSet | undefined;
   let capacity = 0;
   let editions: EditionCapacity[] | undefined;
+  let editionsError: string | undefined;
   let error: string | undefined;
   try {
     if (refused !== undefined) throw new Error(refused);
@@ -444,9 +447,15 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
     if (!canvas) throw new Error(`${root}: no trait images could be read`);
     layerSet = reading.core.layerSet;
     if (layerSet?.editions) {
-      editions = editionCapacities({ ...layerSet, editions: layerSet.editions });
-      // The capacity of the whole: each edition's own, as the plan counts it.
-      capacity = editions.reduce((a, e) => a + Number(e.capacity), 0);
+      try {
+        editions = editionCapacities({ ...layerSet, editions: layerSet.editions });
+        // The capacity of the whole: each edition's own, as the plan counts it.
+        capacity = editions.reduce((a, e) => a + Number(e.capacity), 0);
+      } catch (e) {
+        // A rule or fixed count no edition holds: the layers still read (the rules panel lists the rule to remove).
+        if (!isTraitloomError(e)) throw e;
+        editionsError = e.message;
+      }
     } else if (layerSet) capacity = capacityOf(layerSet.layers);
   } catch (e) {
     error = describe(e);
@@ -474,6 +483,7 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
     canvas,
     capacity,
     ...(editions ? { editions } : {}),
+    ...(editionsError !== undefined ? { editionsError } : {}),
     error,
   };
 }

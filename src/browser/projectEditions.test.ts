@@ -58,6 +58,15 @@ describe("editions in the studio's project", () => {
     expect(twice.layers.length).toBeGreaterThan(0);
   });
 
+  it("says core's refusal of a rule no edition holds, keeping the layers read (the rule stays removable)", () => {
+    const s = { ...settingsWith([{ id: "people", count: 2, layers: ["Background", "Hair"] }, { id: "skulls", count: 1, layers: ["Skull"] }]), rules: [{ never: ["Skull/Bone", "Hair/Pink"] }] };
+    const a = analyzeProject("layers", files, decoded, s);
+    expect(a.editionsError).toBe("studio settings: rules[0]: expected ids of one edition's layers, found a rule no edition can hold (ids of several editions, or unknown ids)");
+    expect(a.layerSet).toBeDefined();
+    expect(a.editions).toBeUndefined();
+    expect(analyzeProject("layers", files, decoded, { ...s, rules: [{ never: ["Skull/Bone", "Skull/Ash"] }] }).editionsError).toBeUndefined();
+  });
+
   it("reads a layer no edition draws on its own, as a hidden layer", () => {
     const s = settingsWith([{ id: "people", count: 2, layers: ["Hair"] }]);
     const skull = s.layers.find((l) => l.folder === "Skull");

@@ -62,6 +62,11 @@ export function EditionsPanel({ settings, analysis, update, disabled }: Props) {
         </span>
       </div>
       <p className="hint">Each edition draws its own layers, bottom first; names, weights and options are the layers panel’s. Tokens are unique across editions.</p>
+      {analysis.editionsError !== undefined ? (
+        <p className="edition-refusal" role="alert" data-testid="editions-error">
+          {analysis.editionsError}
+        </p>
+      ) : null}
       {editions.length > 1 ? (
         <label className="toggle">
           <input type="checkbox" data-testid="editions-shuffle" checked={settings.shuffle === "ids"} disabled={disabled} onChange={(e) => setWith(editions, e.target.checked ? "ids" : undefined)} />

@@ -50,7 +50,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
   // Core refuses both before a token is drawn (the editions and 1-of-1s panels show its lines): never run into them.
-  const editionRefused = analysis.editions?.some((e) => e.refusal !== undefined) ?? false;
+  const editionRefused = analysis.editionsError !== undefined || (analysis.editions?.some((e) => e.refusal !== undefined) ?? false);
   const onesWithEditions = oneOfOnes !== undefined && analysis.config.editions !== undefined;
   const canRun =
     analysis.layerSet !== undefined &&
@@ -175,7 +175,9 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
         : analysis.layerSet === undefined
           ? "blocked: a problem stops generation (see “Generation is blocked”)"
           : editionRefused
-            ? "blocked: an edition's count is more than its unique combinations (see Editions)"
+            ? analysis.editionsError !== undefined
+              ? "blocked: a rule or fixed count fits no edition (see Editions)"
+              : "blocked: an edition's count is more than its unique combinations (see Editions)"
             : onesWithEditions
               ? "blocked: 1-of-1s cannot be placed among editions (see 1-of-1s)"
               : settings.count > analysis.capacity

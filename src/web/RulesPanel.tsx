@@ -218,9 +218,9 @@ export function RulesPanel({ settings, analysis, update, disabled }: Props) {
                   : "the rules cannot be counted until their problems are fixed"}
             </span>
           </p>
-          {live.problems.length + (live.planError ? 1 : 0) > 0 ? (
+          {live.problems.length + (live.planError ? 1 : 0) + (analysis.editionsError !== undefined ? 1 : 0) > 0 ? (
             <ul className="error-list" data-testid="rules-problems" role="alert">
-              {[...live.problems, ...(live.planError ? [live.planError] : [])].map((p, i) => (
+              {[...live.problems, ...(live.planError ? [live.planError] : []), ...(analysis.editionsError !== undefined ? [analysis.editionsError] : [])].map((p, i) => (
                 <li key={i}>{p}</li>
               ))}
             </ul>

@@ -230,6 +230,20 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     expect(exported.editions?.[1]?.layers.map((l) => (typeof l === "string" ? l : l.folder))).toEqual(["SkeletalBody", "SkeletalArms", "SkeletalAccessories"]);
     expect([exported.editions?.[0]?.restartNameNumbers, exported.editions?.[1]?.restartNameNumbers]).toEqual([undefined, true]);
 
+    // A rule across two editions' layers: core's refusal in both panels, Generate waits; removed, it goes.
+    await page.getByTestId("rule-subject").fill("SkeletalBody/Bones");
+    await page.getByTestId("rule-kind").selectOption("never");
+    await page.getByTestId("rule-target").fill("Body/Scales");
+    await page.getByTestId("rule-add").click();
+    const across = "studio settings: rules[0]: expected ids of one edition's layers, found a rule no edition can hold (ids of several editions, or unknown ids)";
+    await expect.poll(() => page.getByTestId("editions-error").innerText()).toBe(across);
+    expect(await page.getByTestId("rules-problems").innerText()).toContain(across);
+    expect(await page.getByTestId("generate-button").isDisabled()).toBe(true);
+    expect(await page.getByTestId("progress").innerText()).toContain("blocked: a rule or fixed count fits no edition (see Editions)");
+    await page.getByTestId("rule-item").getByRole("button").click();
+    await expect.poll(() => page.getByTestId("editions-error").count()).toBe(0);
+    expect(await page.getByTestId("generate-button").isDisabled()).toBe(false);
+
     // Ids edition after edition: the preview jumps to an edition's first tokens.
     await page.getByTestId("editions-shuffle").uncheck();
     const captions = () => page.getByTestId("preview-token-edition").allTextContents().then((t) => [...new Set(t.map((x) => x.trim()))]);
