@@ -129,6 +129,10 @@ describe("settings from files beside the layers", () => {
         "t.json: editions[1].layers[3]: expected each folder once in an edition, found “Shine” again; left out",
       ]),
     );
+    expect(settingsFromConfig({ ...config, count: 9, layers: ["Iris"] }, "t.json", HASHLIPS, base).notes).toContain(
+      't.json: editions: expected "editions" alone, found also top-level "layers" and "count"; left out, the editions are used',
+    );
+    expect(settingsFromConfig({ ...config, count: 9, layers: ["Iris"] }, "t.json", HASHLIPS, base).settings.count).toBe(3);
     // The same folder set alike in two editions (a bare name and { name }) is no difference.
     expect(notes.filter((n) => n.includes("Shine") && n.includes("set otherwise"))).toEqual([]);
     expect(settings.layers.find((l) => l.folder === "Iris")?.weights).toEqual({ A: 3 });

@@ -168,6 +168,11 @@ export function editionsFromConfig(
 export function settingsFromConfig(config: TraitloomConfig, fileName: string, listing: LayersListing, base: StudioSettings): Imported {
   const notes: string[] = [];
   const fromEditions = config.editions ? editionsFromConfig(config.editions, listing, fileName, notes) : undefined;
+  if (fromEditions) {
+    // Core refuses both (editions.ts); the studio keeps the editions and says what it left out.
+    const beside = (["layers", "count"] as const).filter((k) => config[k] !== undefined);
+    if (beside.length > 0) notes.push(`${fileName}: editions: expected "editions" alone, found also top-level ${beside.map((k) => `"${k}"`).join(" and ")}; left out, the editions are used`);
+  }
   const layers = fromEditions ? fromEditions.layers : config.layers ? orderedLayers(config.layers, listing, fileName, notes) : defaultLayers(listing);
   const layerOrder: LayerOrder = fromEditions
     ? { source: "traitloom.json", detail: `${fromEditions.editions.length} edition(s) read from ${fileName}, each with its own layers: see Editions` }
