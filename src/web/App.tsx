@@ -102,7 +102,8 @@ export function App() {
     return sizes.length > 0 ? chooseCanvasSize(sizes, { resize: "fit" }) : undefined;
   }, [analysis, project]);
   const problems = projectProblems(analysis, project.loadProblems ?? []);
-  const traitCount = analysis?.layerSet?.layers.reduce((n, l) => n + l.traits.length, 0);
+  // Not the trait a layer holds on other editions' tokens (editions.ts), which is no trait of the folder.
+  const traitCount = analysis?.layerSet?.layers.reduce((n, l) => n + l.traits.filter((t) => !t.absent).length, 0);
   const loaded = project.files.size > 0;
 
   return (

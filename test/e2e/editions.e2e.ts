@@ -118,6 +118,8 @@ describe.skipIf(!executable)("editions in the studio (headless Chromium)", () =>
     expect(await page.getByTestId("count-input").isDisabled()).toBe(true);
     expect(await page.getByTestId("count-input").inputValue()).toBe("20");
     expect(await page.getByTestId("generate-button").innerText()).toBe("Generate 20 tokens");
+    // The project's facts count the folders' traits (not the trait a layer holds on other editions' tokens).
+    expect(await page.getByTestId("project-facts").innerText()).toMatch(/^9 layers · 18 traits · 56 unique combinations/);
     // The layers panel shows every layer an edition draws; its Show is the editions' to set.
     expect(await page.getByTestId("layers-editions-hint").count()).toBe(1);
     expect(await page.locator('[data-testid=layer][data-folder="SkeletalArms"] [data-testid=layer-visible]').isChecked()).toBe(true);
