@@ -6,6 +6,8 @@
  *   npx tsx bench/png.ts --sweep    every filter with every zlib setting as well
  *   npx tsx bench/png.ts --studio   the studio's fast encoder (src/browser/pngEncoder.ts) with each
  *                                   shared filter, against its Up-only encoder from before them
+ *   npx tsx bench/png.ts --deflate  the studio's deflate (src/browser/fastDeflate.ts): its WebAssembly
+ *                                   loops against the same loops in TypeScript, on HashLips and demo tokens
  *
  * Tokens are the HashLips example layers (shared/datasets/hashlips/layers, or the folder in
  * TRAITLOOM_HASHLIPS_LAYERS) composited with sharp in the HashLips order, at 512x512 and
@@ -29,10 +31,10 @@ import { planCollection, traitOf } from "../src/core/planner.js";
 import { listLayersDir } from "../src/node/files.js";
 import { loadTraits } from "../src/node/traits.js";
 import { compositeTraits } from "../src/render/composite.js";
-import { hasSimdFilters, type PngFilterMode } from "../src/render/png/filters.js";
+import { filterRows, hasSimdFilters, type PngFilterMode } from "../src/render/png/filters.js";
 import { pngContainer } from "../src/render/pngContainer.js";
 import { crc32 } from "../src/browser/crc32.js";
-import { DeflateScratch, zlibRuns } from "../src/browser/fastDeflate.js";
+import { DeflateScratch, hasWasmDeflate, zlibRuns } from "../src/browser/fastDeflate.js";
 import { FAST_PNG_FILTER, FastPngEncoder } from "../src/browser/pngEncoder.js";
 
 const LAYERS_DIR =
@@ -369,7 +371,59 @@ async function measureStudio(): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// --deflate: fastDeflate's two implementations of the same bytes, on the studio's filtered rows.
+
+const DEFLATE_ROUNDS = 9;
+
+async function measureDeflate(): Promise<void> {
+  console.log(`node ${versions.node}, ${availableParallelism()} cores, deflate loops in WebAssembly: ${hasWasmDeflate()}`);
+  const hashlips = (await buildTokens()).filter((t) => t.size === 512).map((t) => ({ rgba: new Uint8Array(t.rgba), opaque: isOpaque(t.rgba, 4), size: 512 }));
+  const sets: Array<[string, StudioToken[]]> = [
+    [`HashLips sample, ${hashlips.length} tokens, 512x512`, hashlips],
+    ["demo layers, 96 tokens, 512x512", await studioTokens(512)],
+    ["demo layers, 32 tokens, 1024x1024", await studioTokens(1024)],
+  ];
+  console.log(`\nms per token: median over ${DEFLATE_ROUNDS} rounds, the two taking turns token by token; rows filtered with Paeth (FastPngEncoder's default) beforehand, not timed.`);
+  console.log("| tokens | TypeScript ms | WebAssembly ms | speed-up | KB/token (both) |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  for (const [name, tokens] of sets) {
+    const rows = tokens.map((t) => {
+      const bpp = t.opaque ? 3 : 4;
+      return { rows: filterRows(t.opaque ? rgbaToRgb(t.rgba) : t.rgba, t.size, t.size, bpp, FAST_PNG_FILTER, false).slice(), bpp };
+    });
+    const js = new DeflateScratch();
+    const wasm = new DeflateScratch();
+    const times = { js: [] as number[], wasm: [] as number[] };
+    let bytes = 0;
+    for (let round = -1; round < DEFLATE_ROUNDS; round++) {
+      for (const r of rows) {
+        let start = performance.now();
+        const a = zlibRuns(r.rows, r.bpp, js, "js");
+        const msJs = performance.now() - start;
+        start = performance.now();
+        const b = zlibRuns(r.rows, r.bpp, wasm, "wasm");
+        const msWasm = performance.now() - start;
+        if (round < 0) {
+          if (Buffer.compare(Buffer.from(a), Buffer.from(b)) !== 0) throw new Error(`bench: ${name}: the two deflates wrote different bytes`);
+          bytes += a.length;
+        } else {
+          times.js.push(msJs);
+          times.wasm.push(msWasm);
+        }
+      }
+    }
+    const js50 = median(times.js);
+    const wasm50 = median(times.wasm);
+    console.log(`| ${name} | ${js50.toFixed(2)} | ${wasm50.toFixed(2)} | ${(js50 / wasm50).toFixed(2)}x | ${(bytes / rows.length / 1000).toFixed(1)} |`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--deflate")) {
+    await measureDeflate();
+    return;
+  }
   if (process.argv.includes("--studio")) {
     await measureStudio();
     return;

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { copyFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCollection } from "../src/node/generate.js";
@@ -40,6 +40,56 @@ describe("sharded runs and merge", () => {
     for (const k of Object.keys(single)) if (k.startsWith(".traitloom/")) delete single[k];
     expect(await snapshotDir(out)).toEqual(single);
     expect(result.provenance).toBe((await readJson<{ provenance: string }>(join(root, "single", "manifest.json"))).provenance);
+  });
+
+  it("merged shards carry every target's files and the provenance variants, as a single run writes them", async () => {
+    // Solana numbers its assets from 0 over the whole collection (startId 1 here), so shard 2's assets start at 33.
+    const targets = {
+      ...config,
+      startId: 1,
+      provenance: { keccak256: true, startingIndex: 7 },
+      outputs: {
+        erc721: {},
+        erc1155: {},
+        solana: {
+          symbol: "SH",
+          sellerFeeBasisPoints: 500,
+          creators: [{ address: "7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV", share: 100 }],
+          collection: { name: "Shards", image: join(root, "cover.png") },
+        },
+        tezos: {},
+        cardano: { policyId: "0123456789abcdef0123456789abcdef0123456789abcdef01234567" },
+      },
+    };
+    const n = 30;
+    const dir = (name: string): string => join(root, `targets-${name}`);
+    const background = (await readdir(join(layers, "Background"))).find((f) => f.endsWith(".png")) ?? "";
+    await copyFile(join(layers, "Background", background), join(root, "cover.png"));
+    await generateCollection({ layersDir: layers, config: targets, outDir: dir("single"), count: n, seed: "tg", workers: 1 });
+    for (const i of [1, 2, 3]) {
+      await generateCollection({ layersDir: layers, config: targets, outDir: dir(`s${i}`), count: n, seed: "tg", workers: 1, shard: { index: i, of: 3 } });
+    }
+    await mergeShards([dir("s2"), dir("s3"), dir("s1")], dir("merged"));
+    const single = await snapshotDir(dir("single"));
+    for (const k of Object.keys(single)) if (k.startsWith(".traitloom/")) delete single[k];
+    const merged = await snapshotDir(dir("merged"));
+    expect(Object.keys(merged).filter((k) => /^solana\/assets\/\d+\.(json|png)$/.test(k)).length).toBe(2 * n);
+    expect(merged["solana/assets/0.json"]).toBeDefined();
+    expect(Object.keys(merged).some((k) => k.startsWith("erc1155/") || k.startsWith("tezos/") || k.startsWith("cardano/"))).toBe(true);
+    expect(merged).toEqual(single);
+    const manifest = await readJson<{ provenanceKeccak256?: string; provenanceFromStartingIndex?: string }>(join(dir("merged"), "manifest.json"));
+    expect(manifest.provenanceKeccak256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.provenanceFromStartingIndex).toMatch(/^[0-9a-f]{64}$/);
+    // A merged folder with targets is a Traitloom collection: --overwrite replaces it.
+    await mergeShards([dir("s1"), dir("s2"), dir("s3")], dir("merged"), { overwrite: true });
+    expect(await snapshotDir(dir("merged"))).toEqual(single);
+    expect(single["solana/assets/collection.png"]).toBeDefined();
+
+    // The collection image is the same file in every shard, or the merge names the odd one.
+    await writeFile(join(dir("s2"), "solana", "assets", "collection.png"), "another image");
+    await expect(mergeShards([dir("s1"), dir("s2"), dir("s3")], dir("merged-odd"))).rejects.toThrow(
+      /targets-s2\/solana\/assets\/collection\.png: expected the Solana collection image in every shard, found a different file/,
+    );
   });
 
   it("a missing shard, a tampered image and a shard of another collection are one-line errors", async () => {

@@ -59,7 +59,7 @@ describe("editions in the studio's project", () => {
   });
 
   it("says core's refusal of a rule no edition holds, keeping the layers read (the rule stays removable)", () => {
-    const s = { ...settingsWith([{ id: "people", count: 2, layers: ["Background", "Hair"] }, { id: "skulls", count: 1, layers: ["Skull"] }]), rules: [{ never: ["Skull/Bone", "Hair/Pink"] }] };
+    const s: StudioSettings = { ...settingsWith([{ id: "people", count: 2, layers: ["Background", "Hair"] }, { id: "skulls", count: 1, layers: ["Skull"] }]), rules: [{ never: ["Skull/Bone", "Hair/Pink"] }] };
     const a = analyzeProject("layers", files, decoded, s);
     expect(a.editionsError).toBe("studio settings: rules[0]: expected ids of one edition's layers, found a rule no edition can hold (ids of several editions, or unknown ids)");
     expect(a.layerSet).toBeDefined();

@@ -1,10 +1,16 @@
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { TraitloomError } from "../core/errors.js";
-import type { ManifestEntry, ManifestHeader, ShardInfo } from "../core/output.js";
-import { manifestChunks } from "../core/output.js";
-import { imageExtensionOf } from "../core/settings.js";
+import type { ManifestEntry, ManifestHeader, ProvenanceVariants, ShardInfo } from "../core/output.js";
+import { manifestChunks, provenanceVariants } from "../core/output.js";
+import { imageExtensionOf, type CollectionSettings } from "../core/settings.js";
+import { collectionFiles, TARGET_NAMES } from "../core/targets/index.js";
+import type { TokenRecord } from "../core/metadata.js";
+import { extraTargets, tokenFilesOf } from "../render/pipeline.js";
+import { collectionOfManifest } from "../render/update.js";
 import type { StoredManifest } from "../core/stored.js";
 import { parseManifest } from "../core/stored.js";
 import { ensureDir, writeChunksAtomic, writeFailure } from "./files.js";
@@ -12,7 +18,7 @@ import { ensureDir, writeChunksAtomic, writeFailure } from "./files.js";
 /** The files every shard writes whole (they depend on the plan, not on images): identical across shards. */
 const COLLECTION_FILES = ["_metadata.json", "rarity.json", "rarity.csv"] as const;
 /** What a Traitloom output folder holds: --overwrite replaces a folder of only these, never one with other files. */
-const COLLECTION_ENTRIES = new Set<string>(["manifest.json", ...COLLECTION_FILES, "images", "metadata", ".traitloom"]);
+const COLLECTION_ENTRIES = new Set<string>(["manifest.json", ...COLLECTION_FILES, "images", "metadata", ".traitloom", ...TARGET_NAMES.filter((t) => t !== "erc721")]);
 /** Tokens verified and copied at once. */
 const COPY_BATCH = 32;
 /** The temp folders beside the output: ".<name>.merge-<pid>.tmp" (being filled) and ".<name>.merge-old-<pid>.tmp" (the replaced folder). */
@@ -228,13 +234,21 @@ export async function mergeShards(
   try {
     await rm(tmp, { recursive: true, force: true });
     await Promise.all([ensureDir(join(tmp, "images")), ensureDir(join(tmp, "metadata"))]);
+    const entries = ids.map((id) => (byId.get(id) as { entry: ManifestEntry }).entry);
+    const whole = wholeCollection(ref, entries, first.path);
+    const keccaks = whole?.settings.provenance?.keccak256 ? new Array<string>(ids.length) : undefined;
     for (let i = 0; i < ids.length; i += COPY_BATCH) {
       if (options.signal?.aborted) throw new TraitloomError("ABORTED", `stopped: merge interrupted; ${outDir} is as it was`);
       // Every copy of the batch settles before a failure is thrown: none may still write into tmp as it is removed.
-      const results = await Promise.allSettled(ids.slice(i, i + COPY_BATCH).map((id) => copyToken(byId.get(id) as { shard: Shard; entry: ManifestEntry }, ext, tmp)));
+      const batch = ids.slice(i, i + COPY_BATCH);
+      const results = await Promise.allSettled(batch.map((id) => copyToken(byId.get(id) as { shard: Shard; entry: ManifestEntry }, ext, tmp, keccaks !== undefined)));
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
+      results.forEach((r, k) => {
+        if (keccaks && r.status === "fulfilled" && r.value) keccaks[i + k] = r.value;
+      });
     }
+    if (whole) await writeTargetFiles(whole, shards, tmp, ext, { width: ref.width, height: ref.height });
     for (const file of COLLECTION_FILES) {
       await copyFile(join(first.dir, file), join(tmp, file)).catch((e: unknown) => {
         throw writeFailure(e, join(tmp, file), `a copy of ${join(first.dir, file)}`);
@@ -257,8 +271,10 @@ export async function mergeShards(
       join(tmp, "manifest.json"),
       manifestChunks(
         header,
-        ids.map((id) => (byId.get(id) as { entry: ManifestEntry }).entry),
+        entries,
         (p) => (provenance = p),
+        undefined,
+        whole ? provenanceVariants(entries.length, whole.settings.provenance, (i) => entries[i]?.image ?? "", (i) => keccaks?.[i] ?? "") : ({} as ProvenanceVariants),
       ),
     );
     if (options.signal?.aborted) throw new TraitloomError("ABORTED", `stopped: merge interrupted; ${outDir} is as it was`);
@@ -270,8 +286,70 @@ export async function mergeShards(
   return { outDir, count: ref.count, shards: shards.length, provenance };
 }
 
-/** Verifies one token's image and metadata (each against its sha256 in the manifest) and copies both into tmp. */
-async function copyToken({ shard, entry }: { shard: Shard; entry: ManifestEntry }, ext: string, tmp: string): Promise<void> {
+/**
+ * The whole collection's settings and token records as `traitloom update` reads them (the shards' shared
+ * metadataSettings, every shard's tokens), where the collection has anything beyond ERC-721 files and the sha256
+ * provenance to write: other targets' files, provenance variants. undefined for a plain collection (and for
+ * manifests older than metadataSettings), whose merge is the copy alone.
+ */
+function wholeCollection(ref: StoredManifest, tokens: readonly ManifestEntry[], path: string): { settings: CollectionSettings; records: TokenRecord[] } | undefined {
+  if (!ref.metadataSettings) return undefined;
+  const { shard: _shard, ...rest } = ref;
+  const { provenance, outputs } = collectionOfManifest({ ...rest, tokens: [] }, path).settings;
+  const hasVariants = provenance !== undefined && (provenance.keccak256 === true || provenance.startingIndex !== undefined);
+  if (!extraTargets({ outputs }) && !hasVariants) return undefined;
+  return collectionOfManifest({ ...rest, tokens: [...tokens] }, path);
+}
+
+/**
+ * Every target's files beyond ERC-721 for the merged collection: each token's made again from its record, as a
+ * single run writes them (Solana's assets numbered from 0 over the whole collection, not per shard), its image
+ * copied where a target keeps one; the collection-level files (Solana's collection.json and its image) taken from
+ * the first shard after checking every shard holds the same bytes.
+ */
+async function writeTargetFiles(
+  whole: { settings: CollectionSettings; records: TokenRecord[] },
+  shards: readonly Shard[],
+  tmp: string,
+  ext: string,
+  canvas: { width: number; height: number },
+): Promise<void> {
+  const extra = extraTargets(whole.settings);
+  if (!extra) return;
+  const made = new Set<string>();
+  const place = async (path: string, write: (to: string) => Promise<void>, what: string): Promise<void> => {
+    const to = join(tmp, path);
+    const dir = dirname(to);
+    if (!made.has(dir)) {
+      await ensureDir(dir);
+      made.add(dir);
+    }
+    await write(to).catch((e: unknown) => {
+      throw writeFailure(e, to, what);
+    });
+  };
+  for (const [i, record] of whole.records.entries()) {
+    const files = tokenFilesOf(record, i, whole.settings, canvas);
+    for (const f of files.targetFiles ?? []) await place(f.path, (to) => writeFile(to, f.text), `token ${record.id}'s ${f.path}`);
+    const image = join(tmp, "images", `${record.id}.${ext}`);
+    for (const copy of files.imageCopies ?? []) await place(copy, (to) => copyFile(image, to), `a copy of ${image}`);
+  }
+  for (const out of collectionFiles(extra, { settings: whole.settings, ...canvas })) {
+    for (const f of out.files) await place(f.path, (to) => writeFile(to, f.text), f.path);
+    for (const c of out.copies) {
+      const hashes = await Promise.all(shards.map(({ dir }) => readFile(join(dir, c.path)).then(sha256, () => undefined)));
+      const odd = hashes.findIndex((h) => h === undefined || h !== hashes[0]);
+      if (odd >= 0) throw new TraitloomError("BAD_ARGUMENT", `${join(shards[odd]?.dir ?? "", c.path)}: expected the ${c.what} in every shard, found ${hashes[odd] ? "a different file" : "none"}`);
+      await place(c.path, (to) => copyFile(join(shards[0]?.dir ?? "", c.path), to), `a copy of the ${c.what}`);
+    }
+  }
+}
+
+/**
+ * Verifies one token's image and metadata (each against its sha256 in the manifest) and copies both into tmp.
+ * Returns the image's keccak-256 (hex) where asked, for the keccak provenance.
+ */
+async function copyToken({ shard, entry }: { shard: Shard; entry: ManifestEntry }, ext: string, tmp: string, keccak = false): Promise<string | undefined> {
   const image = join(shard.dir, "images", `${entry.id}.${ext}`);
   const bytes = await readFile(image).catch(() => undefined);
   const have = bytes && sha256(bytes);
@@ -299,6 +377,7 @@ async function copyToken({ shard, entry }: { shard: Shard; entry: ManifestEntry 
   await writeFile(metaCopy, meta).catch((e: unknown) => {
     throw writeFailure(e, metaCopy, `a copy of ${metaPath}`);
   });
+  return keccak ? bytesToHex(keccak_256(bytes)) : undefined;
 }
 
 /**

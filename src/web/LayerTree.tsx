@@ -2,23 +2,21 @@
  * The trait model in the layers panel: a layer read as a tree (nftchef's nested weighted folders, multi-part
  * traits, datlips' variant art) shown as nested <details>, each folder with its local share and each trait with its
  * overall share (the product of local shares, as core plans it), its parts (file, z, blend, opacity) and its variant
- * art; the layer's blend and opacity as controls that write its traitloom.json options. Flat layers keep the
- * layers panel's plain table: `needsTree` says which layers get this. `ReadingNotes` says the dialect and why, and
+ * art (the blend and opacity controls are DrawSettings.tsx, under every layer). Flat layers keep the layers panel's
+ * plain table: `needsTree` says which layers get this. `ReadingNotes` says the dialect and why, and
  * the warnings the CLI prints for the same folder.
  */
 import { useEffect, useMemo, useState } from "react";
 import type { Analysis, LayerState } from "../browser/project.js";
-import type { LayerOptions } from "../core/dialects/types.js";
 import type { Layer, Trait } from "../core/layers.js";
 import { shownPath } from "../core/layers.js";
-import { BLEND_MODES, type PartSpec } from "../core/model.js";
+import type { PartSpec } from "../core/model.js";
 import type { CountNode } from "../core/treeCounts.js";
 import type { Project } from "./useProject.js";
 
 /** A layer that is more than one folder of single images: the tree view shows what the table cannot. */
-export function needsTree(layer: Layer, state: LayerState): boolean {
+export function needsTree(layer: Layer): boolean {
   if (layer.tree !== undefined || layer.variantOf !== undefined) return true;
-  if (state.options?.blend !== undefined || state.options?.opacity !== undefined) return true;
   return layer.traits.some(
     (t) => (t.parts?.length ?? 1) > 1 || t.variants !== undefined || (t.path?.length ?? 0) > 0 || (t.parts ?? []).some((p) => p.blend !== "source-over" || p.opacity !== 1),
   );
@@ -155,55 +153,6 @@ function BranchList({ branches, ...rest }: { branches: readonly Branch[]; layer:
   );
 }
 
-const DEFAULT_BLEND = "source-over";
-
-/** Blend and opacity of the whole layer: its traitloom.json entry's `blend` and `opacity`. */
-function LayerDrawControls({ state, disabled, onOptions }: { state: LayerState; disabled: boolean; onOptions: (o: LayerOptions) => void }) {
-  const options = state.options ?? {};
-  const [opacity, setOpacity] = useState(String(options.opacity ?? 1));
-  useEffect(() => setOpacity(String(options.opacity ?? 1)), [options.opacity]);
-  const set = (patch: Partial<LayerOptions>) => {
-    const next: LayerOptions = { ...options, ...patch };
-    if (next.blend === undefined || next.blend === DEFAULT_BLEND) delete next.blend;
-    if (next.opacity === undefined || next.opacity === 1) delete next.opacity;
-    onOptions(next);
-  };
-  const bad = !(Number(opacity) >= 0 && Number(opacity) <= 1) || opacity.trim() === "";
-  return (
-    <div className="layer-draw">
-      <label className="field">
-        <span>Blend</span>
-        <select data-testid="layer-blend" value={options.blend ?? DEFAULT_BLEND} disabled={disabled} onChange={(e) => set({ blend: e.target.value })}>
-          {BLEND_MODES.map((m) => (
-            <option key={m} value={m}>
-              {m === DEFAULT_BLEND ? "normal (source-over)" : m}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="field">
-        <span>Opacity (0–1)</span>
-        <input
-          data-testid="layer-opacity"
-          type="number"
-          min={0}
-          max={1}
-          step={0.05}
-          value={opacity}
-          aria-invalid={bad}
-          disabled={disabled}
-          onChange={(e) => {
-            setOpacity(e.target.value);
-            const n = Number(e.target.value);
-            if (e.target.value.trim() !== "" && n >= 0 && n <= 1) set({ opacity: n });
-          }}
-        />
-        {bad ? <small className="field-error">expected a number from 0 to 1</small> : null}
-      </label>
-    </div>
-  );
-}
-
 interface TreeProps {
   layer: Layer;
   state: LayerState;
@@ -211,12 +160,10 @@ interface TreeProps {
   parent: Layer | undefined;
   thumbs: Map<string, string>;
   count: number;
-  disabled: boolean;
-  onOptions: (options: LayerOptions) => void;
 }
 
-/** One layer as a tree of folders, traits, parts and variant art, with its blend and opacity. */
-export function LayerTree({ layer, state, parent, thumbs, count, disabled, onOptions }: TreeProps) {
+/** One layer as a tree of folders, traits, parts and variant art. */
+export function LayerTree({ layer, state, parent, thumbs, count }: TreeProps) {
   const branches = useMemo(() => branchesOf(layer), [layer]);
   const parentTraits = parent?.traits.filter((t) => t.absent !== true).map((t) => t.name);
   return (
@@ -233,7 +180,6 @@ export function LayerTree({ layer, state, parent, thumbs, count, disabled, onOpt
         <span className="num">Overall</span>
       </div>
       <BranchList branches={branches} layer={layer} parentTraits={parentTraits} thumbs={thumbs} count={count} visible={state.visible} />
-      <LayerDrawControls state={state} disabled={disabled} onOptions={onOptions} />
     </div>
   );
 }

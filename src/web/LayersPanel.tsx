@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type DragEvent } from "react";
 import type { Layer } from "../core/layers.js";
 import { editionsOf, readLayerAlone, type Analysis, type LayerState, type Problem, type StudioSettings } from "../browser/project.js";
+import { DrawSettings } from "./DrawSettings.js";
 import { LayerTree, needsTree, ReadingNotes } from "./LayerTree.js";
 import type { Project } from "./useProject.js";
 
@@ -212,15 +213,13 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                   </button>
                 </span>
               </div>
-              {shown && needsTree(shown, layer) ? (
+              {shown && needsTree(shown) ? (
                 <LayerTree
                   layer={shown}
                   state={layer}
                   parent={shown.variantOf !== undefined ? analysis.layers[shown.variantOf] : undefined}
                   thumbs={thumbs}
                   count={countOf(layer.folder)}
-                  disabled={disabled}
-                  onOptions={(options) => patch(i, { options })}
                 />
               ) : shown ? (
                 <TraitTable
@@ -244,6 +243,7 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                   )}
                 </p>
               )}
+              {shown ? <DrawSettings layer={shown} state={layer} disabled={disabled} onOptions={(options) => patch(i, { options })} /> : null}
               {alone && alone.problems.length > 0 ? (
                 // A hidden layer's problems are not in the list above: they stop nothing until it is shown.
                 <ul className="muted" data-testid="hidden-layer-problems">
