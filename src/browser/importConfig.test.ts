@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { TraitloomConfig } from "../core/config.js";
+import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import type { LayersListing } from "../core/layers.js";
 import { studioSettingsSchema } from "../core/stored.js";
 import { layerOrderFromEngineConfig } from "./engineOrder.js";
@@ -109,6 +109,11 @@ describe("settings from files beside the layers", () => {
     expect(config.layers).toBeUndefined();
     expect(config.shuffle).toBe("ids");
     expect(studioSettingsSchema.parse(settings).editions).toEqual(settings.editions);
+    // What the studio writes (its download, its project ZIP) loads back to the same editions and layers.
+    const again = settingsFromConfig(parseConfig(JSON.parse(JSON.stringify({ ...config, count: undefined })), "again.json"), "again.json", listing(folders), base).settings;
+    expect(again.editions).toEqual(settings.editions);
+    expect(again.layers).toEqual(settings.layers);
+    expect(studioConfig(again)).toEqual(config);
     // Without editions the shown layers are the config's again.
     expect(studioConfig({ ...settings, editions: undefined }).layers).toHaveLength(9);
   });
