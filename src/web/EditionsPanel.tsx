@@ -127,6 +127,8 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
   const title = `edition ${index + 1} (${edition.id})`;
   const taken = editions.some((e, k) => k !== index && e.id === edition.id);
   const choices = layerChoices.filter((l) => !edition.layers.includes(l.folder));
+  // A choice the edition took meanwhile (another edition removed above this one, an undo) is no choice.
+  const chosen = choices.some((l) => l.folder === adding) ? adding : "";
   const move = (from: number, to: number) => {
     const next = [...edition.layers];
     const [item] = next.splice(from, 1);
@@ -231,7 +233,7 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
         <div className="row edition-add-layer">
           <label className="field">
             <span>Add a layer on top</span>
-            <select data-testid="edition-layer-select" value={adding} disabled={disabled} onChange={(e) => setAdding(e.target.value)}>
+            <select data-testid="edition-layer-select" value={chosen} disabled={disabled} onChange={(e) => setAdding(e.target.value)}>
               <option value="">Choose a layer…</option>
               {choices.map((l) => (
                 <option key={l.folder} value={l.folder}>
@@ -243,10 +245,10 @@ function EditionItem({ index, edition, editions, capacity, layerChoices, nameOf,
           <button
             type="button"
             data-testid="edition-layer-add"
-            disabled={disabled || adding === ""}
+            disabled={disabled || chosen === ""}
             aria-label={`Add the chosen layer to ${title}`}
             onClick={() => {
-              onPatch({ layers: [...edition.layers, adding] });
+              onPatch({ layers: [...edition.layers, chosen] });
               setAdding("");
             }}
           >
