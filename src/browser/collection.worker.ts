@@ -11,6 +11,7 @@ import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import { oneOfOnesOfFiles } from "../core/oneOfOnes.js";
 import { planCollection, type Plan } from "../core/planner.js";
+import { hasTokenEdits, oneOfOnesConflict } from "../core/tokenEdits.js";
 import { resolveSettings, type CollectionSettings } from "../core/settings.js";
 import { FolderSink } from "../render/folderSink.js";
 import { plannedToken, runCollection, type CollectionSink } from "../render/pipeline.js";
@@ -100,7 +101,7 @@ const server = serve<CollectionMethods, CollectionEvents>(
         const draw = t.draw && steps ? drawSteps(t.draw, steps) : undefined;
         tokens.push({ index: i, id: t.id, traits: t.traits, draw, dna: t.traits.join("-"), metadataJson: t.metadata });
       }
-      return { count: plan.count, capacity: plan.capacity, deviations: plan.deviations, tokens };
+      return { count: plan.count, capacity: plan.capacity, deviations: plan.deviations, tokens, edits: plan.edits };
     },
 
     async connect(params: ConnectParams) {
@@ -146,6 +147,8 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
   // 1-of-1s as the CLI places them (core's same code): the plan holds the other tokens, planned as the CLI plans them.
   const oneOfOnes = params.oneOfOnes ? oneOfOnesOfFiles(params.oneOfOnes.files, params.oneOfOnes.config, settings) : undefined;
   if (oneOfOnes && layerSet.editions) throw new Error(ONE_OF_ONES_WITH_EDITIONS);
+  // As the CLI refuses `oneOfOnes` with `reroll`/`ban` (core's withTokenEdits): their ids would move around the 1-of-1s.
+  if (oneOfOnes && hasTokenEdits(layerSet)) throw oneOfOnesConflict("studio settings", layerSet.tokenEdits.reroll.length > 0 ? "reroll" : "ban");
   const plan = oneOfOnes ? planCollection(layerSet, oneOfOnes.generated, settings.seed) : prepared.plan;
   backend.steps = renderPlanOf(layerSet)?.steps;
   stage("planned");

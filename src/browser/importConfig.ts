@@ -182,6 +182,8 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
   const ruleCount = config.rules?.length ?? 0;
   const countCount = Object.keys(config.counts ?? {}).length;
   if (ruleCount + countCount > 0) notes.push(`${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) loaded: see the rules panel`);
+  const editCount = (config.reroll?.length ?? 0) + (config.ban?.length ?? 0);
+  if (editCount > 0) notes.push(`${fileName}: ${config.reroll?.length ?? 0} re-rolled token(s) and ${config.ban?.length ?? 0} banned combination(s) loaded: see the preview`);
   const dropped = Object.keys(config).filter((k) => NOT_IN_STUDIO.has(k));
   if (dropped.length > 0) notes.push(`${fileName}: ${dropped.join(", ")}: not applied by the studio (the CLI reads them); left out of what it saves`);
   if (config.oneOfOnes) notes.push(`${fileName}: oneOfOnes: the 1-of-1 files of ${config.oneOfOnes.dir}/ are not read from here; drop them into the 1-of-1s panel`);
@@ -213,6 +215,8 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     ...(config.outputs !== undefined ? { outputs: structuredClone(config.outputs) } : {}),
     ...(fromEditions ? { editions: fromEditions.editions } : {}),
     ...(config.shuffle !== undefined ? { shuffle: config.shuffle } : {}),
+    ...(config.reroll !== undefined ? { reroll: structuredClone(config.reroll) } : {}),
+    ...(config.ban !== undefined ? { ban: structuredClone(config.ban) } : {}),
   };
   if (fromEditions) notes.push(`${fileName}: ${fromEditions.editions.length} edition(s) loaded, ${settings.count} tokens in all: see Editions (each edition's own count and layers)`);
   return { settings, notes };

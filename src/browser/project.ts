@@ -15,6 +15,7 @@ import type { TraitOptions } from "../core/dialects/types.js";
 import type { Dialect, ListedDir } from "../core/model.js";
 import { capacityOf } from "../core/planner.js";
 import type { CountsConfig, RulesConfig } from "../core/rules.js";
+import type { BanConfig, RerollConfig } from "../core/tokenEditsConfig.js";
 import type { OutputsConfig } from "../core/targets/options.js";
 import { isJunkFolder, type WeightSyntax } from "../core/weights.js";
 
@@ -111,6 +112,9 @@ export interface StudioSettings {
   image?: ImageSettings;
   /** As traitloom.json's `outputs`: the metadata targets written into the ZIP (the outputs panel sets them); undefined: erc721 alone. */
   outputs?: OutputsConfig | undefined;
+  /** As traitloom.json's `reroll` and `ban`: tokens given a new combination, combinations no token may have (the preview sets them). */
+  reroll?: RerollConfig;
+  ban?: BanConfig;
   /**
    * As traitloom.json's `editions` (several layer configurations, HashLips' layerConfigurations): each its own count
    * and layers, named by folder and drawn in that order; every layer's name, weights and options are the layers
@@ -240,6 +244,8 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
   if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
   if (settings.outputs !== undefined) config.outputs = structuredClone(settings.outputs);
+  if (settings.reroll !== undefined && settings.reroll.length > 0) config.reroll = structuredClone(settings.reroll);
+  if (settings.ban !== undefined && settings.ban.length > 0) config.ban = structuredClone(settings.ban);
   return config;
 }
 

@@ -13,6 +13,7 @@ import type { LayersListing } from "../core/layers.js";
 import type { OneOfOneFile, OneOfOnesConfig } from "../core/oneOfOnes.js";
 import type { Deviation } from "../core/planner.js";
 import type { TraitRarity } from "../core/rarity.js";
+import type { PlanEdits } from "../core/tokenEdits.js";
 
 /** One trait image and its decoded size. */
 export interface TraitSource {
@@ -116,6 +117,8 @@ export interface PlanResult {
   capacity: number;
   deviations: Deviation[];
   tokens: PlannedTokenView[];
+  /** Where the config re-rolls or bans tokens: the tokens changed and the counts moved (core's PlanEdits). */
+  edits?: PlanEdits | undefined;
 }
 
 /** Where a run's collection goes: a ZIP in the origin-private file system, or a folder (the CLI's layout, resumable). */

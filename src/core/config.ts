@@ -5,6 +5,7 @@ import { DIALECTS } from "./model.js";
 import { oneOfOnesSchema } from "./oneOfOnesConfig.js";
 import { countsSchema, rulesSchema, uniquenessSchema } from "./rules.js";
 import { outputsSchema, TARGET_NAMES } from "./targets/options.js";
+import { banSchema, rerollSchema } from "./tokenEditsConfig.js";
 
 /**
  * Most tokens one collection has: the planner keeps about 170 bytes per token in memory while it plans (1.7 GB
@@ -112,6 +113,8 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.optional(),
   counts: countsSchema.optional(),
   uniqueness: uniquenessSchema.optional(),
+  reroll: rerollSchema.optional(),
+  ban: banSchema.optional(),
   rarity: z
     .strictObject({
       method: z.enum(["openrarity", "rarity-tools"]).optional().describe('Score and rank: "openrarity" (information content, the default) or "rarity-tools" (sum of N / trait count, before 0.3.0).'),

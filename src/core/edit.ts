@@ -93,14 +93,22 @@ export interface MovedCount {
 /**
  * A new combination for the token at `index` of `plan`: unique against every other token (by the uniqueness of
  * tokenRecord's dnaHash), keeping every rule, without the `avoid` traits, drawn by weight with `rng`; of the first
- * CANDIDATES_KEPT that qualify, the one whose traits' counts end nearest their expected counts. `extendTo` is set
- * when the token is a new one (extend): nothing of it is taken away. Throws where no combination qualifies.
+ * CANDIDATES_KEPT that qualify, the one whose traits' counts end nearest their expected counts. `isNew` is set
+ * when the token is a new one (extend): nothing of it is taken away; `refuse` turns down combinations besides
+ * the taken ones (banned ones). Throws where no combination qualifies.
  */
 export function newCombination(
   layerSet: LayerSet,
   plan: Plan,
   index: number,
-  options: { rng: Rng; avoid?: ReadonlyArray<[number, number]> | undefined; isNew?: boolean | undefined; taken?: Set<string> | undefined },
+  options: {
+    rng: Rng;
+    avoid?: ReadonlyArray<[number, number]> | undefined;
+    isNew?: boolean | undefined;
+    taken?: Set<string> | undefined;
+    /** Combinations never taken besides the taken ones (traitloom.json's `ban`). */
+    refuse?: ((traits: readonly number[]) => boolean) | undefined;
+  },
 ): { traits: number[]; moved: MovedCount[] } {
   const L = plan.layerCount;
   const avoid = options.avoid ?? [];
@@ -116,6 +124,7 @@ export function newCombination(
     if (traits.some((t) => t < 0)) break;
     if (old && traits.every((t, l) => t === old[l])) continue;
     if (ruled && brokenRules(ruled, traits).length > 0) continue;
+    if (options.refuse?.(traits)) continue;
     probe.traits.set(traits);
     if (taken.has(tokenRecord(layerSet, probe, 0, { startId: 0 }).dnaHash)) continue;
     found++;

@@ -4,12 +4,14 @@
  * its own layers, and the collection is one layer set whose layers are every edition's, one after the other. A
  * token has a trait only on its edition's layers; on the others it holds the layer's `absent` trait, which draws
  * nothing, writes no attribute and makes no token unique. Uniqueness is shared across editions by what metadata
- * shows (the attributes); ids run edition after edition, or mixed by the seed (`shuffle: "ids"`, HashLips'
- * shuffleLayerConfigurations without its skipped id).
+ * shows (the attributes): a token showing what a token of another edition before it shows gets a new combination
+ * of its own edition (rules and its edition's uniqueness kept); ids run edition after edition, or mixed by the seed
+ * (`shuffle: "ids"`, HashLips' shuffleLayerConfigurations without its skipped id).
  */
 import type { TraitloomConfig } from "./config.js";
 import { TraitloomError, isTraitloomError } from "./errors.js";
 import { analyzeLayers, type Layer, type LayerAnalysis, type LayerSet, type LayersListing, type Trait } from "./layers.js";
+import { newCombination, uniquenessKeyOf, uniquenessKeys } from "./edit.js";
 import type { Deviation, Plan, PlanOptions } from "./planner.js";
 import { createRng, shuffleInPlace } from "./rng.js";
 import { withRules } from "./ruleModel.js";
@@ -160,8 +162,11 @@ function attributeKey(layers: readonly Layer[], traits: (layer: number) => numbe
 /**
  * Plans every edition on its own layers (`plan` is planCollection; the first edition with the collection's seed,
  * so one edition plans as the same config without `editions`), then joins them: tokens edition after edition, or
- * shuffled by the seed with `shuffleIds`. Uniqueness across editions is by attributes; where two editions' tokens
- * show the same attributes the plan fails, naming both.
+ * shuffled by the seed with `shuffleIds`. Uniqueness across editions is by attributes: a token showing the
+ * attributes of a token of another edition earlier in the collection is given a new combination of its own
+ * edition's layers (edit.ts's newCombination: unique in its edition, its rules kept, counts as near their shares as
+ * the choice allows, drawn from a sub-seed of the seed), its counts recounted; where no such combination is left the
+ * plan fails, naming both editions.
  */
 export function planEditions(
   layerSet: LayerSet & { editions: readonly EditionInfo[] },
@@ -175,9 +180,12 @@ export function planEditions(
   if (count !== total) throw new TraitloomError("BAD_ARGUMENT", `count: expected ${total} (the editions' counts: ${editions.map((e) => `${e.id} ${e.count}`).join(" + ")}), found ${count}`);
   const L = layerSet.layers.length;
   const split = rulesByEdition(layerSet, editions);
-  const plans = editions.map((edition, e) => {
+  const ownSets = editions.map((edition, e) => {
     const bare: LayerSet = { ...layerSet, layers: editionLayers(layerSet, edition), editions: undefined, editionRules: undefined };
-    const own = split[e] ? withRules(bare, split[e], layerSet.editionRules?.source ?? "traitloom.json") : bare;
+    return split[e] ? withRules(bare, split[e], layerSet.editionRules?.source ?? "traitloom.json") : bare;
+  });
+  const plans = editions.map((edition, e) => {
+    const own = ownSets[e] as LayerSet;
     try {
       return plan(own, edition.count, e === 0 ? seed : `${seed}\u0000${edition.id}`, options);
     } catch (err) {
@@ -194,28 +202,80 @@ export function planEditions(
   const traits = new Uint16Array(total * L);
   const editionOf = new Uint16Array(total);
   const nameNumbers = new Float64Array(total);
-  const seen = new Map<string, number>();
+  // What each attribute set is shown by: the edition of its first token.
+  const shownBy = new Map<string, number>();
   const inEdition = editions.map(() => 0);
+  /** Per edition, its tokens' uniqueness keys (edit.ts's), made on its first mend and kept up to date. */
+  const taken: Array<Set<string> | undefined> = editions.map(() => undefined);
+  const before = plans.map((p) => p.counts.map((row) => [...row]));
+  const mended = editions.map(() => false);
+  /** Full-row trait of layer l for edition e's own combination `local`. */
+  const fullTrait = (edition: EditionInfo, local: (k: number) => number, l: number): number => {
+    const k = l - edition.firstLayer;
+    return k >= 0 && k < edition.layerCount ? local(k) : (layerSet.layers[l]?.traits.length ?? 1) - 1;
+  };
   order.forEach(([e, j], i) => {
     const edition = editions[e] as EditionInfo;
     const p = plans[e] as Plan;
     editionOf[i] = e;
     nameNumbers[i] = ++inEdition[e]!;
-    for (let l = 0; l < L; l++) {
-      const local = l - edition.firstLayer;
-      const own = local >= 0 && local < edition.layerCount;
-      traits[i * L + l] = own ? (p.traits[j * p.layerCount + local] ?? 0) : (layerSet.layers[l]?.traits.length ?? 1) - 1;
+    const keyOf = (local: (k: number) => number): string => attributeKey(layerSet.layers, (l) => fullTrait(edition, local, l));
+    const planned = (k: number): number => p.traits[j * p.layerCount + k] ?? 0;
+    let key = keyOf(planned);
+    const other = shownBy.get(key);
+    if (other !== undefined && other !== e) {
+      const first = editions[other] as EditionInfo;
+      const own = ownSets[e] as LayerSet;
+      const keys = (taken[e] ??= uniquenessKeys(own, p));
+      let next: number[];
+      try {
+        next = newCombination(own, p, j, {
+          rng: createRng(seed, `editions\u0000${edition.id}\u0000${j}`),
+          taken: keys,
+          refuse: (local) => {
+            const by = shownBy.get(keyOf((k) => local[k] ?? 0));
+            return by !== undefined && by !== e;
+          },
+        }).traits;
+      } catch (err) {
+        if (!isTraitloomError(err)) throw err;
+        throw new TraitloomError(
+          "CAPACITY",
+          `editions: expected tokens unique by their attributes across editions, found a token of "${edition.id}" showing the same attributes as one of "${first.id}" and no other combination of "${edition.id}" left; give the editions a layer or trait_type of their own, or fewer tokens`,
+        );
+      }
+      keys.delete(uniquenessKeyOf(own, Array.from({ length: p.layerCount }, (_, k) => planned(k))));
+      p.traits.set(next, j * p.layerCount);
+      keys.add(uniquenessKeyOf(own, next));
+      mended[e] = true;
+      key = keyOf(planned);
     }
-    const key = attributeKey(layerSet.layers, (l) => traits[i * L + l] ?? 0);
-    const other = seen.get(key);
-    if (other !== undefined && editionOf[other] !== e) {
-      const first = editions[editionOf[other] ?? 0] as EditionInfo;
-      throw new TraitloomError(
-        "CAPACITY",
-        `editions: expected tokens unique by their attributes across editions, found a token of "${edition.id}" showing the same attributes as one of "${first.id}"; give the editions a layer or trait_type of their own`,
-      );
+    for (let l = 0; l < L; l++) traits[i * L + l] = fullTrait(edition, planned, l);
+    if (!shownBy.has(key)) shownBy.set(key, e);
+  });
+  // A mended edition's counts are its tokens' again, and a count the mends moved is a deviation from its plan.
+  plans.forEach((p, e) => {
+    if (!mended[e]) return;
+    for (const row of p.counts) row.fill(0);
+    for (let j = 0; j < p.count; j++) {
+      for (let k = 0; k < p.layerCount; k++) {
+        const row = p.counts[k];
+        const t = p.traits[j * p.layerCount + k] ?? 0;
+        if (row) row[t] = (row[t] ?? 0) + 1;
+      }
     }
-    seen.set(key, i);
+    const layers = (ownSets[e] as LayerSet).layers;
+    p.counts.forEach((row, k) =>
+      row.forEach((actual, t) => {
+        if (actual === before[e]?.[k]?.[t]) return;
+        const layer = layers[k];
+        const trait = layer?.traits[t];
+        if (!layer || !trait) return;
+        const listed = p.deviations.find((d) => d.layer === layer.name && d.trait === trait.name);
+        if (listed) listed.actual = actual;
+        else p.deviations.push({ layer: layer.name, trait: trait.name, expected: p.expected[k]?.[t] ?? 0, actual });
+      }),
+    );
   });
   const counts: number[][] = [];
   const expected: number[][] = [];

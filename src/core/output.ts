@@ -4,6 +4,7 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { sha256Hex } from "./hash.js";
 import type { LayerSet } from "./layers.js";
 import { ruleFingerprint } from "./ruleModel.js";
+import { tokenEditsFingerprint } from "./tokenEdits.js";
 import type { TokenRecord } from "./metadata.js";
 import { roundScore, type RarityReport } from "./rarity.js";
 import { metadataSettingsOf, renderSettingsOf, type CollectionSettings, type MetadataSettings } from "./settings.js";
@@ -191,6 +192,9 @@ export function layerSetFingerprint(layerSet: LayerSet): string {
   // Rules and fixed counts shape the plan: a folder planned under other rules is another collection. Without
   // rules the fingerprint is what it always was, so today's collections keep their inputHash.
   const rules = ruleFingerprint(layerSet);
+  // Re-rolls and bans (tokenEdits.ts) likewise: a third entry only where the config has them.
+  const edits = tokenEditsFingerprint(layerSet);
+  if (edits !== undefined) return JSON.stringify([layers, rules ?? null, edits]);
   return JSON.stringify(rules === undefined ? layers : [layers, rules]);
 }
 

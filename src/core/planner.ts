@@ -16,6 +16,7 @@ import { planEditions } from "./editions.js";
 import { createRng } from "./rng.js";
 import { hasRules } from "./ruleModel.js";
 import { planWithRules } from "./rulePlanner.js";
+import { applyTokenEdits, hasTokenEdits, type PlanEdits } from "./tokenEdits.js";
 
 export { apportion } from "./placement.js";
 
@@ -69,6 +70,8 @@ export interface Plan {
   nameNumbers?: Float64Array | undefined;
   /** With several editions: each one's capacity (`capacity` is their sum). */
   editionCapacities?: number[] | undefined;
+  /** Where the config re-rolls or bans tokens (tokenEdits.ts): the tokens changed and the counts that moved. */
+  edits?: PlanEdits | undefined;
 }
 
 export function traitOf(plan: Plan, token: number, layer: number): number {
@@ -123,8 +126,16 @@ const KICK_PASS_MAX_SHARE = 0.1;
  * The steps live in placement.ts and the combinations in collisions.ts; all draw from one Rng made from the
  * seed, in this order, so a seed gives the same plan everywhere. At most MAX_TOKEN_COUNT tokens: what it holds
  * per token (columns, keys, holder lists and counts) stays in memory while it plans.
+ *
+ * 5. Where the config re-rolls or bans tokens (`reroll`, `ban`), those tokens get new combinations (tokenEdits.ts);
+ *    every other token keeps its own. Without them the plan is what it always was.
  */
 export function planCollection(layerSet: LayerSet, count: number, seed: string, options: PlanOptions = {}): Plan {
+  const plan = planSeed(layerSet, count, seed, options);
+  return hasTokenEdits(layerSet) ? applyTokenEdits(layerSet, plan) : plan;
+}
+
+function planSeed(layerSet: LayerSet, count: number, seed: string, options: PlanOptions): Plan {
   const editions = layerSet.editions;
   if (editions) return planEditions({ ...layerSet, editions }, count, seed, planCollection, options);
   const layers = layerSet.layers;

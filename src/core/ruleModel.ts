@@ -14,6 +14,8 @@ import { problem, problemsError, type TraitloomProblem } from "./errors.js";
 import type { Layer, LayerSet, Trait } from "./layers.js";
 import { clauseAlwaysHolds, countCombinations, isSatisfiable, pruneInOrder, RuleComplexityError, supportAll, type CountModel, type RuleClause } from "./ruleCount.js";
 import type { RuleConfig, RuleSpec } from "./rules.js";
+import { withTokenEdits } from "./tokenEdits.js";
+import type { TokenEditSpec } from "./tokenEditsConfig.js";
 
 /** A trait id resolved: the layer and the traits it stands for (one, or every trait of the layer for `Layer/*`). */
 export interface TraitRef {
@@ -487,7 +489,12 @@ function findImpossible(layers: readonly Layer[], ruleSet: RuleSet, out: RuleAna
  *
  * @example const layerSet = withRules(buildLayerSet(listing, config), config); planCollection(layerSet, n, seed);
  */
-export function withRules(layerSet: LayerSet, spec: RuleSpec, source = "traitloom.json"): LayerSet | RuledLayerSet {
+export function withRules(layerSet: LayerSet, spec: RuleSpec & TokenEditSpec, source = "traitloom.json"): LayerSet | RuledLayerSet {
+  // The config's re-rolls and bans (tokenEdits.ts) travel the same way, into the planner and the input hash.
+  return withTokenEdits(withRulesOnly(layerSet, spec, source), spec, source);
+}
+
+function withRulesOnly(layerSet: LayerSet, spec: RuleSpec, source: string): LayerSet | RuledLayerSet {
   const active = (spec.rules?.length ?? 0) > 0 || Object.keys(spec.counts ?? {}).length > 0;
   if (!active && spec.uniqueness === undefined) return layerSet;
   const analysis = analyzeRules(layerSet, spec, source);

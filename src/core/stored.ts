@@ -13,6 +13,7 @@ import { TraitloomError, type TraitloomErrorCode } from "./errors.js";
 import { TOOL_NAME, TOOL_VERSION } from "./output.js";
 import { countsSchema, rulesSchema } from "./rules.js";
 import { outputsSchema } from "./targets/options.js";
+import { banSchema, rerollSchema } from "./tokenEditsConfig.js";
 import type { WeightSyntax } from "./weights.js";
 
 /** sha256 as the tool writes it: 64 lowercase hex digits. */
@@ -209,6 +210,8 @@ export const studioSettingsSchema = z.object({
     )
     .optional(),
   shuffle: z.enum(["ids"]).optional(),
+  reroll: rerollSchema.optional(),
+  ban: banSchema.optional(),
 });
 
 export type StoredStudioSettings = z.infer<typeof studioSettingsSchema>;

@@ -286,9 +286,51 @@ describe("editions", () => {
     expect(a.problems[0]?.message).toMatch(/^traitloom\.json: editions\[0\]: layers\[0\]: expected a folder "Gone"/);
   });
 
-  it("keeps tokens of two editions apart by their attributes: the same attributes in both is refused", () => {
+  it("keeps tokens of two editions apart by their attributes: a token showing an earlier edition's gets another combination", () => {
+    // Two editions over the same layer: b's one token is planned alone, so it often shows what one of a's shows.
+    const same = buildLayerSet(folders, { editions: [{ id: "a", count: 2, layers: ["Skull"] }, { id: "b", count: 1, layers: ["Skull"] }] });
+    const alone = buildLayerSet(folders, { editions: [{ id: "b", count: 1, layers: ["Skull"] }] });
+    let mends = 0;
+    for (let k = 0; k < 30; k++) {
+      const seed = `mend-${k}`;
+      const plan = planCollection(same, 3, seed);
+      const shown = [0, 1, 2].map((i) => traitOf(plan, i, 0 + (plan.editionOf?.[i] === 1 ? 1 : 0)));
+      expect(new Set(shown).size, seed).toBe(3);
+      expect(planCollection(same, 3, seed).traits).toEqual(plan.traits);
+      // Edition a keeps its own plan (the first edition plans with the collection's seed).
+      const first = planCollection(buildLayerSet(folders, { editions: [{ id: "a", count: 2, layers: ["Skull"] }] }), 2, seed);
+      expect([traitOf(plan, 0, 0), traitOf(plan, 1, 0)]).toEqual([traitOf(first, 0, 0), traitOf(first, 1, 0)]);
+      // b's planned token, had it been alone with its sub-seed, against what it got.
+      const own = planCollection(alone, 1, `${seed}\u0000b`);
+      if (traitOf(own, 0, 0) !== shown[2]) mends++;
+      expect(plan.counts[1]?.reduce((a, n) => a + n, 0)).toBe(3);
+    }
+    expect(mends).toBeGreaterThan(0);
+  });
+
+  it("refuses editions that cannot be kept apart, naming both: the same attributes in every combination left", () => {
     const same = buildLayerSet(folders, { editions: [{ id: "a", count: 3, layers: ["Skull"] }, { id: "b", count: 3, layers: ["Skull"] }] });
-    expect(thrown(() => planCollection(same, 6, "x")).message).toMatch(/^editions: expected tokens unique by their attributes across editions, found a token of "b"/);
+    expect(thrown(() => planCollection(same, 6, "x")).message).toBe(
+      'editions: expected tokens unique by their attributes across editions, found a token of "b" showing the same attributes as one of "a" and no other combination of "b" left; give the editions a layer or trait_type of their own, or fewer tokens',
+    );
+  });
+
+  it("mends collisions of editions sharing layers, ids shuffled: every token unique by attributes, counts recounted", () => {
+    const big = listing(tree("Background", ["Sky#1.png", "Night#1.png", "Dawn#1.png", "Dusk#1.png"]), tree("Hair", ["Long#1.png", "Short#1.png", "Bald#1.png", "Pink#1.png", "Blue#1.png"]));
+    const shared = buildLayerSet(big, { shuffle: "ids", editions: [{ id: "one", count: 9, layers: ["Background", "Hair"] }, { id: "two", count: 9, layers: ["Background", "Hair"] }] });
+    const plan = planCollection(shared, 18, "shared");
+    const settings = resolveSettings({}, { count: 18, seed: "shared" });
+    const shownSets = Array.from({ length: 18 }, (_, i) => JSON.stringify((tokenMetadata(tokenRecord(shared, plan, i, settings), settings) as { attributes: unknown[] }).attributes));
+    expect(new Set(shownSets).size).toBe(18);
+    const total = (row: readonly number[] | undefined): number => (row ?? []).reduce((a, n) => a + n, 0);
+    for (let l = 0; l < 4; l++) expect(total(plan.counts[l])).toBe(18);
+    for (let i = 0; i < 18; i++) {
+      const e = plan.editionOf?.[i] ?? 0;
+      for (let l = 0; l < 4; l++) {
+        const t = traitOf(plan, i, l);
+        if (Math.floor(l / 2) === e) expect(shared.layers[l]?.traits[t]?.absent).not.toBe(true);
+      }
+    }
   });
 });
 

@@ -190,6 +190,9 @@ export async function prepareCollection(
   if (plan.editionCapacities && layerSet.editions) {
     log(`capacity per edition: ${layerSet.editions.map((e, i) => `${e.id} ${formatCount(plan.editionCapacities?.[i] ?? 0)} (${formatCount(e.count)} planned)`).join(", ")}`);
   }
+  // The config's re-rolls and bans, as regenerate reports its one token: the combinations and the counts moved.
+  for (const t of plan.edits?.tokens ?? []) log(`${t.by.startsWith("ban") ? "banned combination" : "re-rolled"} (${t.by}): token ${t.id}: dna ${t.from} → ${t.to}`);
+  for (const m of plan.edits?.moved ?? []) log(`count moved by reroll/ban: ${m.layer} / ${m.trait}: ${m.from} → ${m.to} (expected ${m.expected.toFixed(1)})`);
   for (const d of plan.deviations) {
     log(`rarity moved ${d.rule ? `by ${d.rule}` : "for uniqueness"}: ${d.layer} / ${d.trait}: expected ${d.expected.toFixed(1)}, got ${d.actual}`);
   }

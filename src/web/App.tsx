@@ -275,7 +275,7 @@ export function App() {
                 <LayersPanel project={project} settings={settings} analysis={analysis} update={update} disabled={running} />
               </div>
               <div className="column column-preview">
-                <PreviewPanel analysis={analysis} settings={settings} sources={sources} renderer={renderer} renderKey={renderKey} />
+                <PreviewPanel analysis={analysis} settings={settings} sources={sources} renderer={renderer} renderKey={renderKey} update={update} disabled={running} />
               </div>
               <div className="column column-side">
                 <SettingsPanel settings={settings} analysis={analysis} update={update} disabled={running} traitSize={traitSize} />

@@ -3,6 +3,8 @@ import type { Analysis, StudioSettings } from "../browser/project.js";
 import type { PreviewRenderer } from "../browser/engine.js";
 import type { PlannedTokenView as PlannedToken, TraitSource } from "../browser/protocol.js";
 import type { Deviation } from "../core/planner.js";
+import { combinationIds, type PlanEdits } from "../core/tokenEdits.js";
+import { TokenEditsList } from "./TokenEditsList.js";
 
 /** Tokens in the preview grid. */
 export const PREVIEW_TOKENS = 12;
@@ -13,6 +15,9 @@ interface Props {
   sources: TraitSource[][] | undefined;
   renderer: PreviewRenderer;
   renderKey: string;
+  /** Re-roll and ban write the settings' `reroll` and `ban` (one undo step each). */
+  update: (patch: Partial<StudioSettings>) => void;
+  disabled: boolean;
 }
 
 interface Shown {
@@ -30,13 +35,14 @@ function editionOf(analysis: Analysis, token: PlannedToken): string {
   return edition?.id ?? "";
 }
 
-export function PreviewPanel({ analysis, settings, sources, renderer, renderKey }: Props) {
+export function PreviewPanel({ analysis, settings, sources, renderer, renderKey, update, disabled }: Props) {
   const [page, setPage] = useState(0);
   const [shown, setShown] = useState<Shown[]>([]);
   // The grid slot picked, not the token: after a re-roll the detail shows the token now in that slot.
   const [slot, setSlot] = useState<number | undefined>();
   const [message, setMessage] = useState<string | undefined>();
   const [moved, setMoved] = useState<Deviation[]>([]);
+  const [edits, setEdits] = useState<{ edits: PlanEdits; capacity: number } | undefined>();
   const [busy, setBusy] = useState(false);
   const urls = useRef<string[]>([]);
   const ready = analysis.layerSet !== undefined && analysis.canvas !== undefined && sources !== undefined && settings.seed.length > 0;
@@ -72,11 +78,13 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
           urls.current = [...byIndex.values()];
           setShown(plan.tokens.map((token) => ({ token, url: byIndex.get(token.index) })));
           setMoved(plan.deviations);
+          setEdits(plan.edits ? { edits: plan.edits, capacity: plan.capacity } : undefined);
           setMessage(undefined);
         } catch (e) {
           if (!controller.signal.aborted) {
             setShown([]);
             setMoved([]);
+            setEdits(undefined);
             setMessage(e instanceof Error ? e.message : String(e));
           }
         } finally {
@@ -99,6 +107,21 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
   const last = Math.min(settings.count, (page % pages + 1) * PREVIEW_TOKENS);
   const layerNames = analysis.layerSet?.layers.map((l) => l.name) ?? [];
   const editions = analysis.layerSet?.editions;
+  const editedIds = new Set(edits?.edits.tokens.map((t) => t.id) ?? []);
+  const reroll = settings.reroll ?? [];
+  const ban = settings.ban ?? [];
+  const selectedIds = selected && analysis.layerSet ? combinationIds(analysis.layerSet.layers, selected.traits) : undefined;
+  const alreadyBanned = selectedIds !== undefined && ban.some((b) => b.join("\u0000") === selectedIds.join("\u0000"));
+  const rerollSelected = (): void => {
+    if (!selected) return;
+    const id = selected.id;
+    // Again on a re-rolled token: the next draw (`times`), as the same entry would give the same combination.
+    const at = reroll.findIndex((r) => r.id === id);
+    update({ reroll: at < 0 ? [...reroll, { id }] : reroll.map((r, i) => (i === at ? { ...r, times: (r.times ?? 1) + 1 } : r)) });
+  };
+  const banSelected = (): void => {
+    if (selectedIds && !alreadyBanned) update({ ban: [...ban, selectedIds] });
+  };
   return (
     <section className="panel preview" id="preview" aria-labelledby="preview-title">
       <div className="panel-head">
@@ -109,10 +132,10 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
       </div>
       <div className="row">
         <button type="button" data-testid="reroll-button" disabled={!ready} onClick={() => setPage((p) => (p + 1 + Math.floor(Math.random() * Math.max(1, pages - 1))) % pages)}>
-          Re-roll
+          Show others
         </button>
         <span className="hint inline-hint">
-          Twelve tokens of the planned collection; pick one for its traits.
+          Twelve tokens of the planned collection; pick one for its traits, to re-roll it or ban its combination.
         </span>
       </div>
       {ready && editions && editions.length > 1 && !analysis.layerSet?.shuffleIds ? (
@@ -171,6 +194,11 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
                   {editionOf(analysis, token)}
                 </span>
               ) : null}
+              {editedIds.has(token.id) ? (
+                <span className="pill" data-testid="preview-token-edited">
+                  edited
+                </span>
+              ) : null}
             </span>
           </button>
         ))}
@@ -195,8 +223,18 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey 
               </>
             ) : null}
           </p>
+          <div className="row">
+            <button type="button" data-testid="reroll-token" disabled={disabled || busy} onClick={rerollSelected}>
+              Re-roll #{selected.id}
+            </button>
+            <button type="button" data-testid="ban-combination" disabled={disabled || busy || alreadyBanned} onClick={banSelected}>
+              Ban this combination
+            </button>
+            <span className="hint inline-hint">A new combination for this token alone; a banned one appears on no token.</span>
+          </div>
         </div>
       ) : null}
+      <TokenEditsList settings={settings} edits={edits?.edits} capacity={edits?.capacity} update={update} disabled={disabled} />
     </section>
   );
 }

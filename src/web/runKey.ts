@@ -57,6 +57,8 @@ const LABELS: Array<[keyof StudioSettings, string]> = [
   ["counts", "the fixed counts"],
   ["editions", "the editions"],
   ["shuffle", "the id order across editions"],
+  ["reroll", "the re-rolled tokens"],
+  ["ban", "the banned combinations"],
 ];
 
 /** Which settings differ between a run's and the current ones, in words; "the layer files" where none does. */
