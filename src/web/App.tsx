@@ -5,10 +5,11 @@ import { GeneratePanel, type RunState } from "./GeneratePanel.js";
 import { useUndoKeys } from "./history.js";
 import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
-import { NO_ONE_OF_ONES, OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
+import { OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
+import { useOneOfOnes } from "./useOneOfOnes.js";
 import { PastRuns } from "./PastRuns.js";
 import { ProjectTools } from "./ProjectTools.js";
-import { previewRenderKey, runKey } from "./runKey.js";
+import { oneOfOnesKey, previewRenderKey, runKey } from "./runKey.js";
 import { StartOverDialog } from "./StartOverDialog.js";
 import { LayersPanel } from "./LayersPanel.js";
 import { fromDemo, fromDrop, fromFileList, fromZip } from "./loaders.js";
@@ -43,7 +44,9 @@ export function App() {
   const [confirmStartOver, setConfirmStartOver] = useState(false);
   const [run, setRun] = useState<RunState>({ state: "idle" });
   const [dropActive, setDropActive] = useState(false);
-  const [oneOfOnes, setOneOfOnes] = useState(NO_ONE_OF_ONES);
+  const { value: oneOfOnes, set: setOneOfOnes, clear: clearOneOfOnes } = useOneOfOnes();
+  const runOneOfOnes = useMemo(() => studioOneOfOnes(oneOfOnes), [oneOfOnes]);
+  const onesKey = useMemo(() => oneOfOnesKey(runOneOfOnes), [runOneOfOnes]);
   const renderer = useMemo(() => new PreviewRenderer(), []);
   const folderInput = useRef<HTMLInputElement>(null);
   const zipInput = useRef<HTMLInputElement>(null);
@@ -265,7 +268,7 @@ export function App() {
               canRedo={canRedo}
               applyFile={applyFile}
               disabled={running}
-              oneOfOnes={studioOneOfOnes(oneOfOnes)}
+              oneOfOnes={runOneOfOnes}
             />
             <ProblemsPanel problems={problems} skipped={analysis.skipped} />
             <Notices notices={project.notices} />
@@ -285,7 +288,7 @@ export function App() {
                 <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
                 <OutputsPanel settings={settings} update={update} disabled={running} />
                 <ProblemSummary problems={problems} />
-                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={studioOneOfOnes(oneOfOnes)} />
+                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={runOneOfOnes} />
               </div>
             </div>
             {run.state === "done" ? <ResultsPanel result={run.result} /> : null}
@@ -293,9 +296,9 @@ export function App() {
         )}
         <PastRuns
           current={run.state === "done" ? run.result.zipName : undefined}
-          currentKey={analysis ? runKey(analysis, settings) : undefined}
+          currentKey={analysis ? runKey(analysis, settings, onesKey) : undefined}
           disabled={running}
-          onShow={(r) => setRun({ state: "done", result: { ...r.result, file: r.file }, made: { settings: r.settings, key: r.key, downloadName: r.downloadName } })}
+          onShow={(r) => setRun({ state: "done", result: { ...r.result, file: r.file }, made: { settings: r.settings, key: r.key, downloadName: r.downloadName, onesKey: r.onesKey } })}
           onDeleted={(id) => setRun((now) => (now.state === "done" && now.result.zipName === id ? { state: "idle" } : now))}
         />
         <StartOverDialog
@@ -305,6 +308,7 @@ export function App() {
           onConfirm={() => {
             setConfirmStartOver(false);
             setRun({ state: "idle" });
+            clearOneOfOnes();
             void startOver();
           }}
         />

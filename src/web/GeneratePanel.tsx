@@ -6,13 +6,15 @@ import type { StudioOneOfOnes, TraitSource } from "../browser/protocol.js";
 import { formatDuration, rate, type Rate, type RateSample } from "./eta.js";
 import { configJson, download, projectConfig } from "./projectFile.js";
 import { saveRun } from "./runs.js";
-import { runKey, settingsChanges } from "./runKey.js";
+import { oneOfOnesKey, runKey, settingsChanges } from "./runKey.js";
 
 /** What made a finished run: its settings, their key, and the download name they give. */
 export interface RunMade {
   settings: StudioSettings;
   key: string;
   downloadName: string;
+  /** oneOfOnesKey of its 1-of-1s ("" or undefined: none). */
+  onesKey?: string | undefined;
 }
 
 export type RunState =
@@ -63,8 +65,9 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
     // The studio's render workers encode PNG only; WebP and JPEG are the CLI's (MetadataSettings says so).
     (analysis.config.image?.format ?? "png") === "png";
   const running = run.state === "running";
-  const key = runKey(analysis, settings);
-  const outdated = run.state === "done" && run.made.key !== key ? settingsChanges(run.made.settings, settings) : [];
+  const onesKey = useMemo(() => oneOfOnesKey(oneOfOnes), [oneOfOnes]);
+  const key = runKey(analysis, settings, onesKey);
+  const outdated = run.state === "done" && run.made.key !== key ? settingsChanges(run.made.settings, settings, run.made.onesKey, onesKey) : [];
   const url = useMemo(() => (run.state === "done" ? URL.createObjectURL(run.result.file) : undefined), [run]);
   useEffect(() => () => (url ? URL.revokeObjectURL(url) : undefined), [url]);
   useEffect(() => () => controller.current?.abort(), []);
@@ -96,7 +99,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
     const c = new AbortController();
     controller.current = c;
     lastProgress.current = undefined;
-    const made: RunMade = { settings, key, downloadName: downloadNameOf(settings) };
+    const made: RunMade = { settings, key, downloadName: downloadNameOf(settings), onesKey };
     let first: RateSample | undefined;
     setRun({ state: "running", progress: undefined, rate: rate(undefined, { done: 0, elapsedMs: 0 }, settings.count) });
     try {
@@ -128,7 +131,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
       if (result.storage === "opfs") {
         // Kept as a past run before it is shown, so the list of past runs has it.
         const { file: _file, ...kept } = result;
-        await saveRun({ id: result.zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, result: kept }).catch(() => undefined);
+        await saveRun({ id: result.zipName, finishedAt: Date.now(), downloadName: made.downloadName, settings: made.settings, key: made.key, onesKey: made.onesKey, result: kept }).catch(() => undefined);
       }
       setRun({ state: "done", result, made });
     } catch (e) {

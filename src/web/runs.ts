@@ -27,6 +27,8 @@ export interface RunRecord {
   settings: StudioSettings;
   /** runKey of the settings and analysis that made it. */
   key: string;
+  /** oneOfOnesKey of the 1-of-1s it placed (absent: none, or a run kept before 1-of-1s had a key). */
+  onesKey?: string | undefined;
   result: Omit<GeneratedCollection, "file">;
 }
 
@@ -44,6 +46,7 @@ const runRecordSchema = z.object({
   downloadName: z.string().min(1),
   settings: studioSettingsSchema,
   key: z.string(),
+  onesKey: z.string().optional(),
   result: z
     .object({
       count: z.number().int().min(1),

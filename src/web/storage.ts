@@ -88,3 +88,42 @@ export async function saveSettings(settings: StudioSettings): Promise<void> {
 export async function clearProject(): Promise<void> {
   await run("readwrite", (s) => s.delete(KEY));
 }
+
+/** The 1-of-1s panel's files and ids, kept beside the project (its own key: a settings save leaves them alone). */
+const ONE_OF_ONES_KEY = "one-of-ones";
+
+export interface SavedOneOfOnes {
+  files: Array<{ name: string; bytes: Uint8Array }>;
+  place: Record<string, number>;
+}
+
+function isSavedOneOfOnes(value: unknown): value is SavedOneOfOnes {
+  if (typeof value !== "object" || value === null) return false;
+  const { files, place } = value as { files?: unknown; place?: unknown };
+  if (!Array.isArray(files) || typeof place !== "object" || place === null) return false;
+  const fileOk = (f: unknown): boolean => typeof f === "object" && f !== null && typeof (f as { name?: unknown }).name === "string" && (f as { bytes?: unknown }).bytes instanceof Uint8Array;
+  return files.every(fileOk) && Object.values(place).every((id) => Number.isSafeInteger(id));
+}
+
+/** The saved 1-of-1s, or none (also where the store fails or holds something else: it is then cleared). */
+export async function loadOneOfOnes(): Promise<SavedOneOfOnes | undefined> {
+  let value: unknown;
+  try {
+    value = await run("readonly", (s) => s.get(ONE_OF_ONES_KEY));
+  } catch {
+    return undefined;
+  }
+  if (value === undefined) return undefined;
+  if (isSavedOneOfOnes(value)) return value;
+  await clearOneOfOnes().catch(() => undefined);
+  return undefined;
+}
+
+export async function saveOneOfOnes(value: SavedOneOfOnes): Promise<void> {
+  if (value.files.length === 0) await clearOneOfOnes();
+  else await run("readwrite", (s) => s.put(value, ONE_OF_ONES_KEY));
+}
+
+export async function clearOneOfOnes(): Promise<void> {
+  await run("readwrite", (s) => s.delete(ONE_OF_ONES_KEY));
+}

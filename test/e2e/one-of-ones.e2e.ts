@@ -189,4 +189,25 @@ describe.skipIf(!executable)("1-of-1s panel (headless Chromium, 1440×900)", () 
     expect(readFileSync(join(outDir, `images/${GHOST_ID}.png`)).equals(ghost)).toBe(true);
     expect(pageErrors).toEqual([]);
   });
+
+  it("keeps the 1-of-1s across a reload, and a result made with other 1-of-1s is outdated, saying so", async () => {
+    // The run of the test above is the current result; its 1-of-1s come back with the project after a reload.
+    await page.reload();
+    await expect.poll(() => page.getByTestId("ones-item").count(), { timeout: 20_000 }).toBe(2);
+    const ghostItem = page.locator('[data-testid=ones-item][data-file="ghost.png"]');
+    expect(await ghostItem.getByTestId("ones-id").inputValue()).toBe(String(GHOST_ID));
+    expect(await page.locator('[data-testid=ones-item][data-file="legend.png"]').innerText()).toContain("“The Legend”");
+    // The finished run, shown again from the list of past runs, belongs to these 1-of-1s: not outdated.
+    await page.getByTestId("past-run-show").first().click();
+    await page.getByTestId("download-button").waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId("download-button").getAttribute("data-outdated")).toBe("false");
+    // Another id for the ghost: the result was made with other 1-of-1s.
+    await ghostItem.getByTestId("ones-id").fill(String(GHOST_ID + 1));
+    await expect.poll(() => page.getByTestId("download-button").getAttribute("data-outdated")).toBe("true");
+    expect(await page.getByTestId("result-outdated").innerText()).toContain("made before the 1-of-1s changed");
+    // Back to the id it was made with: current again.
+    await ghostItem.getByTestId("ones-id").fill(String(GHOST_ID));
+    await expect.poll(() => page.getByTestId("download-button").getAttribute("data-outdated")).toBe("false");
+    expect(pageErrors).toEqual([]);
+  });
 });
