@@ -4,7 +4,7 @@ import type { Analysis, StudioSettings } from "../browser/project.js";
 import { entryBlob, readZipIndex } from "../browser/zipIndex.js";
 import type { StudioOneOfOnes, TraitSource } from "../browser/protocol.js";
 import { formatDuration, rate, type Rate, type RateSample } from "./eta.js";
-import { configJson, download } from "./projectFile.js";
+import { configJson, download, projectConfig } from "./projectFile.js";
 import { saveRun } from "./runs.js";
 import { oneOfOnesKey, runKey, settingsChanges } from "./runKey.js";
 
@@ -51,11 +51,16 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
   const controller = useRef<AbortController | undefined>(undefined);
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
+  // Core refuses both before a token is drawn (the editions and 1-of-1s panels show its lines): never run into them.
+  const editionRefused = analysis.editionsError !== undefined || (analysis.editions?.some((e) => e.refusal !== undefined) ?? false);
+  const onesWithEditions = oneOfOnes !== undefined && analysis.config.editions !== undefined;
   const canRun =
     analysis.layerSet !== undefined &&
     analysis.canvas !== undefined &&
     sources !== undefined &&
     settings.count <= analysis.capacity &&
+    !editionRefused &&
+    !onesWithEditions &&
     settings.seed.length > 0 &&
     // The studio's render workers encode PNG only; WebP and JPEG are the CLI's (MetadataSettings says so).
     (analysis.config.image?.format ?? "png") === "png";
@@ -160,7 +165,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
     }
   };
 
-  const exportConfig = () => download(new Blob([configJson({ ...analysis.config, count: settings.count, seed: settings.seed, ...(oneOfOnes ? { oneOfOnes: oneOfOnes.config } : {}) })], { type: "application/json" }), "traitloom.json");
+  const exportConfig = () => download(new Blob([configJson({ ...projectConfig(analysis, settings), ...(oneOfOnes ? { oneOfOnes: oneOfOnes.config } : {}) })], { type: "application/json" }), "traitloom.json");
 
   let status: string;
   let done = 0;
@@ -172,13 +177,19 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
         ? "ready"
         : analysis.layerSet === undefined
           ? "blocked: a problem stops generation (see “Generation is blocked”)"
-          : settings.count > analysis.capacity
-            ? "blocked: the size is more than the unique combinations"
-            : settings.seed.length === 0
-              ? "blocked: enter a seed"
-              : (analysis.config.image?.format ?? "png") !== "png"
-                ? "blocked: the studio writes PNG only (WebP and JPEG are the CLI's)"
-                : "reading the trait images…";
+          : editionRefused
+            ? analysis.editionsError !== undefined
+              ? "blocked: a rule or fixed count fits no edition (see Editions)"
+              : "blocked: an edition's count is more than its unique combinations (see Editions)"
+            : onesWithEditions
+              ? "blocked: 1-of-1s cannot be placed among editions (see 1-of-1s)"
+              : settings.count > analysis.capacity
+                ? "blocked: the size is more than the unique combinations"
+                : settings.seed.length === 0
+                  ? "blocked: enter a seed"
+                  : (analysis.config.image?.format ?? "png") !== "png"
+                    ? "blocked: the studio writes PNG only (WebP and JPEG are the CLI's)"
+                    : "reading the trait images…";
       break;
     case "running": {
       const p = run.progress;
