@@ -5,7 +5,7 @@ import { GeneratePanel, type RunState } from "./GeneratePanel.js";
 import { useUndoKeys } from "./history.js";
 import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
-import { OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
+import { OneOfOnesPanel, placeStudioOneOfOnes, studioOneOfOnes } from "./OneOfOnesPanel.js";
 import { useOneOfOnes } from "./useOneOfOnes.js";
 import { PastRuns } from "./PastRuns.js";
 import { ProjectTools } from "./ProjectTools.js";
@@ -47,6 +47,8 @@ export function App() {
   const { value: oneOfOnes, set: setOneOfOnes, clear: clearOneOfOnes } = useOneOfOnes();
   const runOneOfOnes = useMemo(() => studioOneOfOnes(oneOfOnes), [oneOfOnes]);
   const onesKey = useMemo(() => oneOfOnesKey(runOneOfOnes), [runOneOfOnes]);
+  const onesPlaced = useMemo(() => (analysis ? placeStudioOneOfOnes(oneOfOnes, analysis, settings) : undefined), [oneOfOnes, analysis, settings]);
+  const onesError = onesPlaced && "error" in onesPlaced ? onesPlaced.error : undefined;
   const renderer = useMemo(() => new PreviewRenderer(), []);
   const folderInput = useRef<HTMLInputElement>(null);
   const zipInput = useRef<HTMLInputElement>(null);
@@ -288,7 +290,7 @@ export function App() {
                 <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
                 <OutputsPanel settings={settings} update={update} disabled={running} />
                 <ProblemSummary problems={problems} />
-                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={runOneOfOnes} />
+                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={runOneOfOnes} oneOfOnesError={onesError} />
               </div>
             </div>
             {run.state === "done" ? <ResultsPanel result={run.result} /> : null}

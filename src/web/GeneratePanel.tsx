@@ -32,6 +32,8 @@ interface Props {
   setRun: (r: RunState) => void;
   /** Hand-made 1-of-1s placed among the tokens (the 1-of-1s panel). */
   oneOfOnes?: StudioOneOfOnes | undefined;
+  /** Core's refusal of those 1-of-1s (the panel shows it): Generate waits until it is mended. */
+  oneOfOnesError?: string | undefined;
 }
 
 function slug(s: string): string {
@@ -47,13 +49,14 @@ export function downloadNameOf(settings: StudioSettings): string {
 
 type DirectoryPicker = (options?: { mode?: "readwrite" }) => Promise<FileSystemDirectoryHandle>;
 
-export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfOnes }: Props) {
+export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfOnes, oneOfOnesError }: Props) {
   const controller = useRef<AbortController | undefined>(undefined);
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
   // Core refuses both before a token is drawn (the editions and 1-of-1s panels show its lines): never run into them.
   const editionRefused = analysis.editionsError !== undefined || (analysis.editions?.some((e) => e.refusal !== undefined) ?? false);
   const onesWithEditions = oneOfOnes !== undefined && analysis.config.editions !== undefined;
+  const onesRefused = oneOfOnes !== undefined && oneOfOnesError !== undefined;
   const canRun =
     analysis.layerSet !== undefined &&
     analysis.canvas !== undefined &&
@@ -61,6 +64,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
     settings.count <= analysis.capacity &&
     !editionRefused &&
     !onesWithEditions &&
+    !onesRefused &&
     settings.seed.length > 0 &&
     // The studio's render workers encode PNG only; WebP and JPEG are the CLI's (MetadataSettings says so).
     (analysis.config.image?.format ?? "png") === "png";
@@ -183,7 +187,9 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
               : "blocked: an edition's count is more than its unique combinations (see Editions)"
             : onesWithEditions
               ? "blocked: 1-of-1s cannot be placed among editions (see 1-of-1s)"
-              : settings.count > analysis.capacity
+              : onesRefused
+                ? "blocked: a 1-of-1 cannot be placed (see 1-of-1s)"
+                : settings.count > analysis.capacity
                 ? "blocked: the size is more than the unique combinations"
                 : settings.seed.length === 0
                   ? "blocked: enter a seed"

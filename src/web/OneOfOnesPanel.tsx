@@ -39,22 +39,29 @@ interface Props {
 
 const isImage = (name: string): boolean => /\.png$/i.test(name);
 
+/**
+ * Where core places the dropped 1-of-1s for these settings, or its one-line refusal (a JSON that does not parse, an
+ * id out of range, two at one id, 1-of-1s among editions): what the panel lists, and what keeps Generate from
+ * running into the same refusal in the collection worker. undefined where none were dropped.
+ */
+export function placeStudioOneOfOnes(value: OneOfOnesDrop, analysis: Analysis, settings: StudioSettings): { ones: OneOfOnes } | { error: string } | undefined {
+  const run = studioOneOfOnes(value);
+  if (!run) return undefined;
+  // Core's run refuses 1-of-1s among editions: its line, before Generate can run into it.
+  if (analysis.config.editions) return { error: ONE_OF_ONES_WITH_EDITIONS };
+  try {
+    const collection = resolveSettings(analysis.config, { count: settings.count, seed: settings.seed || "-" });
+    return { ones: oneOfOnesOfFiles(run.files, run.config, collection) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 export function OneOfOnesPanel({ settings, analysis, value, onChange, disabled }: Props) {
   const inputId = useId();
   const [reading, setReading] = useState(false);
   const withEditions = analysis.config.editions !== undefined;
-  const placed = useMemo((): { ones: OneOfOnes } | { error: string } | undefined => {
-    const run = studioOneOfOnes(value);
-    if (!run) return undefined;
-    // Core's run refuses 1-of-1s among editions: its line, before Generate can run into it.
-    if (analysis.config.editions) return { error: ONE_OF_ONES_WITH_EDITIONS };
-    try {
-      const collection = resolveSettings(analysis.config, { count: settings.count, seed: settings.seed || "-" });
-      return { ones: oneOfOnesOfFiles(run.files, run.config, collection) };
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
-    }
-  }, [value, analysis.config, settings.count, settings.seed]);
+  const placed = useMemo(() => placeStudioOneOfOnes(value, analysis, settings), [value, analysis, settings]);
 
   const add = async (list: File[]) => {
     setReading(true);
