@@ -14,8 +14,9 @@ interface Props {
 }
 
 /** Object URLs of the project's images for thumbnails, revoked when the files change. */
+/** A thumbnail URL per image file; none for an empty file (nftchef's 0-byte NONE), which would show as a broken image. */
 function useThumbnails(project: Project): Map<string, string> {
-  const urls = useMemo(() => new Map([...project.files].map(([path, blob]) => [path, URL.createObjectURL(blob)])), [project]);
+  const urls = useMemo(() => new Map([...project.files].filter(([, blob]) => blob.size > 0).map(([path, blob]) => [path, URL.createObjectURL(blob)])), [project]);
   useEffect(() => () => urls.forEach((u) => URL.revokeObjectURL(u)), [urls]);
   return urls;
 }
