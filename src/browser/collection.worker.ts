@@ -6,6 +6,7 @@
  */
 import { parseConfig } from "../core/config.js";
 import { buildLayerSet, type LayerSet } from "../core/layers.js";
+import { ONE_OF_ONES_WITH_EDITIONS } from "../core/editionCapacity.js";
 import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import { oneOfOnesOfFiles } from "../core/oneOfOnes.js";
@@ -145,7 +146,7 @@ async function generate(params: GenerateParams, signal: AbortSignal): Promise<Tr
   const { layerSet, settings } = prepared;
   // 1-of-1s as the CLI places them (core's same code): the plan holds the other tokens, planned as the CLI plans them.
   const oneOfOnes = params.oneOfOnes ? oneOfOnesOfFiles(params.oneOfOnes.files, params.oneOfOnes.config, settings) : undefined;
-  if (oneOfOnes && layerSet.editions) throw new Error("oneOfOnes: expected a collection without editions, found both (1-of-1s among editions are not supported yet)");
+  if (oneOfOnes && layerSet.editions) throw new Error(ONE_OF_ONES_WITH_EDITIONS);
   // As the CLI refuses `oneOfOnes` with `reroll`/`ban` (core's withTokenEdits): their ids would move around the 1-of-1s.
   if (oneOfOnes && hasTokenEdits(layerSet)) throw oneOfOnesConflict("studio settings", layerSet.tokenEdits.reroll.length > 0 ? "reroll" : "ban");
   const plan = oneOfOnes ? planCollection(layerSet, oneOfOnes.generated, settings.seed) : prepared.plan;

@@ -1,11 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseConfig, type TraitloomConfig } from "../core/config.js";
 import type { LayersListing } from "../core/layers.js";
 import { studioSettingsSchema } from "../core/stored.js";
 import { layerOrderFromEngineConfig } from "./engineOrder.js";
 import { defaultLayerOrder, settingsFromConfig, settingsFromConfigText } from "./importConfig.js";
 import { DEFAULT_SETTINGS, studioConfig, type StudioSettings } from "./project.js";
+
+/** Editions' layer entries with the folder spelled out (the studio writes it, `init --from` only where it differs). */
+function withFolders(editions: TraitloomConfig["editions"]): unknown {
+  return editions?.map((e) => ({ ...e, layers: e.layers.map((l) => (typeof l === "string" ? { name: l, folder: l } : { ...l, folder: l.folder ?? l.name })) }));
+}
 
 const FIXTURES = join(import.meta.dirname, "../../test/fixtures/engine-configs");
 
@@ -22,7 +28,7 @@ describe("settings from files beside the layers", () => {
     expect(defaultLayerOrder(listing(["02-Body", "01-Back"]))).toEqual({ source: "prefix", detail: "layer order from the folders' numeric prefixes: Back, Body (bottom first)" });
   });
 
-  it("reads HashLips' config.js statically for the layer order, names and bypassDNA, hiding folders it does not name", () => {
+  it("reads HashLips' config.js statically for the layer order, names and bypassDNA; its two layer configurations as editions", () => {
     const text = readFileSync(join(FIXTURES, "hashlips-v1.1.1.config.js"), "utf8");
     const { settings, notes } = layerOrderFromEngineConfig(text, "src/config.js", HASHLIPS, base);
     expect(settings.layers.map((l) => [l.folder, l.name, l.visible])).toEqual([
@@ -33,14 +39,32 @@ describe("settings from files beside the layers", () => {
       ["Shine", "Shine", true],
       ["Bottom lid", "Bottom lid", true],
       ["Top lid", "Top lid", true],
-      ["Goo", "Goo", false],
+      ["Goo", "Goo", true],
     ]);
     expect(settings.layers[0]?.countsForUniqueness).toBe(false);
-    expect(settings.layerOrder?.source).toBe("config.js");
-    expect(settings.layerOrder?.detail).toMatch(/^layer order read from src\/config\.js \(HashLips, layerConfigurations\[0\]; read, never run\): Background, Eyeball, Eye Colour, Iris/);
-    expect(settings.layerOrder?.detail).toMatch(/its 1 other layer configuration\(s\) are not read/);
-    expect(notes).toEqual(["src/config.js does not name “Goo”: hidden (show them in the layers panel)"]);
+    // growEditionSizeTo is cumulative in HashLips: 300, then 20 more.
+    expect(settings.editions).toEqual([
+      { id: "edition 1", count: 300, layers: ["Background", "Eyeball", "Eye color", "Iris", "Shine", "Bottom lid", "Top lid"] },
+      { id: "edition 2", count: 20, layers: ["Background", "Goo", "Top lid"] },
+    ]);
+    expect([settings.count, settings.shuffle]).toEqual([320, "ids"]);
+    expect(settings.layerOrder).toEqual({ source: "config.js", detail: "2 layer configurations read from src/config.js (HashLips; read, never run) as editions, each with its own layers: see Editions" });
+    // Background is bypassDNA in the first configuration only: the studio holds one setting per folder, and says so.
+    expect(notes).toEqual([
+      "src/config.js: editions[1].layers[0]: expected “Background” set as at editions[0].layers[0] (the studio holds one setting per layer folder), found it set otherwise; editions[0].layers[0]'s setting is used",
+      "src/config.js: 2 layer configurations loaded as editions, 320 tokens in all: see Editions",
+    ]);
     expect(settings.seed).toBe("s");
+  });
+
+  it("reads one layer configuration's layer order as before, hiding folders it does not name, and drops editions set before", () => {
+    const text = `module.exports = { layerConfigurations: [{ growEditionSizeTo: 5, layersOrder: [{ name: "Iris" }, { name: "Background" }] }] };`;
+    const before: StudioSettings = { ...base, editions: [{ id: "x", count: 1, layers: ["Goo"] }], shuffle: "ids" };
+    const { settings, notes } = layerOrderFromEngineConfig(text, "config.js", HASHLIPS, before);
+    expect(settings.layers.filter((l) => l.visible).map((l) => l.folder)).toEqual(["Iris", "Background"]);
+    expect(settings.layerOrder?.detail).toMatch(/^layer order read from config\.js \(HashLips, layerConfigurations\[0\]; read, never run\): Iris, Background/);
+    expect([settings.editions, settings.shuffle]).toEqual([undefined, undefined]);
+    expect(notes[0]).toMatch(/^config\.js does not name “Bottom lid”/);
   });
 
   it("reads datlips' config.js with the trait model: dialect, stretch to its format, sub-traits, exclude on a hidden layer", () => {
@@ -53,10 +77,70 @@ describe("settings from files beside the layers", () => {
     expect(byFolder.get("Variant")?.name).toBe("Color");
     expect(byFolder.get("Eyes")?.options?.parts?.["*/Shadow"]).toEqual({ blend: "multiply", opacity: 0.5, z: 35 });
     expect(byFolder.get("Body")?.options?.parts?.["*"]).toEqual({ blend: "source-atop", opacity: 0.8 });
-    // The second layer configuration's layers: hidden (the studio runs one), with their options kept.
-    expect(byFolder.get("SkeletalArms")?.visible).toBe(false);
+    // Both layer configurations: editions, as `traitloom init --from datlips` writes them (the fixture's traitloom.json).
+    expect(settings.editions?.map((e) => [e.id, e.count, e.layers])).toEqual([
+      ["Mini Fish", 12, ["Variant", "Arms", "Body", "Eyes", "Head", "Legs"]],
+      ["Skeletal Mini Fish", 8, ["SkeletalArms", "SkeletalBody", "SkeletalAccessories"]],
+    ]);
+    expect([settings.count, settings.shuffle]).toEqual([20, "ids"]);
+    expect(byFolder.get("SkeletalArms")?.visible).toBe(true);
     expect(byFolder.get("SkeletalArms")?.options?.inMetadata).toBe(false);
-    expect(studioConfig({ ...settings, layers: settings.layers.map((l) => ({ ...l, visible: true })) }).layers?.find((l) => typeof l !== "string" && l.folder === "SkeletalArms")).toMatchObject({ inMetadata: false });
+    const cli = JSON.parse(readFileSync(join(import.meta.dirname, "../../test/fixtures/datlips-mini/traitloom.json"), "utf8")) as TraitloomConfig;
+    expect(withFolders(studioConfig(settings).editions)).toEqual(withFolders(cli.editions));
+    expect(studioConfig(settings).shuffle).toBe("ids");
+  });
+
+  it("keeps a traitloom.json's editions and shuffle: layers by folder, the count their sum, written back as it came", () => {
+    const text = readFileSync(join(import.meta.dirname, "../../test/fixtures/datlips-mini/traitloom.json"), "utf8");
+    const folders = ["Arms", "Body", "Eyes", "Head", "Legs", "SkeletalAccessories", "SkeletalArms", "SkeletalBody", "Variant", "Unused"];
+    const { settings, notes } = settingsFromConfigText(text, "traitloom.json", listing(folders), base);
+    expect(settings.editions?.map((e) => [e.id, e.count, e.layers.length, e.namePrefix])).toEqual([
+      ["Mini Fish", 12, 6, "Mini Fish"],
+      ["Skeletal Mini Fish", 8, 3, "Skeletal Mini Fish"],
+    ]);
+    expect(settings.count).toBe(20);
+    expect(notes).toContain("traitloom.json: 2 edition(s) loaded, 20 tokens in all: see Editions (each edition's own count and layers)");
+    expect(notes.some((n) => n.includes("not applied by the studio"))).toBe(false);
+    // A folder no edition draws: hidden.
+    expect(settings.layers.find((l) => l.folder === "Unused")?.visible).toBe(false);
+    const cli = JSON.parse(text) as TraitloomConfig;
+    const config = studioConfig(settings);
+    expect(withFolders(config.editions)).toEqual(withFolders(cli.editions));
+    expect(config.layers).toBeUndefined();
+    expect(config.shuffle).toBe("ids");
+    expect(studioSettingsSchema.parse(settings).editions).toEqual(settings.editions);
+    // What the studio writes (its download, its project ZIP) loads back to the same editions and layers.
+    const again = settingsFromConfig(parseConfig(JSON.parse(JSON.stringify({ ...config, count: undefined })), "again.json"), "again.json", listing(folders), base).settings;
+    expect(again.editions).toEqual(settings.editions);
+    expect(again.layers).toEqual(settings.layers);
+    expect(studioConfig(again)).toEqual(config);
+    // Without editions the shown layers are the config's again.
+    expect(studioConfig({ ...settings, editions: undefined }).layers).toHaveLength(9);
+  });
+
+  it("says where an edition names no folder, a folder twice, or a folder set otherwise than in an earlier edition", () => {
+    const config: TraitloomConfig = {
+      editions: [
+        { id: "A", count: 2, layers: [{ name: "Iris", traits: { "A": 3 } }, "Shine"] },
+        { id: "B", count: 1, layers: ["Wings", { name: "Iris", blend: "multiply" }, "Shine", "Shine"] },
+      ],
+    };
+    const { settings, notes } = settingsFromConfig(config, "t.json", HASHLIPS, base);
+    expect(settings.editions?.map((e) => e.layers)).toEqual([["Iris", "Shine"], ["Iris", "Shine"]]);
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        "t.json: editions[1].layers[0]: expected a folder named “Wings”, found none; left out",
+        "t.json: editions[1].layers[1]: expected “Iris” set as at editions[0].layers[0] (the studio holds one setting per layer folder), found it set otherwise; editions[0].layers[0]'s setting is used",
+        "t.json: editions[1].layers[3]: expected each folder once in an edition, found “Shine” again; left out",
+      ]),
+    );
+    expect(settingsFromConfig({ ...config, count: 9, layers: ["Iris"] }, "t.json", HASHLIPS, base).notes).toContain(
+      't.json: editions: expected "editions" alone, found also top-level "layers" and "count"; left out, the editions are used',
+    );
+    expect(settingsFromConfig({ ...config, count: 9, layers: ["Iris"] }, "t.json", HASHLIPS, base).settings.count).toBe(3);
+    // The same folder set alike in two editions (a bare name and { name }) is no difference.
+    expect(notes.filter((n) => n.includes("Shine") && n.includes("set otherwise"))).toEqual([]);
+    expect(settings.layers.find((l) => l.folder === "Iris")?.weights).toEqual({ A: 3 });
   });
 
   it("names a layer of config.js that no folder matches, and refuses a file that does not parse", () => {

@@ -4,10 +4,11 @@
  * folder listing in, studio settings and lines for the user out.
  */
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
+import { editionsCount } from "../core/editions.js";
 import { TraitloomError } from "../core/errors.js";
 import { orderLayerFolders, type LayersListing } from "../core/layers.js";
 import { canonicalName, isJunkFolder, parseLayerFolderName } from "../core/weights.js";
-import { DEFAULT_SETTINGS, defaultLayers, type LayerOrder, type LayerState, type StudioSettings } from "./project.js";
+import { DEFAULT_SETTINGS, defaultLayers, type LayerOrder, type LayerState, type StudioEdition, type StudioSettings } from "./project.js";
 
 export interface Imported {
   settings: StudioSettings;
@@ -18,7 +19,7 @@ export interface Imported {
 type LayerEntry = NonNullable<TraitloomConfig["layers"]>[number];
 
 /** traitloom.json keys the studio has no setting for yet: said on load, never silently dropped. */
-const NOT_IN_STUDIO = new Set(["editions", "shuffle", "uniqueness"]);
+const NOT_IN_STUDIO = new Set(["uniqueness"]);
 
 /** The default order of the listing's folders and why, as the CLI decides it (core's orderLayerFolders). */
 export function defaultLayerOrder(listing: LayersListing): LayerOrder {
@@ -32,15 +33,21 @@ export function defaultLayerOrder(listing: LayersListing): LayerOrder {
  * name with or without a numeric prefix, by NFC); folders not named come after them, hidden, as the CLI leaves
  * out a folder its config does not name.
  */
+function folderOf(entry: LayerEntry, folders: readonly LayerState[]): LayerState | undefined {
+  const spec = typeof entry === "string" ? { name: entry } : entry;
+  const wanted = canonicalName(spec.folder ?? spec.name);
+  return (
+    folders.find((f) => canonicalName(f.folder) === wanted) ??
+    (spec.folder === undefined ? folders.find((f) => canonicalName(parseLayerFolderName(f.folder).name) === canonicalName(spec.name)) : undefined)
+  );
+}
+
 export function orderedLayers(entries: readonly LayerEntry[], listing: LayersListing, source: string, notes: string[]): LayerState[] {
   const folders = defaultLayers(listing);
   const out: LayerState[] = [];
   entries.forEach((entry, i) => {
     const spec = typeof entry === "string" ? { name: entry } : entry;
-    const wanted = canonicalName(spec.folder ?? spec.name);
-    const found =
-      folders.find((f) => canonicalName(f.folder) === wanted) ??
-      (spec.folder === undefined ? folders.find((f) => canonicalName(parseLayerFolderName(f.folder).name) === canonicalName(spec.name)) : undefined);
+    const found = folderOf(entry, folders);
     if (!found) {
       notes.push(`${source}: layers[${i}]: expected a folder named “${spec.folder ?? spec.name}”, found none; left out`);
       return;
@@ -103,12 +110,75 @@ export function settingsFromConfigText(text: string, fileName: string, listing: 
   return settingsFromConfig(parseConfig(raw, fileName), fileName, listing, base);
 }
 
+/** An entry as a comparable key: a bare name is `{ name }`, keys in order. */
+function entryKey(entry: LayerEntry): string {
+  const spec = typeof entry === "string" ? { name: entry } : entry;
+  const sorted = (v: unknown): unknown =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)])) : v;
+  return JSON.stringify(sorted(spec));
+}
+
+/**
+ * A config's editions as the studio keeps them: each edition's layers as folders (matched as core matches them),
+ * and one layer per folder for the layers panel, from the first edition that names it. Where a later edition sets
+ * the same folder otherwise (another name, weights, blend…), the studio cannot hold both: the note says so.
+ */
+export function editionsFromConfig(
+  editions: NonNullable<TraitloomConfig["editions"]>,
+  listing: LayersListing,
+  source: string,
+  notes: string[],
+): { layers: LayerState[]; editions: StudioEdition[] } {
+  const folders = defaultLayers(listing);
+  const first = new Map<string, { entry: LayerEntry; at: string }>();
+  const out = editions.map((edition, e): StudioEdition => {
+    const own: string[] = [];
+    edition.layers.forEach((entry, j) => {
+      const at = `editions[${e}].layers[${j}]`;
+      const found = folderOf(entry, folders);
+      const spec = typeof entry === "string" ? { name: entry } : entry;
+      if (!found) {
+        notes.push(`${source}: ${at}: expected a folder named “${spec.folder ?? spec.name}”, found none; left out`);
+        return;
+      }
+      if (own.includes(found.folder)) {
+        notes.push(`${source}: ${at}: expected each folder once in an edition, found “${found.folder}” again; left out`);
+        return;
+      }
+      own.push(found.folder);
+      const seen = first.get(found.folder);
+      if (!seen) first.set(found.folder, { entry: { ...spec, folder: found.folder }, at });
+      else if (entryKey({ ...spec, folder: found.folder }) !== entryKey(seen.entry)) {
+        notes.push(`${source}: ${at}: expected “${found.folder}” set as at ${seen.at} (the studio holds one setting per layer folder), found it set otherwise; ${seen.at}'s setting is used`);
+      }
+    });
+    return {
+      id: edition.id,
+      count: edition.count,
+      layers: own,
+      ...(edition.namePrefix !== undefined ? { namePrefix: edition.namePrefix } : {}),
+      ...(edition.description !== undefined ? { description: edition.description } : {}),
+      ...(edition.restartNameNumbers !== undefined ? { restartNameNumbers: edition.restartNameNumbers } : {}),
+    };
+  });
+  const layers = orderedLayers([...first.values()].map((f) => f.entry), listing, source, notes);
+  return { layers, editions: out };
+}
+
 export function settingsFromConfig(config: TraitloomConfig, fileName: string, listing: LayersListing, base: StudioSettings): Imported {
   const notes: string[] = [];
-  const layers = config.layers ? orderedLayers(config.layers, listing, fileName, notes) : defaultLayers(listing);
-  const layerOrder: LayerOrder = config.layers
-    ? { source: "traitloom.json", detail: `layer order read from ${fileName}: ${layers.filter((l) => l.visible).map((l) => l.name).join(", ")} (bottom first)` }
-    : defaultLayerOrder(listing);
+  const fromEditions = config.editions ? editionsFromConfig(config.editions, listing, fileName, notes) : undefined;
+  if (fromEditions) {
+    // Core refuses both (editions.ts); the studio keeps the editions and says what it left out.
+    const beside = (["layers", "count"] as const).filter((k) => config[k] !== undefined);
+    if (beside.length > 0) notes.push(`${fileName}: editions: expected "editions" alone, found also top-level ${beside.map((k) => `"${k}"`).join(" and ")}; left out, the editions are used`);
+  }
+  const layers = fromEditions ? fromEditions.layers : config.layers ? orderedLayers(config.layers, listing, fileName, notes) : defaultLayers(listing);
+  const layerOrder: LayerOrder = fromEditions
+    ? { source: "traitloom.json", detail: `${fromEditions.editions.length} edition(s) read from ${fileName}, each with its own layers: see Editions` }
+    : config.layers
+      ? { source: "traitloom.json", detail: `layer order read from ${fileName}: ${layers.filter((l) => l.visible).map((l) => l.name).join(", ")} (bottom first)` }
+      : defaultLayerOrder(listing);
   const ruleCount = config.rules?.length ?? 0;
   const countCount = Object.keys(config.counts ?? {}).length;
   if (ruleCount + countCount > 0) notes.push(`${fileName}: ${ruleCount} rule(s) and ${countCount} fixed count(s) loaded: see the rules panel`);
@@ -120,7 +190,7 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
   const settings: StudioSettings = {
     ...DEFAULT_SETTINGS,
     seed: config.seed ?? base.seed,
-    count: config.count ?? base.count,
+    count: editionsCount(config) ?? config.count ?? base.count,
     workers: base.workers,
     namePrefix: config.namePrefix ?? DEFAULT_SETTINGS.namePrefix,
     description: config.description ?? "",
@@ -143,8 +213,11 @@ export function settingsFromConfig(config: TraitloomConfig, fileName: string, li
     ...(config.rules !== undefined ? { rules: structuredClone(config.rules) } : {}),
     ...(config.counts !== undefined ? { counts: structuredClone(config.counts) } : {}),
     ...(config.outputs !== undefined ? { outputs: structuredClone(config.outputs) } : {}),
+    ...(fromEditions ? { editions: fromEditions.editions } : {}),
+    ...(config.shuffle !== undefined ? { shuffle: config.shuffle } : {}),
     ...(config.reroll !== undefined ? { reroll: structuredClone(config.reroll) } : {}),
     ...(config.ban !== undefined ? { ban: structuredClone(config.ban) } : {}),
   };
+  if (fromEditions) notes.push(`${fileName}: ${fromEditions.editions.length} edition(s) loaded, ${settings.count} tokens in all: see Editions (each edition's own count and layers)`);
   return { settings, notes };
 }

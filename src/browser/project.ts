@@ -7,6 +7,7 @@
  */
 import { chooseCanvasSize, type ImageSize, type ResizeMode } from "../core/canvas.js";
 import { parseConfig, type TraitloomConfig } from "../core/config.js";
+import { editionCapacities, type EditionCapacity } from "../core/editionCapacity.js";
 import { isTraitloomError, problem } from "../core/errors.js";
 import { analyzeLayers, identicalImagesWarning, orderLayerFolders, type Layer, type LayerAnalysis, type LayerProblem, type LayerSet, type LayersListing, type ListedFolder } from "../core/layers.js";
 import type { DialectChoice, LayerOptions } from "../core/dialects/index.js";
@@ -114,6 +115,45 @@ export interface StudioSettings {
   /** As traitloom.json's `reroll` and `ban`: tokens given a new combination, combinations no token may have (the preview sets them). */
   reroll?: RerollConfig;
   ban?: BanConfig;
+  /**
+   * As traitloom.json's `editions` (several layer configurations, HashLips' layerConfigurations): each its own count
+   * and layers, named by folder and drawn in that order; every layer's name, weights and options are the layers
+   * panel's. While there are editions, `count` is their sum and the layers panel's order and Show do not apply.
+   */
+  editions?: StudioEdition[] | undefined;
+  /** As traitloom.json's `shuffle`: "ids" mixes the editions' tokens across ids by the seed. */
+  shuffle?: "ids" | undefined;
+}
+
+/** One edition as the studio keeps it: traitloom.json's edition with its layers as folders of `layers`. */
+export interface StudioEdition {
+  id: string;
+  count: number;
+  /** Layer folders, bottom first: a subset of the settings' layers, in this edition's drawing order. */
+  layers: string[];
+  namePrefix?: string | undefined;
+  description?: string | undefined;
+  restartNameNumbers?: boolean | undefined;
+}
+
+/** The settings' editions where there are any (an empty list is none). */
+export function editionsOf(settings: Pick<StudioSettings, "editions">): StudioEdition[] | undefined {
+  return settings.editions !== undefined && settings.editions.length > 0 ? settings.editions : undefined;
+}
+
+/**
+ * `patch` with editions, kept consistent: `count` their sum, and each layer shown where an edition draws it (the
+ * layers panel then reads the others alone, as hidden layers).
+ */
+export function withEditions(settings: Pick<StudioSettings, "layers">, editions: StudioEdition[] | undefined, shuffle?: "ids" | undefined): Partial<StudioSettings> {
+  if (editions === undefined || editions.length === 0) return { editions: undefined, shuffle: undefined };
+  const used = new Set(editions.flatMap((e) => e.layers));
+  return {
+    editions,
+    shuffle,
+    count: editions.reduce((a, e) => a + e.count, 0),
+    layers: settings.layers.map((l) => (l.visible === used.has(l.folder) ? l : { ...l, visible: used.has(l.folder) })),
+  };
 }
 
 export const DEFAULT_SETTINGS: StudioSettings = {
@@ -184,7 +224,23 @@ export function studioConfig(settings: StudioSettings): TraitloomConfig {
   if (settings.extraMetadata !== undefined && Object.keys(settings.extraMetadata).length > 0) config.extraMetadata = { ...settings.extraMetadata };
   if (settings.noneTraitNames !== undefined) config.noneTraitNames = [...settings.noneTraitNames];
   if (settings.image !== undefined && Object.keys(settings.image).length > 0) config.image = { ...settings.image };
-  config.layers = settings.layers.filter((l) => l.visible).map(layerConfig);
+  const editions = editionsOf(settings);
+  if (editions) {
+    // Editions replace the top-level layers (and count, which callers leave out with them: core refuses both).
+    const byFolder = new Map(settings.layers.map((l) => [l.folder, l]));
+    config.editions = editions.map((e) => ({
+      id: e.id,
+      count: e.count,
+      layers: e.layers.flatMap((folder) => {
+        const layer = byFolder.get(folder);
+        return layer ? [layerConfig(layer)] : [];
+      }),
+      ...(e.namePrefix !== undefined ? { namePrefix: e.namePrefix } : {}),
+      ...(e.description !== undefined ? { description: e.description } : {}),
+      ...(e.restartNameNumbers !== undefined ? { restartNameNumbers: e.restartNameNumbers } : {}),
+    }));
+    if (settings.shuffle !== undefined) config.shuffle = settings.shuffle;
+  } else config.layers = settings.layers.filter((l) => l.visible).map(layerConfig);
   if (settings.rules !== undefined && settings.rules.length > 0) config.rules = settings.rules.map((r) => structuredClone(r));
   if (settings.counts !== undefined && Object.keys(settings.counts).length > 0) config.counts = structuredClone(settings.counts);
   if (settings.outputs !== undefined) config.outputs = structuredClone(settings.outputs);
@@ -237,6 +293,10 @@ export interface Analysis {
   layerSet: LayerSet | undefined;
   canvas: { width: number; height: number } | undefined;
   capacity: number;
+  /** With editions: each one's capacity on its own layers and, where its count is more, core's refusal. */
+  editions?: EditionCapacity[] | undefined;
+  /** With editions: core's refusal of the rules or fixed counts for them (one no edition holds); it stops generation. */
+  editionsError?: string | undefined;
   /** The one error that stops generation and is no problem of the layers (every layer hidden, a bad setting). */
   error: string | undefined;
 }
@@ -359,9 +419,20 @@ function shown(problems: readonly LayerProblem[]): Problem[] {
  * decode and, with resize "error", sizes other than the canvas. Files with a problem are left out and the rest
  * is read again, so the layer set (where no problem of a whole layer stands in the way) is what generation gets.
  */
-export function analyzeProject(root: string, files: readonly ProjectFile[], decoded: ReadonlyMap<string, Decoded>, settings: StudioSettings): Analysis {
+export function analyzeProject(root: string, files: readonly ProjectFile[], decoded: ReadonlyMap<string, Decoded>, given: StudioSettings): Analysis {
+  let settings = given;
   const layers = settings.layers.length > 0 ? settings.layers : defaultLayers(listingOf(root, files, new Map()));
-  const reading = readLayers(root, files, decoded, studioConfig({ ...settings, layers }), settings.resize === "error");
+  let reading: Reading;
+  let refused: string | undefined;
+  try {
+    reading = readLayers(root, files, decoded, studioConfig({ ...settings, layers }), settings.resize === "error");
+  } catch (e) {
+    // Editions core refuses as a whole (an id twice): said as the error, the shown layers read without them.
+    if (!editionsOf(settings)) throw e;
+    refused = describe(e);
+    settings = { ...settings, editions: undefined };
+    reading = readLayers(root, files, decoded, studioConfig({ ...settings, layers }), settings.resize === "error");
+  }
   const sizeConfig = { width: settings.width, height: settings.height, resize: "fit" as const };
   const canvas = reading.sizes.length > 0 ? chooseCanvasSize(reading.sizes, sizeConfig) : undefined;
   // Traits all of one size, an output size asked for: the studio scales them ("list as problems" is about traits).
@@ -369,16 +440,33 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
   const config = studioConfig({ ...settings, layers, ...(scaled ? { resize: "fit" as const } : {}) });
   let layerSet: LayerSet | undefined;
   let capacity = 0;
+  let editions: EditionCapacity[] | undefined;
+  let editionsError: string | undefined;
   let error: string | undefined;
   try {
-    if ((config.layers ?? []).length === 0) throw new Error("every layer is hidden: show at least one layer");
+    if (refused !== undefined) throw new Error(refused);
+    if (config.editions) {
+      const empty = config.editions.findIndex((e) => e.layers.length === 0);
+      if (empty >= 0) throw new Error(`editions[${empty}] ("${config.editions[empty]?.id ?? ""}"): layers: expected at least one layer, found none; pick its layers`);
+    } else if ((config.layers ?? []).length === 0) throw new Error("every layer is hidden: show at least one layer");
     parseConfig(config, SETTINGS_SOURCE);
     if (!canvas) throw new Error(`${root}: no trait images could be read`);
     layerSet = reading.core.layerSet;
-    if (layerSet) capacity = capacityOf(layerSet.layers);
+    if (layerSet?.editions) {
+      try {
+        editions = editionCapacities({ ...layerSet, editions: layerSet.editions });
+        // The capacity of the whole: each edition's own, as the plan counts it.
+        capacity = editions.reduce((a, e) => a + Number(e.capacity), 0);
+      } catch (e) {
+        // A rule or fixed count no edition holds: the layers still read (the rules panel lists the rule to remove).
+        if (!isTraitloomError(e)) throw e;
+        editionsError = e.message;
+      }
+    } else if (layerSet) capacity = capacityOf(layerSet.layers);
   } catch (e) {
     error = describe(e);
     layerSet = undefined;
+    editions = undefined;
   }
   // Trait files that decode to the same pixels, where the loader hashed them: the CLI's warning, in its words.
   const byPixels = new Map<string, string[]>();
@@ -400,6 +488,8 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
     layerSet,
     canvas,
     capacity,
+    ...(editions ? { editions } : {}),
+    ...(editionsError !== undefined ? { editionsError } : {}),
     error,
   };
 }
@@ -415,6 +505,6 @@ export function readLayerAlone(
   settings: StudioSettings,
   layer: LayerState,
 ): { layer: Layer | undefined; problems: Problem[] } {
-  const reading = readLayers(root, files, decoded, studioConfig({ ...settings, layers: [{ ...layer, visible: true }] }), false);
+  const reading = readLayers(root, files, decoded, studioConfig({ ...settings, editions: undefined, layers: [{ ...layer, visible: true }] }), false);
   return { layer: reading.core.layers[0], problems: shown(reading.problems) };
 }

@@ -105,7 +105,7 @@ export function analyzeEditions(listing: LayersListing, config: TraitloomConfig,
 }
 
 /** An edition's own layers, indexed from 0, without the absent trait. */
-function editionLayers(layerSet: LayerSet, edition: EditionInfo): Layer[] {
+export function editionLayers(layerSet: LayerSet, edition: EditionInfo): Layer[] {
   return layerSet.layers.slice(edition.firstLayer, edition.firstLayer + edition.layerCount).map((l) => {
     const own: Layer = { ...l, index: l.index - edition.firstLayer, traits: l.traits.filter((t) => !t.absent) };
     if (l.variantOf !== undefined) own.variantOf = l.variantOf - edition.firstLayer;
@@ -118,7 +118,7 @@ function editionLayers(layerSet: LayerSet, edition: EditionInfo): Layer[] {
  * names (a rule may hold in several editions that share layers); one that holds in none is a BAD_CONFIG error
  * naming it.
  */
-function rulesByEdition(layerSet: LayerSet, editions: readonly EditionInfo[]): Array<RuleSpec | undefined> {
+export function rulesByEdition(layerSet: LayerSet, editions: readonly EditionInfo[]): Array<RuleSpec | undefined> {
   const spec = layerSet.editionRules;
   const out: Array<RuleSpec | undefined> = editions.map(() => undefined);
   if (!spec) return out;

@@ -22,8 +22,11 @@ export const TOOL_NAME = "traitloom";
  * 0.3.0: rarity scored and ranked by OpenRarity's information content (rarity.json names the method; scores with 6
  * decimals, ties share a rank); manifest.json records metadataHash and metadataSettings, and configHash/inputHash
  * cover only what decides images (metadata-only settings are rewritten in place, never a "different collection").
+ * 0.3.1: with editions, rarity.json/rarity.csv expect each trait's count of its own edition's tokens (its share
+ * that count over the whole collection); `traitloom merge` writes the other targets' files and the provenance
+ * variants as a single run does (they were left out). Flat collections: only the version and inputHash change.
  */
-export const TOOL_VERSION = "0.3.0";
+export const TOOL_VERSION = "0.3.1";
 
 /** What was done to a collection after `generate` made it, in manifest.json's `history`, oldest first. */
 export type HistoryEntry =

@@ -213,19 +213,23 @@ export function roundScore(score: number): number {
 export function rarityReport(layerSet: LayerSet, plan: Plan, method: RarityMethod = "openrarity", noneTraitNames: readonly string[] = ["None"]): RarityReport {
   const N = plan.count;
   const traits: TraitRarity[] = [];
+  const editions = layerSet.editions !== undefined && layerSet.editions.length > 1;
   layerSet.layers.forEach((layer, l) => {
     const total = layer.traits.reduce((a, t) => a + t.weight, 0);
     layer.traits.forEach((trait, t) => {
       // Another edition's tokens on this layer are no trait of it.
       if (trait.absent) return;
       const actual = plan.counts[l]?.[t] ?? 0;
+      // With editions a layer is drawn by its edition's tokens only: the plan's expected count is of that edition's
+      // count, and its share of the whole collection is that count over N (as actualShare is).
+      const expectedCount = editions ? (plan.expected[l]?.[t] ?? 0) : (N * trait.weight) / total;
       traits.push({
         layer: layer.name,
         trait: trait.name,
         weight: trait.weight,
-        expectedCount: (N * trait.weight) / total,
+        expectedCount,
         actualCount: actual,
-        expectedShare: trait.weight / total,
+        expectedShare: editions ? (N > 0 ? expectedCount / N : 0) : trait.weight / total,
         actualShare: actual / N,
       });
     });

@@ -196,6 +196,20 @@ export const studioSettingsSchema = z.object({
     })
     .optional(),
   outputs: outputsSchema.optional(),
+  // Editions as the studio keeps them: layers by folder (src/browser/project.ts StudioEdition).
+  editions: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        count: z.number().int().min(1),
+        layers: z.array(z.string()),
+        namePrefix: z.string().optional(),
+        description: z.string().optional(),
+        restartNameNumbers: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+  shuffle: z.enum(["ids"]).optional(),
   reroll: rerollSchema.optional(),
   ban: banSchema.optional(),
 });

@@ -14,6 +14,7 @@ import type { ListedDir } from "./model.js";
 import { modelConfigFromConversion } from "./migrate/modelConfig.js";
 import type { EngineConversion } from "./migrate/toTraitloomConfig.js";
 import { planCollection, traitOf } from "./planner.js";
+import { rarityReport } from "./rarity.js";
 import { resolveTraitId, withRules } from "./ruleModel.js";
 import { resolveSettings } from "./settings.js";
 
@@ -233,6 +234,22 @@ describe("editions", () => {
     expect(names.map((m) => m.name)).toEqual(["Traitloom #1", "Traitloom #2", "Traitloom #3", "Traitloom #4", "Traitloom #5", "Traitloom #6", "Skull #1", "Skull #2", "Skull #3"]);
     expect(names[0]?.attributes.map((a) => a.trait_type)).toEqual(["Background", "Hair"]);
     expect(names[8]?.attributes.map((a) => a.trait_type)).toEqual(["Skull"]);
+  });
+
+  it("expects each trait's count of its own edition's tokens in the rarity report, its share of the whole collection", () => {
+    const set = buildLayerSet(folders, config);
+    const report = rarityReport(set, planCollection(set, 9, "eds"));
+    const skull = report.traits.filter((t) => t.layer === "Skull");
+    expect(skull.map((t) => t.trait).sort()).toEqual(["Ash", "Bone", "Ivory"]);
+    for (const t of skull) {
+      expect(t.expectedCount).toBeCloseTo(1, 12);
+      expect(t.expectedShare).toBeCloseTo(1 / 9, 12);
+      expect(t.actualCount).toBe(1);
+    }
+    const sky = report.traits.find((t) => t.layer === "Background" && t.trait === "Sky");
+    expect(sky?.expectedCount).toBeCloseTo(3, 12);
+    expect(sky?.expectedShare).toBeCloseTo(3 / 9, 12);
+    expect(report.traits.reduce((a, t) => (t.layer === "Background" ? a + t.expectedCount : a), 0)).toBeCloseTo(6, 12);
   });
 
   it('mixes editions across ids by the seed with shuffle "ids", every id used once', () => {

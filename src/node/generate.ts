@@ -7,6 +7,7 @@ import { TraitloomError } from "../core/errors.js";
 import { renderPlanOf } from "../core/draw.js";
 import type { LayerSet } from "../core/layers.js";
 import { buildLayerSet } from "../core/layers.js";
+import { ONE_OF_ONES_WITH_EDITIONS } from "../core/editionCapacity.js";
 import { editionsCount } from "../core/editions.js";
 import { withRules } from "../core/ruleModel.js";
 import type { Deviation, Plan, PlanProgress } from "../core/planner.js";
@@ -181,7 +182,7 @@ export async function prepareCollection(
   const extra = extraTargets(settings);
   if (extra) checkOutputs(extra, { settings, width: 0, height: 0 });
   const oneOfOnes = loadOneOfOnes(config, settings, options.configPath ? dirname(options.configPath) : ".");
-  if (oneOfOnes && layerSet.editions) throw new TraitloomError("BAD_CONFIG", "oneOfOnes: expected a collection without editions, found both (1-of-1s among editions are not supported yet)");
+  if (oneOfOnes && layerSet.editions) throw new TraitloomError("BAD_CONFIG", ONE_OF_ONES_WITH_EDITIONS);
   if (oneOfOnes) log(`1-of-1s: ${oneOfOnes.placed.map((p) => `${p.one.file} at id ${p.record.id}`).join(", ")}`);
   const planning = planningLog(log, settings.count);
   const plan = planCollection(layerSet, oneOfOnes ? oneOfOnes.generated : settings.count, settings.seed, { onProgress: planning.onProgress });

@@ -5,7 +5,7 @@ import { GeneratePanel, type RunState } from "./GeneratePanel.js";
 import { useUndoKeys } from "./history.js";
 import { LayerOrderNotice } from "./LayerOrderNotice.js";
 import { Notices } from "./Notices.js";
-import { OneOfOnesPanel, studioOneOfOnes } from "./OneOfOnesPanel.js";
+import { OneOfOnesPanel, placeStudioOneOfOnes, studioOneOfOnes } from "./OneOfOnesPanel.js";
 import { useOneOfOnes } from "./useOneOfOnes.js";
 import { PastRuns } from "./PastRuns.js";
 import { PackPanel } from "./PackPanel.js";
@@ -13,7 +13,7 @@ import { PreviewsDownload } from "./PreviewsDownload.js";
 import { PublishPanel } from "./PublishPanel.js";
 import { ValidatePanel } from "./ValidatePanel.js";
 import { ProjectTools } from "./ProjectTools.js";
-import { oneOfOnesKey, runKey } from "./runKey.js";
+import { oneOfOnesKey, previewRenderKey, runKey } from "./runKey.js";
 import { StartOverDialog } from "./StartOverDialog.js";
 import { LayersPanel } from "./LayersPanel.js";
 import { fromDemo, fromDrop, fromFileList, fromZip } from "./loaders.js";
@@ -21,6 +21,7 @@ import { PreviewPanel } from "./PreviewPanel.js";
 import { ProblemsPanel, ProblemSummary, projectProblems } from "./ProblemsPanel.js";
 import { ProgressAnnouncer } from "./ProgressAnnouncer.js";
 import { ResultsPanel } from "./ResultsPanel.js";
+import { EditionsPanel } from "./EditionsPanel.js";
 import { OutputsPanel } from "./OutputsPanel.js";
 import { RulesPanel } from "./RulesPanel.js";
 import { SettingsPanel } from "./SettingsPanel.js";
@@ -50,6 +51,8 @@ export function App() {
   const { value: oneOfOnes, set: setOneOfOnes, clear: clearOneOfOnes } = useOneOfOnes();
   const runOneOfOnes = useMemo(() => studioOneOfOnes(oneOfOnes), [oneOfOnes]);
   const onesKey = useMemo(() => oneOfOnesKey(runOneOfOnes), [runOneOfOnes]);
+  const onesPlaced = useMemo(() => (analysis ? placeStudioOneOfOnes(oneOfOnes, analysis, settings) : undefined), [oneOfOnes, analysis, settings]);
+  const onesError = onesPlaced && "error" in onesPlaced ? onesPlaced.error : undefined;
   // Solana's collection image (outputs panel): held here, sent with the run as a project file (not kept across reloads).
   const [collectionImage, setCollectionImage] = useState<{ name: string; bytes: Uint8Array } | undefined>();
   const projectFiles = useMemo(() => (collectionImage ? new Map([[collectionImage.name, collectionImage.bytes]]) : undefined), [collectionImage]);
@@ -59,7 +62,7 @@ export function App() {
   const zipInput = useRef<HTMLInputElement>(null);
   const running = run.state === "running";
   useUndoKeys(undo, redo, !running && analysis !== undefined);
-  const renderKey = `${project.version}:${analysis?.canvas?.width ?? 0}x${analysis?.canvas?.height ?? 0}:${analysis?.config.resize ?? "error"}:${JSON.stringify(analysis?.config.layers?.map((l) => (typeof l === "string" ? l : l.folder)) ?? [])}`;
+  const renderKey = previewRenderKey(project.version, analysis);
 
   // Focus follows what the user did: after a load, the loaded project's heading (or the load error); after
   // Generate, the progress; at the end, the result.
@@ -112,7 +115,8 @@ export function App() {
     return sizes.length > 0 ? chooseCanvasSize(sizes, { resize: "fit" }) : undefined;
   }, [analysis, project]);
   const problems = projectProblems(analysis, project.loadProblems ?? []);
-  const traitCount = analysis?.layerSet?.layers.reduce((n, l) => n + l.traits.length, 0);
+  // Not the trait a layer holds on other editions' tokens (editions.ts), which is no trait of the folder.
+  const traitCount = analysis?.layerSet?.layers.reduce((n, l) => n + l.traits.filter((t) => !t.absent).length, 0);
   const loaded = project.files.size > 0;
 
   return (
@@ -289,11 +293,12 @@ export function App() {
               <div className="column column-side">
                 <SettingsPanel settings={settings} analysis={analysis} update={update} disabled={running} traitSize={traitSize} />
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
+                <EditionsPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
                 <OutputsPanel settings={settings} update={update} disabled={running} collectionImage={collectionImage?.name} onCollectionImage={setCollectionImage} />
                 <ProblemSummary problems={problems} />
-                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={runOneOfOnes} projectFiles={projectFiles} />
+                <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={runOneOfOnes} oneOfOnesError={onesError} projectFiles={projectFiles} />
               </div>
             </div>
             {run.state === "done" ? <ResultsPanel result={run.result} /> : null}

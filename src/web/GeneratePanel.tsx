@@ -4,7 +4,7 @@ import type { Analysis, StudioSettings } from "../browser/project.js";
 import { entryBlob, readZipIndex } from "../browser/zipIndex.js";
 import type { StudioOneOfOnes, TraitSource } from "../browser/protocol.js";
 import { formatDuration, rate, type Rate, type RateSample } from "./eta.js";
-import { configJson, download } from "./projectFile.js";
+import { configJson, download, projectConfig } from "./projectFile.js";
 import { saveRun } from "./runs.js";
 import { oneOfOnesKey, runKey, settingsChanges } from "./runKey.js";
 
@@ -32,6 +32,8 @@ interface Props {
   setRun: (r: RunState) => void;
   /** Hand-made 1-of-1s placed among the tokens (the 1-of-1s panel). */
   oneOfOnes?: StudioOneOfOnes | undefined;
+  /** Core's refusal of those 1-of-1s (the panel shows it): Generate waits until it is mended. */
+  oneOfOnesError?: string | undefined;
   /** Files the config names besides the layers (the outputs panel's Solana collection image). */
   projectFiles?: ReadonlyMap<string, Uint8Array> | undefined;
 }
@@ -49,15 +51,22 @@ export function downloadNameOf(settings: StudioSettings): string {
 
 type DirectoryPicker = (options?: { mode?: "readwrite" }) => Promise<FileSystemDirectoryHandle>;
 
-export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfOnes, projectFiles }: Props) {
+export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfOnes, oneOfOnesError, projectFiles }: Props) {
   const controller = useRef<AbortController | undefined>(undefined);
   const lastProgress = useRef<GenerateProgress | undefined>(undefined);
   const [saving, setSaving] = useState<string | undefined>();
+  // Core refuses both before a token is drawn (the editions and 1-of-1s panels show its lines): never run into them.
+  const editionRefused = analysis.editionsError !== undefined || (analysis.editions?.some((e) => e.refusal !== undefined) ?? false);
+  const onesWithEditions = oneOfOnes !== undefined && analysis.config.editions !== undefined;
+  const onesRefused = oneOfOnes !== undefined && oneOfOnesError !== undefined;
   const canRun =
     analysis.layerSet !== undefined &&
     analysis.canvas !== undefined &&
     sources !== undefined &&
     settings.count <= analysis.capacity &&
+    !editionRefused &&
+    !onesWithEditions &&
+    !onesRefused &&
     settings.seed.length > 0 &&
     // The studio's render workers encode PNG only; WebP and JPEG are the CLI's (MetadataSettings says so).
     (analysis.config.image?.format ?? "png") === "png";
@@ -163,7 +172,7 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
     }
   };
 
-  const exportConfig = () => download(new Blob([configJson({ ...analysis.config, count: settings.count, seed: settings.seed, ...(oneOfOnes ? { oneOfOnes: oneOfOnes.config } : {}) })], { type: "application/json" }), "traitloom.json");
+  const exportConfig = () => download(new Blob([configJson({ ...projectConfig(analysis, settings), ...(oneOfOnes ? { oneOfOnes: oneOfOnes.config } : {}) })], { type: "application/json" }), "traitloom.json");
 
   let status: string;
   let done = 0;
@@ -175,13 +184,21 @@ export function GeneratePanel({ analysis, settings, sources, run, setRun, oneOfO
         ? "ready"
         : analysis.layerSet === undefined
           ? "blocked: a problem stops generation (see “Generation is blocked”)"
-          : settings.count > analysis.capacity
-            ? "blocked: the size is more than the unique combinations"
-            : settings.seed.length === 0
-              ? "blocked: enter a seed"
-              : (analysis.config.image?.format ?? "png") !== "png"
-                ? "blocked: the studio writes PNG only (WebP and JPEG are the CLI's)"
-                : "reading the trait images…";
+          : editionRefused
+            ? analysis.editionsError !== undefined
+              ? "blocked: a rule or fixed count fits no edition (see Editions)"
+              : "blocked: an edition's count is more than its unique combinations (see Editions)"
+            : onesWithEditions
+              ? "blocked: 1-of-1s cannot be placed among editions (see 1-of-1s)"
+              : onesRefused
+                ? "blocked: a 1-of-1 cannot be placed (see 1-of-1s)"
+                : settings.count > analysis.capacity
+                ? "blocked: the size is more than the unique combinations"
+                : settings.seed.length === 0
+                  ? "blocked: enter a seed"
+                  : (analysis.config.image?.format ?? "png") !== "png"
+                    ? "blocked: the studio writes PNG only (WebP and JPEG are the CLI's)"
+                    : "reading the trait images…";
       break;
     case "running": {
       const p = run.progress;

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type DragEvent } from "react";
 import type { Layer } from "../core/layers.js";
-import { readLayerAlone, type Analysis, type LayerState, type Problem, type StudioSettings } from "../browser/project.js";
+import { editionsOf, readLayerAlone, type Analysis, type LayerState, type Problem, type StudioSettings } from "../browser/project.js";
 import { DrawSettings } from "./DrawSettings.js";
 import { LayerTree, needsTree, ReadingNotes } from "./LayerTree.js";
 import type { Project } from "./useProject.js";
@@ -14,8 +14,9 @@ interface Props {
 }
 
 /** Object URLs of the project's images for thumbnails, revoked when the files change. */
+/** A thumbnail URL per image file; none for an empty file (nftchef's 0-byte NONE), which would show as a broken image. */
 function useThumbnails(project: Project): Map<string, string> {
-  const urls = useMemo(() => new Map([...project.files].map(([path, blob]) => [path, URL.createObjectURL(blob)])), [project]);
+  const urls = useMemo(() => new Map([...project.files].filter(([, blob]) => blob.size > 0).map(([path, blob]) => [path, URL.createObjectURL(blob)])), [project]);
   useEffect(() => () => urls.forEach((u) => URL.revokeObjectURL(u)), [urls]);
   return urls;
 }
@@ -136,7 +137,11 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
   };
   const patch = (i: number, p: Partial<LayerState>) => setLayers(layers.map((l, k) => (k === i ? { ...l, ...p } : l)));
   // Shown layers as far as they could be read, also while a problem elsewhere stops the layer set.
-  const active = new Map(analysis.layers.map((l) => [l.folder, l]));
+  // With editions a layer comes once per edition that draws it, with the trait other editions' tokens hold there.
+  const active = new Map(analysis.layers.map((l) => [l.folder, l.traits.some((t) => t.absent) ? { ...l, traits: l.traits.filter((t) => !t.absent) } : l]));
+  const editions = editionsOf(settings);
+  // A layer's share is of the tokens that draw it: its editions' counts.
+  const countOf = (folder: string): number => (editions ? editions.filter((e) => e.layers.includes(folder)).reduce((a, e) => a + e.count, 0) : settings.count);
   const hidden = useHiddenLayers(project, settings);
 
   return (
@@ -147,7 +152,14 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
           {layers.filter((l) => l.visible).length} of {layers.length} shown
         </span>
       </div>
-      <p className="hint">Bottom layer first: drag a layer or use its arrows to reorder. A weight is how often a trait is picked, against the others of its layer.</p>
+      {editions ? (
+        <p className="hint" data-testid="layers-editions-hint">
+          Editions pick and order their own layers (see Editions): shown here are the layers an edition draws. A weight is how often a trait is picked, against
+          the others of its layer.
+        </p>
+      ) : (
+        <p className="hint">Bottom layer first: drag a layer or use its arrows to reorder. A weight is how often a trait is picked, against the others of its layer.</p>
+      )}
       <ReadingNotes project={project} analysis={analysis} />
       <ol className="layer-list">
         {layers.map((layer, i) => {
@@ -160,7 +172,7 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
               data-testid="layer"
               data-folder={layer.folder}
               className={`layer${layer.visible ? "" : " hidden-layer"}${dragging === i ? " dragging" : ""}`}
-              draggable={!disabled}
+              draggable={!disabled && editions === undefined}
               onDragStart={(e: DragEvent) => {
                 setDragging(i);
                 e.dataTransfer.setData("application/x-traitloom-layer", String(i));
@@ -189,15 +201,15 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                 </span>
                 <span className="layer-tools">
                   <label className="toggle">
-                    <input type="checkbox" data-testid="layer-visible" checked={layer.visible} disabled={disabled} onChange={(e) => patch(i, { visible: e.target.checked })} />
+                    <input type="checkbox" data-testid="layer-visible" checked={layer.visible} disabled={disabled || editions !== undefined} onChange={(e) => patch(i, { visible: e.target.checked })} />
                     <span>
                       Show<span className="visually-hidden"> {layer.name}</span>
                     </span>
                   </label>
-                  <button type="button" aria-label={`Move ${layer.name} up`} disabled={disabled || i === 0} onClick={() => move(i, i - 1)}>
+                  <button type="button" aria-label={`Move ${layer.name} up`} disabled={disabled || editions !== undefined || i === 0} onClick={() => move(i, i - 1)}>
                     ↑
                   </button>
-                  <button type="button" aria-label={`Move ${layer.name} down`} disabled={disabled || i === layers.length - 1} onClick={() => move(i, i + 1)}>
+                  <button type="button" aria-label={`Move ${layer.name} down`} disabled={disabled || editions !== undefined || i === layers.length - 1} onClick={() => move(i, i + 1)}>
                     ↓
                   </button>
                 </span>
@@ -208,7 +220,7 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                   state={layer}
                   parent={shown.variantOf !== undefined ? analysis.layers[shown.variantOf] : undefined}
                   thumbs={thumbs}
-                  count={settings.count}
+                  count={countOf(layer.folder)}
                 />
               ) : shown ? (
                 <TraitTable
@@ -216,7 +228,7 @@ export function LayersPanel({ project, settings, analysis, update, disabled }: P
                   layerFolder={layer.folder}
                   layerName={layer.name}
                   active={layer.visible}
-                  count={settings.count}
+                  count={countOf(layer.folder)}
                   thumbs={thumbs}
                   disabled={disabled}
                   onWeight={(name, w) => patch(i, { weights: { ...layer.weights, [name]: w } })}

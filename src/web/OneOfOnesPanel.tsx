@@ -7,6 +7,7 @@
 import { useId, useMemo, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import type { StudioOneOfOnes } from "../browser/protocol.js";
+import { ONE_OF_ONES_WITH_EDITIONS } from "../core/editionCapacity.js";
 import { oneOfOnesOfFiles, type OneOfOneFile, type OneOfOnes } from "../core/oneOfOnes.js";
 import { resolveSettings } from "../core/settings.js";
 
@@ -38,19 +39,29 @@ interface Props {
 
 const isImage = (name: string): boolean => /\.png$/i.test(name);
 
+/**
+ * Where core places the dropped 1-of-1s for these settings, or its one-line refusal (a JSON that does not parse, an
+ * id out of range, two at one id, 1-of-1s among editions): what the panel lists, and what keeps Generate from
+ * running into the same refusal in the collection worker. undefined where none were dropped.
+ */
+export function placeStudioOneOfOnes(value: OneOfOnesDrop, analysis: Analysis, settings: StudioSettings): { ones: OneOfOnes } | { error: string } | undefined {
+  const run = studioOneOfOnes(value);
+  if (!run) return undefined;
+  // Core's run refuses 1-of-1s among editions: its line, before Generate can run into it.
+  if (analysis.config.editions) return { error: ONE_OF_ONES_WITH_EDITIONS };
+  try {
+    const collection = resolveSettings(analysis.config, { count: settings.count, seed: settings.seed || "-" });
+    return { ones: oneOfOnesOfFiles(run.files, run.config, collection) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 export function OneOfOnesPanel({ settings, analysis, value, onChange, disabled }: Props) {
   const inputId = useId();
   const [reading, setReading] = useState(false);
-  const placed = useMemo((): { ones: OneOfOnes } | { error: string } | undefined => {
-    const run = studioOneOfOnes(value);
-    if (!run) return undefined;
-    try {
-      const collection = resolveSettings(analysis.config, { count: settings.count, seed: settings.seed || "-" });
-      return { ones: oneOfOnesOfFiles(run.files, run.config, collection) };
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
-    }
-  }, [value, analysis.config, settings.count, settings.seed]);
+  const withEditions = analysis.config.editions !== undefined;
+  const placed = useMemo(() => placeStudioOneOfOnes(value, analysis, settings), [value, analysis, settings]);
 
   const add = async (list: File[]) => {
     setReading(true);
@@ -81,6 +92,11 @@ export function OneOfOnesPanel({ settings, analysis, value, onChange, disabled }
     <section className="panel one-of-ones" aria-labelledby="ones-title" data-testid="ones-panel">
       <h2 id="ones-title">1-of-1s</h2>
       <p className="hint">Hand-made tokens: PNG images, each with an optional JSON of the same name (name, description, attributes). Each takes an id, placed by the seed or where you say.</p>
+      {withEditions && value.files.length === 0 ? (
+        <p className="notice" data-testid="ones-editions">
+          Not with editions: {ONE_OF_ONES_WITH_EDITIONS}.
+        </p>
+      ) : null}
       <label className="field" htmlFor={inputId}>
         <span>Add 1-of-1 files (.png, .json)</span>
         <input
@@ -89,7 +105,7 @@ export function OneOfOnesPanel({ settings, analysis, value, onChange, disabled }
           type="file"
           multiple
           accept=".png,.json,image/png,application/json"
-          disabled={disabled || reading}
+          disabled={disabled || reading || (withEditions && value.files.length === 0)}
           onChange={(e) => {
             const files = e.target.files ? [...e.target.files] : [];
             e.target.value = "";

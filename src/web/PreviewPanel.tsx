@@ -25,6 +25,16 @@ interface Shown {
   url: string | undefined;
 }
 
+/** The id of the edition a planned token belongs to: the one whose layers it holds traits of (not the absent one). */
+function editionOf(analysis: Analysis, token: PlannedToken): string {
+  const layerSet = analysis.layerSet;
+  const edition = layerSet?.editions?.find((e) => {
+    const layer = layerSet.layers[e.firstLayer];
+    return layer !== undefined && layer.traits[token.traits[e.firstLayer] ?? 0]?.absent !== true;
+  });
+  return edition?.id ?? "";
+}
+
 export function PreviewPanel({ analysis, settings, sources, renderer, renderKey, update, disabled }: Props) {
   const [page, setPage] = useState(0);
   const [shown, setShown] = useState<Shown[]>([]);
@@ -96,6 +106,7 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
   const first = (page % pages) * PREVIEW_TOKENS + 1;
   const last = Math.min(settings.count, (page % pages + 1) * PREVIEW_TOKENS);
   const layerNames = analysis.layerSet?.layers.map((l) => l.name) ?? [];
+  const editions = analysis.layerSet?.editions;
   const editedIds = new Set(edits?.edits.tokens.map((t) => t.id) ?? []);
   const reroll = settings.reroll ?? [];
   const ban = settings.ban ?? [];
@@ -127,6 +138,20 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
           Twelve tokens of the planned collection; pick one for its traits, to re-roll it or ban its combination.
         </span>
       </div>
+      {ready && editions && editions.length > 1 && !analysis.layerSet?.shuffleIds ? (
+        // Ids run edition after edition: each edition's first tokens are a page away.
+        <div className="row" role="group" aria-label="Preview the first tokens of an edition">
+          <span className="hint inline-hint">First tokens of:</span>
+          {editions.map((e, i) => {
+            const start = editions.slice(0, i).reduce((a, x) => a + x.count, 0);
+            return (
+              <button type="button" key={e.id} data-testid="preview-edition" onClick={() => setPage(Math.floor(start / PREVIEW_TOKENS))}>
+                {e.id}
+              </button>
+            );
+          })}
+        </div>
+      ) : null}
       {!ready ? (
         <p className="empty" data-testid="preview-empty">
           {analysis.layerSet === undefined
@@ -163,6 +188,12 @@ export function PreviewPanel({ analysis, settings, sources, renderer, renderKey,
             {url ? <img src={url} alt={`Token #${token.id}`} /> : <span className="token-placeholder" />}
             <span className="token-caption">
               <strong>#{token.id}</strong>
+              {editions ? (
+                <span className="muted" data-testid="preview-token-edition">
+                  {" "}
+                  {editionOf(analysis, token)}
+                </span>
+              ) : null}
               {editedIds.has(token.id) ? (
                 <span className="pill" data-testid="preview-token-edited">
                   edited

@@ -69,6 +69,8 @@ interface Live {
 }
 
 function liveCounts(layerSet: LayerSet, rules: RuleConfig[], counts: CountsConfig, count: number): Live {
+  // With editions core applies each rule in the editions whose layers hold it; their capacities are the editions panel's.
+  if (layerSet.editions) return { plain: 0n, capacity: undefined, problems: [], warnings: [], moves: [], planError: undefined };
   const plain = collectionCapacity(layerSet);
   const spec = { rules, counts };
   const analysis = analyzeRules(layerSet, spec, SOURCE);
@@ -147,7 +149,7 @@ export function RulesPanel({ settings, analysis, update, disabled }: Props) {
   const [filter, setFilter] = useState("");
 
   const layerSet = analysis.layerSet;
-  const ids = useMemo(() => (layerSet ? layerSet.layers.flatMap((l) => [...l.traits.map((t) => `${l.name}/${t.name}`), `${l.name}/*`]) : []), [layerSet]);
+  const ids = useMemo(() => (layerSet ? layerSet.layers.flatMap((l) => [...l.traits.filter((t) => !t.absent).map((t) => `${l.name}/${t.name}`), `${l.name}/*`]) : []), [layerSet]);
   const live = useMemo(() => (layerSet ? liveCounts(layerSet, rules, counts, settings.count) : undefined), [layerSet, rules, counts, settings.count]);
 
   const known = (id: string): boolean => ids.includes(id);
@@ -196,7 +198,7 @@ export function RulesPanel({ settings, analysis, update, disabled }: Props) {
   };
 
   const shownLayers = (layerSet?.layers ?? [])
-    .map((l) => ({ layer: l, traits: l.traits.filter((t) => `${l.name}/${t.name}`.toLowerCase().includes(filter.trim().toLowerCase())) }))
+    .map((l) => ({ layer: l, traits: l.traits.filter((t) => !t.absent && `${l.name}/${t.name}`.toLowerCase().includes(filter.trim().toLowerCase())) }))
     .filter((x) => x.traits.length > 0);
   const bounded = Object.entries(counts).filter(([, v]) => typeof v !== "number");
 
@@ -209,14 +211,16 @@ export function RulesPanel({ settings, analysis, update, disabled }: Props) {
         <>
           <p className="capacity-row" aria-live="polite">
             <span data-testid="rules-capacity" data-value={live.capacity !== undefined ? String(live.capacity) : ""}>
-              {live.capacity !== undefined
-                ? `${live.capacity.toLocaleString("en-US")} unique combinations remain${rules.length > 0 ? ` under ${rules.length} rule${rules.length > 1 ? "s" : ""}` : ""} (${live.plain.toLocaleString("en-US")} without rules)`
-                : "the rules cannot be counted until their problems are fixed"}
+              {layerSet.editions
+                ? "With editions, each rule and fixed count applies in every edition whose layers hold all its ids: see Editions for each one's capacity"
+                : live.capacity !== undefined
+                  ? `${live.capacity.toLocaleString("en-US")} unique combinations remain${rules.length > 0 ? ` under ${rules.length} rule${rules.length > 1 ? "s" : ""}` : ""} (${live.plain.toLocaleString("en-US")} without rules)`
+                  : "the rules cannot be counted until their problems are fixed"}
             </span>
           </p>
-          {live.problems.length + (live.planError ? 1 : 0) > 0 ? (
+          {live.problems.length + (live.planError ? 1 : 0) + (analysis.editionsError !== undefined ? 1 : 0) > 0 ? (
             <ul className="error-list" data-testid="rules-problems" role="alert">
-              {[...live.problems, ...(live.planError ? [live.planError] : [])].map((p, i) => (
+              {[...live.problems, ...(live.planError ? [live.planError] : []), ...(analysis.editionsError !== undefined ? [analysis.editionsError] : [])].map((p, i) => (
                 <li key={i}>{p}</li>
               ))}
             </ul>

@@ -76,7 +76,9 @@ export function SettingsPanel({ settings, analysis, update, disabled, traitSize 
       <h2 id="settings-title">Collection</h2>
       <div className="capacity-row">
         <span data-testid="capacity" data-value={analysis.layerSet ? analysis.capacity : 0}>
-          {analysis.layerSet ? `${analysis.capacity.toLocaleString("en-US")} unique combinations` : "unique combinations: none until the problem that blocks the layers is fixed"}
+          {analysis.layerSet
+            ? `${analysis.capacity.toLocaleString("en-US")} unique combinations${analysis.editions ? ` (the editions’ own, added up: see Editions)` : ""}`
+            : "unique combinations: none until the problem that blocks the layers is fixed"}
         </span>
         {over ? (
           <strong className="warning" data-testid="capacity-warning" role="alert">
@@ -86,7 +88,15 @@ export function SettingsPanel({ settings, analysis, update, disabled, traitSize 
         ) : null}
       </div>
       <div className="grid2">
-        <IntInput testId="count-input" label="Size (tokens)" value={settings.count} min={1} max={1000000} disabled={disabled} onChange={(n) => update({ count: n ?? 1 })} />
+        <IntInput
+          testId="count-input"
+          label={settings.editions !== undefined && settings.editions.length > 0 ? "Size (tokens): the editions’ counts" : "Size (tokens)"}
+          value={settings.count}
+          min={1}
+          max={1000000}
+          disabled={disabled || (settings.editions !== undefined && settings.editions.length > 0)}
+          onChange={(n) => update({ count: n ?? 1 })}
+        />
         <label className="field">
           <span>Seed</span>
           <span className="inline">

@@ -1,6 +1,6 @@
 /**
  * A whole project in one ZIP: `layers/` (the files as loaded) and `traitloom.json` (the settings, with `layersDir`,
- * `count` and `seed`), the shape of a CLI project: unzipped, `traitloom generate -c traitloom.json -o out` makes
+ * `count` (or its editions) and `seed`), the shape of a CLI project: unzipped, `traitloom generate -c traitloom.json -o out` makes
  * the studio's tokens; opened in the studio (Open ZIP…, a drop), it loads the layers and the settings.
  */
 import { zip } from "fflate";
@@ -13,7 +13,8 @@ import type { TraitloomConfig } from "../core/config.js";
  * the same tokens for the same layers. `layersDir` where the file sits beside the layers folder.
  */
 export function projectConfig(analysis: Analysis, settings: StudioSettings, layersDir?: string): TraitloomConfig {
-  return { ...(layersDir !== undefined ? { layersDir } : {}), ...analysis.config, count: settings.count, seed: settings.seed };
+  // With editions their counts are the size: core refuses a top-level count beside them.
+  return { ...(layersDir !== undefined ? { layersDir } : {}), ...analysis.config, ...(analysis.config.editions ? {} : { count: settings.count }), seed: settings.seed };
 }
 
 export function configJson(config: TraitloomConfig): string {

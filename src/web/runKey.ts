@@ -41,6 +41,16 @@ export function runKey(analysis: Analysis, settings: StudioSettings, ones = ""):
   return digest(JSON.stringify({ config: analysis.config, count: settings.count, seed: settings.seed, canvas: analysis.canvas, files, ...(ones ? { ones } : {}) }));
 }
 
+/**
+ * The preview renderer's key for its trait sources: they follow the files, the canvas and the layers drawn (the
+ * shown layers, or every edition's, one after the other), so a change of any of them sends the sources again.
+ */
+export function previewRenderKey(version: number, analysis: Pick<Analysis, "canvas" | "config"> | undefined): string {
+  const config = analysis?.config;
+  const drawn = config?.layers ?? config?.editions?.flatMap((e) => e.layers) ?? [];
+  return `${version}:${analysis?.canvas?.width ?? 0}x${analysis?.canvas?.height ?? 0}:${config?.resize ?? "error"}:${JSON.stringify(drawn.map((l) => (typeof l === "string" ? l : l.folder)))}`;
+}
+
 const LABELS: Array<[keyof StudioSettings, string]> = [
   ["count", "the size"],
   ["seed", "the seed"],
@@ -63,6 +73,8 @@ const LABELS: Array<[keyof StudioSettings, string]> = [
   ["image", "the image format"],
   ["rules", "the rules"],
   ["counts", "the fixed counts"],
+  ["editions", "the editions"],
+  ["shuffle", "the id order across editions"],
   ["reroll", "the re-rolled tokens"],
   ["ban", "the banned combinations"],
 ];

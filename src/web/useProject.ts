@@ -58,6 +58,8 @@ const TYPED_FIELDS = new Set<keyof StudioSettings>(["count", "seed", "namePrefix
  * everything else (a reorder, a layer shown or hidden, several fields at once), which is always a step of its own.
  */
 export function editGroup(prev: StudioSettings, patch: Partial<StudioSettings>): string | undefined {
+  // An edition's id, name prefix or count typed into (the count and shown layers that follow it are derived).
+  if (patch.editions !== undefined) return editionGroup(prev, patch);
   const keys = Object.keys(patch) as Array<keyof StudioSettings>;
   if (keys.length === 1 && keys[0] !== undefined && TYPED_FIELDS.has(keys[0])) return keys[0];
   if (keys.length !== 1 || !patch.layers || patch.layers.length !== prev.layers.length) return undefined;
@@ -71,6 +73,23 @@ export function editGroup(prev: StudioSettings, patch: Partial<StudioSettings>):
     const changed = [...traits].filter((t) => a.weights[t] !== b.weights[t] || a.values?.[t] !== b.values?.[t]);
     if (changed.length !== 1) return undefined;
     group = `trait:${a.folder}/${changed[0] ?? ""}`;
+  }
+  return group;
+}
+
+/** Typing into one field of one edition: its step; anything else (layers picked, one added or removed, shuffle): undefined. */
+function editionGroup(prev: StudioSettings, patch: Partial<StudioSettings>): string | undefined {
+  const before = prev.editions ?? [];
+  const after = patch.editions ?? [];
+  if (before.length !== after.length || (patch.shuffle ?? undefined) !== (prev.shuffle ?? undefined)) return undefined;
+  let group: string | undefined;
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i];
+    const b = after[i];
+    if (a === b || a === undefined || b === undefined) continue;
+    const fields = (["id", "count", "namePrefix"] as const).filter((f) => a[f] !== b[f]);
+    if (group !== undefined || fields.length !== 1 || a.layers.join("\u0000") !== b.layers.join("\u0000") || a.description !== b.description || a.restartNameNumbers !== b.restartNameNumbers) return undefined;
+    group = `edition:${i}:${fields[0] ?? ""}`;
   }
   return group;
 }

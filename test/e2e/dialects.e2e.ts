@@ -1,7 +1,7 @@
 /**
  * Other engines' folders in the studio, at 1440×900 and 390×844: the nftchef-shaped fixture (nested weighted
  * folders, multi-part traits with z prefixes, NONE, its traitloom.json) and the datlips-shaped one (variant art by
- * the Variant layer, sub-trait parts, z$ prefixes, its config.js dropped beside the layers) are loaded as a user
+ * the Variant layer, sub-trait parts, z$ prefixes, its config.js with two layer configurations, run as editions) are loaded as a user
  * picks a project folder; the layer tree shows folders, parts with z and the dialect; a small collection is
  * generated and its ZIP checked against the Node engine given the studio's own exported traitloom.json (same
  * metadata bytes, pixels within 3 per channel), and against the fixture itself (no NONE attribute, both parts of a
@@ -17,6 +17,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCollection } from "../../src/node/generate.js";
 import type { TraitloomConfig } from "../../src/core/config.js";
+import { editionsCount } from "../../src/core/editions.js";
 import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
 import { decodePng, maxChannelDifference } from "./reference.js";
 
@@ -122,8 +123,9 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
     return page;
   }
 
-  async function generate(page: Page, count: number, seed: string): Promise<{ zip: Record<string, Uint8Array>; config: TraitloomConfig }> {
-    await page.getByTestId("count-input").fill(String(count));
+  /** Generates `count` tokens; undefined: the editions' counts (the size field is theirs then). */
+  async function generate(page: Page, count: number | undefined, seed: string): Promise<{ zip: Record<string, Uint8Array>; config: TraitloomConfig }> {
+    if (count !== undefined) await page.getByTestId("count-input").fill(String(count));
     await page.getByTestId("seed-input").fill(seed);
     const [configDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-config-button").click()]);
     const config = JSON.parse(readFileSync(await configDownload.path(), "utf8")) as TraitloomConfig;
@@ -139,7 +141,7 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
     const outDir = join(layersDir, "..", "node-out");
     await generateCollection({ layersDir, config, outDir, workers: 1 });
     const decoder = new TextDecoder();
-    const count = config.count ?? 0;
+    const count = config.count ?? editionsCount(config) ?? 0;
     expect(Object.keys(zip).filter((n) => /^images\/\d+\.png$/.test(n))).toHaveLength(count);
     expect(decoder.decode(zip["_metadata.json"])).toBe(readFileSync(join(outDir, "_metadata.json"), "utf8"));
     let compared = 0;
@@ -247,24 +249,34 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
       // Sub-trait parts with z: AnglerEyes' Shadow part at z 35 (config.js subTraits zindex).
       const angler = page.locator('[data-testid=layer-tree][data-folder="Eyes"] [data-testid=tree-trait][data-trait="AnglerEyes"]');
       expect(await angler.locator('[data-testid=part][data-file="Eyes/AnglerEyes/Shadow.png"]').getAttribute("data-z")).toBe("35");
-      // The second layer configuration's layers are hidden; SkeletalArms shown keeps config.js's exclude.
-      await page.locator('[data-testid=layer][data-folder="SkeletalArms"] [data-testid=layer-visible]').check();
-      await expect.poll(() => page.locator('[data-testid=layer-tree][data-folder="SkeletalArms"]').count()).toBe(1);
+      // Both layer configurations are editions (12 Mini Fish, 8 Skeletal Mini Fish, ids mixed): every layer one of
+      // them draws is shown, SkeletalArms with config.js's exclude (a plain table: its edition has no Variant layer
+      // whose colours would pick its Blue/ art).
+      expect(await page.getByTestId("edition").evaluateAll((els) => els.map((e) => [e.getAttribute("data-id"), e.getAttribute("data-count")]))).toEqual([
+        ["Mini Fish", "12"],
+        ["Skeletal Mini Fish", "8"],
+      ]);
+      expect(await page.locator('[data-testid=layer][data-folder="SkeletalArms"] [data-testid=layer-visible]').isChecked()).toBe(true);
+      expect(await page.locator('[data-testid=layer-tree][data-folder="SkeletalArms"]').count()).toBe(0);
       expect(await axeViolations(page), "axe with the tree open").toEqual([]);
 
-      const { zip, config } = await generate(page, 12, `datlips-${size.name}`);
+      const { zip, config } = await generate(page, undefined, `datlips-${size.name}`);
       expect(config.dialect).toBe("datlips");
+      expect([config.editions?.map((e) => [e.id, e.count]), config.shuffle, config.count]).toEqual([[["Mini Fish", 12], ["Skeletal Mini Fish", 8]], "ids", undefined]);
       // Every token's pixels within 3 of the Node engine's for the same config and seed: variant art stretched to the
       // canvas, Body's source-atop at opacity 0.8, AnglerEyes' multiply Shadow part (Node's pixels are checked against
       // an independent composite of the fixture's art in test/model-generate.test.ts).
-      expect(await compareWithNode(join(dir, "layers"), config, zip)).toBe(12);
+      expect(await compareWithNode(join(dir, "layers"), config, zip)).toBe(20);
       const all = tokens(zip);
-      expect(all).toHaveLength(12);
+      expect(all).toHaveLength(20);
       for (const t of all) {
         const types = t.meta.attributes.map((a) => a.trait_type);
         expect(types).not.toContain("SkeletalArms");
-        expect(types).toContain("Color");
+        // SkeletalArms is not in metadata (exclude), SkeletalAccessories' None writes no attribute.
+        if (t.meta.name.startsWith("Skeletal Mini Fish #")) expect(types.filter((x) => x !== "SkeletalAccessories")).toEqual(["SkeletalBody"]);
+        else expect(types).toContain("Color");
       }
+      expect(all.filter((t) => t.meta.name.startsWith("Skeletal Mini Fish #"))).toHaveLength(8);
       await page.context().close();
     }, 180_000);
   }

@@ -94,11 +94,15 @@ describe.skipIf(!executable)("1-of-1s panel (headless Chromium, 1440×900)", () 
     // An id out of the collection's range, then two at one id, each in core's words.
     await ghostItem.getByTestId("ones-id").fill(String(COUNT + 1));
     await expect.poll(() => page.getByTestId("ones-error").innerText()).toContain(`oneOfOnes.place["ghost.png"]: expected an id from 1 to ${COUNT}, found ${COUNT + 1}`);
+    // Generate waits while core refuses the 1-of-1s, saying why (the run would fail with the same line).
+    await expect.poll(() => page.getByTestId("generate-button").isDisabled()).toBe(true);
+    expect(await page.getByTestId("progress").innerText()).toContain("blocked: a 1-of-1 cannot be placed (see 1-of-1s)");
     await ghostItem.getByTestId("ones-id").fill(String(GHOST_ID));
     await legendItem.getByTestId("ones-id").fill(String(GHOST_ID));
     await expect.poll(() => page.getByTestId("ones-error").innerText()).toContain(`are both at id ${GHOST_ID}; expected one 1-of-1 per id`);
     await legendItem.getByTestId("ones-id").fill("");
     await expect.poll(() => page.getByTestId("ones-error").count()).toBe(0);
+    await expect.poll(() => page.getByTestId("generate-button").isDisabled()).toBe(false);
     expect(await ghostItem.getByTestId("ones-where").innerText()).toContain(`at id ${GHOST_ID}`);
     expect(await legendItem.getByTestId("ones-where").innerText()).toMatch(/seeded: id \d+/);
     expect(await legendItem.innerText()).toContain("“The Legend”");
