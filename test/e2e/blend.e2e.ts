@@ -23,7 +23,8 @@ import { build, type Rolldown } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BLEND_MODES, type BlendMode } from "../../src/render/blend.js";
 import { compositeTraits, prepareTrait, type DrawStep } from "../../src/render/composite.js";
-import { findChromium, launchChromium, REPO } from "./harness.js";
+import { launchChromium, REPO } from "./harness.js";
+import { chromiumOrSkip } from "./studio-driver.js";
 
 const SIZE = 32;
 const LAYERS = [0, 1, 2].map((i) => resolve(REPO, `test/fixtures/blend/layer${i}.png`));
@@ -31,12 +32,7 @@ const OPACITIES = [1, 0.6, 0.25, 0];
 /** Per channel, premultiplied, as the file's comment explains. */
 const MAX_DIFFERENCE = 2;
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
 interface StepSpec {
   layer: number;

@@ -17,7 +17,8 @@ import { generateCollection } from "../../src/node/generate.js";
 import { CONTRACT_CASES, type ContractCase } from "../contract/cases.js";
 import { COLLECTION_FILES, JOURNAL, STATE, differences, imageNames, journalLines, manifestDna, manifestWithoutImageHashes, text } from "../contract/compare.js";
 import { caseConfig, caseOptions, folderFiles, layersDirOf, type CollectionFiles } from "../contract/node.js";
-import { buildStudio, findChromium, launchChromium, serveStudio } from "./harness.js";
+import { buildStudio, launchChromium, serveStudio } from "./harness.js";
+import { chromiumOrSkip } from "./studio-driver.js";
 import { decodePng, maxChannelDifference } from "./reference.js";
 
 /**
@@ -27,12 +28,7 @@ import { decodePng, maxChannelDifference } from "./reference.js";
  */
 const MAX_CHANNEL_DIFFERENCE = 3;
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
 /** What src/web/contract.ts takes and answers (its ContractFixture, ContractRun, ZipOutcome, FolderOutcome). */
 interface Fixture {

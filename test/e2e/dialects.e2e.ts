@@ -11,46 +11,18 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { unzipSync } from "fflate";
 import sharp from "sharp";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateCollection } from "../../src/node/generate.js";
-import type { TraitloomConfig } from "../../src/core/config.js";
-import { editionsCount } from "../../src/core/editions.js";
-import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
-import { decodePng, maxChannelDifference } from "./reference.js";
+import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
+import { axeViolations, chromiumOrSkip, compareWithNode, generateInStudio, MAX_CHANNEL_DIFFERENCE, openStudio, WINDOW_SIZES } from "./studio-driver.js";
+import { decodePng } from "./reference.js";
 
-const AXE = join(REPO, "node_modules/axe-core/axe.min.js");
 const FIXTURES = join(REPO, "test/fixtures");
-/** Two PNG encoders and two decoders (sharp, createImageBitmap): see contract.e2e.ts. */
-const MAX_CHANNEL_DIFFERENCE = 3;
-const SIZES = [
-  { name: "desktop", width: 1440, height: 900 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
-interface Violation {
-  id: string;
-  help: string;
-  nodes: string[];
-}
 
-/** axe-core's violations on the page as it is (as studio-a11y.e2e.ts runs it). */
-async function axeViolations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.addScriptTag({ content: readFileSync(AXE, "utf8") });
-  return (await page.evaluate(`(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  })()`)) as Violation[];
-}
 
 interface Metadata {
   name: string;
@@ -113,49 +85,6 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
     return dir;
   }
 
-  async function open(size: (typeof SIZES)[number]): Promise<Page> {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: size.width, height: size.height } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(url);
-    page.on("close", () => expect(errors).toEqual([]));
-    return page;
-  }
-
-  /** Generates `count` tokens; undefined: the editions' counts (the size field is theirs then). */
-  async function generate(page: Page, count: number | undefined, seed: string): Promise<{ zip: Record<string, Uint8Array>; config: TraitloomConfig }> {
-    if (count !== undefined) await page.getByTestId("count-input").fill(String(count));
-    await page.getByTestId("seed-input").fill(seed);
-    const [configDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-config-button").click()]);
-    const config = JSON.parse(readFileSync(await configDownload.path(), "utf8")) as TraitloomConfig;
-    await page.getByTestId("generate-button").click();
-    await page.getByTestId("download-button").waitFor({ timeout: 90_000 });
-    expect(await page.getByTestId("progress").getAttribute("data-state")).toBe("done");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-button").click()]);
-    return { zip: unzipSync(new Uint8Array(readFileSync(await download.path()))), config };
-  }
-
-  /** The Node engine on the same folder with the studio's exported config and seed: same metadata, same pixels within tolerance. */
-  async function compareWithNode(layersDir: string, config: TraitloomConfig, zip: Record<string, Uint8Array>, knownDifference?: (meta: string) => boolean): Promise<number> {
-    const outDir = join(layersDir, "..", "node-out");
-    await generateCollection({ layersDir, config, outDir, workers: 1 });
-    const decoder = new TextDecoder();
-    const count = config.count ?? editionsCount(config) ?? 0;
-    expect(Object.keys(zip).filter((n) => /^images\/\d+\.png$/.test(n))).toHaveLength(count);
-    expect(decoder.decode(zip["_metadata.json"])).toBe(readFileSync(join(outDir, "_metadata.json"), "utf8"));
-    let compared = 0;
-    for (const name of Object.keys(zip).filter((n) => /^images\/\d+\.png$/.test(n))) {
-      const meta = decoder.decode(zip[name.replace("images/", "metadata/").replace(".png", ".json")]);
-      if (knownDifference?.(meta)) continue;
-      compared++;
-      const a = await decodePng(zip[name] ?? new Uint8Array());
-      const b = await decodePng(new Uint8Array(readFileSync(join(outDir, name))));
-      expect(maxChannelDifference(a.rgba, b.rgba), `${name}: ${meta}`).toBeLessThanOrEqual(MAX_CHANNEL_DIFFERENCE);
-    }
-    return compared;
-  }
-
   function tokens(zip: Record<string, Uint8Array>): Array<{ id: number; meta: Metadata; image: Uint8Array }> {
     const decoder = new TextDecoder();
     return Object.keys(zip)
@@ -166,9 +95,9 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
       });
   }
 
-  for (const size of SIZES) {
+  for (const size of WINDOW_SIZES) {
     it(`nftchef's nested folders and multi-part traits, ${size.name}`, async () => {
-      const page = await open(size);
+      const page = await openStudio(browser, url, size);
       const dir = project("nftchef-mini");
       await page.getByTestId("layers-input").setInputFiles(dir);
       await expect.poll(() => page.getByTestId("layer").count(), { timeout: 30_000 }).toBe(6);
@@ -195,9 +124,9 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
       expect(await page.locator('[data-testid=layer][data-folder="Background"] [data-testid=layer-tree]').count()).toBe(0);
       expect(await axeViolations(page), "axe with the tree open").toEqual([]);
 
-      const { zip, config } = await generate(page, 24, `nftchef-${size.name}`);
+      const { zip, config } = await generateInStudio(page, 24, `nftchef-${size.name}`);
       expect(config.dialect).toBe("nftchef");
-      await compareWithNode(join(dir, "layers"), config, zip);
+      await compareWithNode(join(dir, "layers"), config, zip, join(dir, "node-out"));
       const all = tokens(zip);
       const layers = join(dir, "layers");
       const lines = await pixelsOf(join(layers, "Back Accessory/Backpack#50/1backpack-lines.png"));
@@ -234,7 +163,7 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
     }, 180_000);
 
     it(`datlips' variant art, sub-trait parts and config.js, ${size.name}`, async () => {
-      const page = await open(size);
+      const page = await openStudio(browser, url, size);
       const dir = project("datlips-mini");
       await page.getByTestId("layers-input").setInputFiles(dir);
       await expect.poll(() => page.getByTestId("layer").count(), { timeout: 30_000 }).toBe(9);
@@ -260,13 +189,13 @@ describe.skipIf(!executable)("other engines' folders in the studio (headless Chr
       expect(await page.locator('[data-testid=layer-tree][data-folder="SkeletalArms"]').count()).toBe(0);
       expect(await axeViolations(page), "axe with the tree open").toEqual([]);
 
-      const { zip, config } = await generate(page, undefined, `datlips-${size.name}`);
+      const { zip, config } = await generateInStudio(page, undefined, `datlips-${size.name}`);
       expect(config.dialect).toBe("datlips");
       expect([config.editions?.map((e) => [e.id, e.count]), config.shuffle, config.count]).toEqual([[["Mini Fish", 12], ["Skeletal Mini Fish", 8]], "ids", undefined]);
       // Every token's pixels within 3 of the Node engine's for the same config and seed: variant art stretched to the
       // canvas, Body's source-atop at opacity 0.8, AnglerEyes' multiply Shadow part (Node's pixels are checked against
       // an independent composite of the fixture's art in test/model-generate.test.ts).
-      expect(await compareWithNode(join(dir, "layers"), config, zip)).toBe(20);
+      expect(await compareWithNode(join(dir, "layers"), config, zip, join(dir, "node-out"))).toBe(20);
       const all = tokens(zip);
       expect(all).toHaveLength(20);
       for (const t of all) {

@@ -9,7 +9,6 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import sharp from "sharp";
@@ -18,18 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig, type TraitloomConfig } from "../../src/core/config.js";
 import { ONE_OF_ONES_WITH_EDITIONS } from "../../src/core/editionCapacity.js";
 import { generateCollection } from "../../src/node/generate.js";
-import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
+import { axeViolations, chromiumOrSkip } from "./studio-driver.js";
 import { decodePng, maxChannelDifference } from "./reference.js";
 import { manifestDna, manifestWithoutImageHashes, text } from "../contract/compare.js";
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const FIXTURE = join(REPO, "test/fixtures/datlips-mini");
 /** Two PNG encoders and two decoders (sharp, createImageBitmap): see contract.e2e.ts. */
 const MAX_CHANNEL_DIFFERENCE = 3;
@@ -38,19 +32,7 @@ const SEED = "editions-e2e";
 const SHOTS = process.env.TRAITLOOM_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), "traitloom-editions-shots-"));
 mkdirSync(SHOTS, { recursive: true });
 
-interface Violation {
-  id: string;
-  help: string;
-  nodes: string[];
-}
 
-async function axeViolations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.addScriptTag({ content: AXE });
-  return (await page.evaluate(`(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  })()`)) as Violation[];
-}
 
 /** Editions' layer entries with the folder spelled out (the studio writes it, `init --from` only where it differs). */
 function withFolders(editions: TraitloomConfig["editions"]): unknown {

@@ -7,7 +7,6 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
@@ -16,16 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { sha256Hex } from "../../src/core/hash.js";
 import { generateCollection } from "../../src/node/generate.js";
-import { buildStudio, findChromium, launchChromium, serveStudio } from "./harness.js";
+import { buildStudio, launchChromium, serveStudio } from "./harness.js";
+import { axeViolations, chromiumOrSkip } from "./studio-driver.js";
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const COUNT = 30;
 const GHOST_ID = 5;
 const LEGEND_JSON = JSON.stringify({ name: "The Legend", description: "Drawn by hand", attributes: [{ trait_type: "Type", value: "Legendary" }] });
@@ -111,12 +105,7 @@ describe.skipIf(!executable)("1-of-1s panel (headless Chromium, 1440×900)", () 
     expect(legendId).toBeLessThanOrEqual(COUNT);
     expect(legendId).not.toBe(GHOST_ID);
 
-    await page.addScriptTag({ content: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
-      const r = await axe.run({ include: [["[data-testid=ones-panel]"]] });
-      return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
-    });
+    const violations = (await axeViolations(page, "[data-testid=ones-panel]")).map((v) => `${v.id} (${v.nodes.length})`);
     expect(violations).toEqual([]);
 
     // traitloom.json as the CLI reads it: the folder's name and the id given.

@@ -14,14 +14,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { generateCollection } from "../../src/node/generate.js";
-import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
+import { chromiumOrSkip } from "./studio-driver.js";
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** This suite's own site, so another suite's build cannot empty it mid-run. */

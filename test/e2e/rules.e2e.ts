@@ -4,21 +4,15 @@
  * quantity met exactly; the saved traitloom.json is the CLI's shape; the panel has no axe-core violations.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
-import { buildStudio, findChromium, launchChromium, serveStudio } from "./harness.js";
+import { buildStudio, launchChromium, serveStudio } from "./harness.js";
+import { axeViolations, chromiumOrSkip } from "./studio-driver.js";
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 interface Token {
   attributes: Array<{ trait_type: string; value: string }>;
@@ -87,12 +81,7 @@ describe.skipIf(!executable)("rules panel (headless Chromium)", () => {
     await expect.poll(() => page.getByTestId("counts-details").locator("summary").innerText()).toContain("(1 set)");
 
     // No axe-core violation in the panel, with its form, lists and table open.
-    await page.addScriptTag({ content: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
-      const r = await axe.run({ include: [["[data-testid=rules-panel]"]] });
-      return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
-    });
+    const violations = (await axeViolations(page, "[data-testid=rules-panel]")).map((v) => `${v.id} (${v.nodes.length})`);
     expect(violations).toEqual([]);
 
     // The saved traitloom.json holds the rules and the count in the CLI's shape.

@@ -6,42 +6,23 @@
  * mean; problems said before generating and a failed load apart from them; the token browser's filters, id
  * search and page jump; the rarity table's sorting. The site is built into a folder of its own.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
+import { axeViolations, chromiumOrSkip } from "./studio-driver.js";
 
 const DEMO = join(REPO, "assets/demo-layers");
-const AXE = join(REPO, "node_modules/axe-core/axe.min.js");
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
 const SIZES = [
   { name: "desktop", width: 1440, height: 900, phone: false },
   { name: "phone", width: 390, height: 844, phone: true },
 ] as const;
 
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
 
-/** axe-core's violations on the page as it is (every rule axe runs by default: WCAG 2.x A/AA and best practices). */
-async function axeViolations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.addScriptTag({ content: readFileSync(AXE, "utf8") });
-  return (await page.evaluate(`(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  })()`)) as Violation[];
-}
 
 /** How far the page is wider than the window (0: no horizontal scroll). */
 async function overflow(page: Page): Promise<number> {

@@ -10,6 +10,7 @@ import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { expect } from "vitest";
 import type { TraitloomConfig } from "../../src/core/config.js";
+import { editionsCount } from "../../src/core/editions.js";
 import { generateCollection } from "../../src/node/generate.js";
 import { findChromium, REPO } from "./harness.js";
 import { decodePng, maxChannelDifference } from "./reference.js";
@@ -47,24 +48,28 @@ export async function openStudio(browser: Browser, url: string, size: { width: n
 
 export interface Violation {
   id: string;
+  impact: string | null;
   help: string;
   nodes: string[];
 }
 
 const AXE = join(REPO, "node_modules/axe-core/axe.min.js");
 
-/** axe-core's violations on the page as it is (as studio-a11y.e2e.ts runs it). */
-export async function axeViolations(page: Page): Promise<Violation[]> {
+/** axe-core's violations on the page as it is, or within the elements `include` selects. */
+export async function axeViolations(page: Page, include?: string): Promise<Violation[]> {
   if (!(await page.evaluate("typeof window.axe !== 'undefined'"))) await page.addScriptTag({ content: readFileSync(AXE, "utf8") });
   return (await page.evaluate(`(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+    const r = await window.axe.run(${include === undefined ? "document" : JSON.stringify({ include: [[include]] })}, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
   })()`)) as Violation[];
 }
 
-/** The settings as the studio exports them (traitloom.json), then a run of `count` tokens with `seed`, as its ZIP. */
-export async function generateInStudio(page: Page, count: number, seed: string): Promise<{ zip: Record<string, Uint8Array>; config: TraitloomConfig }> {
-  await page.getByTestId("count-input").fill(String(count));
+/**
+ * The settings as the studio exports them (traitloom.json), then a run of `count` tokens with `seed`, as its ZIP;
+ * `count` undefined: the editions' counts (the size field is theirs then).
+ */
+export async function generateInStudio(page: Page, count: number | undefined, seed: string): Promise<{ zip: Record<string, Uint8Array>; config: TraitloomConfig }> {
+  if (count !== undefined) await page.getByTestId("count-input").fill(String(count));
   await page.getByTestId("seed-input").fill(seed);
   const [configDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-config-button").click()]);
   const config = JSON.parse(readFileSync(await configDownload.path(), "utf8")) as TraitloomConfig;
@@ -84,7 +89,7 @@ export async function compareWithNode(layersDir: string, config: TraitloomConfig
   await generateCollection({ layersDir, config, outDir, workers: 1 });
   const decoder = new TextDecoder();
   const images = Object.keys(zip).filter((n) => /^images\/\d+\.png$/.test(n));
-  expect(images).toHaveLength(config.count ?? 0);
+  expect(images).toHaveLength(config.count ?? editionsCount(config) ?? 0);
   expect(decoder.decode(zip["_metadata.json"])).toBe(readFileSync(join(outDir, "_metadata.json"), "utf8"));
   let compared = 0;
   for (const name of images) {

@@ -12,15 +12,11 @@ import { unzipSync, zlibSync } from "fflate";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build, preview } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findChromium, launchChromium, REPO } from "./harness.js";
+import { launchChromium, REPO } from "./harness.js";
+import { chromiumOrSkip } from "./studio-driver.js";
 
 const DEMO = join(REPO, "assets/demo-layers");
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
 const SIZES = [
   { name: "desktop 1440×900", width: 1440, height: 900 },

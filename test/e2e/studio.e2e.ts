@@ -11,16 +11,12 @@ import { join } from "node:path";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
+import { chromiumOrSkip } from "./studio-driver.js";
 import { decodePng, maxChannelDifference, referenceCollection, referencePixels } from "./reference.js";
 
 const DEMO = join(REPO, "assets/demo-layers");
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
 /** A copy of the demo layers in a temp folder named like a user's, plus whatever a test adds. */
 function fixtureFolder(name: string, extra: Record<string, Uint8Array | string> = {}): string {
