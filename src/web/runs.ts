@@ -118,6 +118,16 @@ export async function deleteRun(id: string): Promise<void> {
 }
 
 /**
+ * When an archive was started, from its name: collection-<Date.now() in base 36>-<n>.zip (engine.ts; publish.ts adds
+ * a word after n). undefined for another name.
+ * @example archiveTime("collection-mfz0c1xs-0.zip") === parseInt("mfz0c1xs", 36)
+ */
+export function archiveTime(name: string): number | undefined {
+  const made = /^collection-([0-9a-z]+)(?:-[0-9a-z-]+)?\.zip$/.exec(name)?.[1];
+  return made === undefined ? undefined : parseInt(made, 36);
+}
+
+/**
  * Deletes the archives no finished run owns: those of runs cut short by a reload, a closed tab or a crash. Call it
  * at start-up. Returns the names deleted, and how many could not be yet (a closing tab's worker still holds them).
  */
@@ -134,8 +144,8 @@ export async function removePartialArchives(): Promise<{ removed: string[]; left
   // An archive named after a time since this page loaded is a run of this page, under way: never partial.
   const pageStart = Date.now() - performance.now();
   for await (const name of dir.keys()) {
-    const made = /^collection-([0-9a-z]+)\.zip$/.exec(name)?.[1];
-    if (!kept.has(name) && !(made !== undefined && parseInt(made, 36) >= pageStart)) names.push(name);
+    const made = archiveTime(name);
+    if (!kept.has(name) && !(made !== undefined && made >= pageStart)) names.push(name);
   }
   const removed: string[] = [];
   for (const name of names) await dir.removeEntry(name).then(() => removed.push(name), () => undefined);
