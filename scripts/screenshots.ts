@@ -112,8 +112,10 @@ async function main(): Promise<void> {
       await shot("rarity");
 
       // The layer tree: the nftchef-shaped fixture (nested folders, multi-part traits, its traitloom.json).
-      const tree = await context.newPage();
-      await page.close();
+      // A context of its own: the page above left its project in this origin's storage, and a reload restores it.
+      await context.close();
+      const treeContext = await browser.newContext({ viewport: { width: size.width, height: size.height }, deviceScaleFactor: 1 });
+      const tree = await treeContext.newPage();
       await tree.goto(url);
       await tree.getByTestId("layers-input").setInputFiles(join(REPO, "test/fixtures/nftchef-mini"));
       await tree.locator('[data-testid=layer-tree][data-folder="Eyes"]').waitFor({ timeout: 60_000 });
@@ -122,10 +124,11 @@ async function main(): Promise<void> {
       await tree.waitForTimeout(300);
       await tree.screenshot({ path: join(OUT, `tree-${size.name}.png`) });
       console.log(`wrote ${join(OUT, `tree-${size.name}.png`)}`);
+      await tree.locator('[data-testid=layer-tree][data-folder="Accessory"]').waitFor({ state: "attached", timeout: 30_000 });
       await tree.evaluate('document.querySelector("[data-testid=layer-tree][data-folder=Accessory]").scrollIntoView({ block: "start" })');
       await tree.screenshot({ path: join(OUT, `tree-parts-${size.name}.png`) });
       console.log(`wrote ${join(OUT, `tree-parts-${size.name}.png`)}`);
-      await context.close();
+      await treeContext.close();
     }
   } finally {
     await browser.close();
