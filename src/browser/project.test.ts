@@ -116,7 +116,15 @@ describe("studio project", () => {
 
   it("warns of trait files that decode to the same pixels, in the CLI's words, where the loader hashed them", () => {
     const same = { width: 8, height: 8, pixels: "abc" };
-    const { files, decoded } = project({ "Head/faceA#3.png": same, "Head/faceB#3.png": same, "Head/faceC#3.png": { ...same, pixels: "def" }, "Body/Blob.png": ok });
+    // Body's None looks like Hat's None: the same art in two layers is no warning (each layer's empty choice).
+    const { files, decoded } = project({
+      "Head/faceA#3.png": same,
+      "Head/faceB#3.png": same,
+      "Head/faceC#3.png": { ...same, pixels: "def" },
+      "Body/Blob.png": ok,
+      "Body/None.png": { ...same, pixels: "empty" },
+      "Hat/None.png": { ...same, pixels: "empty" },
+    });
     const a = analyzeProject("root", files, decoded, DEFAULT_SETTINGS);
     expect(a.warnings.filter((w) => w.startsWith("identical"))).toEqual([
       "identical images: root/Head/faceA#3.png, root/Head/faceB#3.png decode to the same pixels; they stay 2 traits, which tokens tell apart by metadata only",

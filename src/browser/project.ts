@@ -468,12 +468,17 @@ export function analyzeProject(root: string, files: readonly ProjectFile[], deco
     layerSet = undefined;
     editions = undefined;
   }
-  // Trait files that decode to the same pixels, where the loader hashed them: the CLI's warning, in its words.
+  // Trait files of one layer that decode to the same pixels, where the loader hashed them: the CLI's warning, in its
+  // words (across layers the same art is common: each layer's empty "None").
   const byPixels = new Map<string, string[]>();
-  for (const file of new Set(reading.core.layers.flatMap((l) => l.traits.flatMap(traitFilesOf)))) {
-    const d = decoded.get(file);
-    if (d && !("error" in d) && d.pixels !== undefined) byPixels.set(d.pixels, [...(byPixels.get(d.pixels) ?? []), `${root}/${file}`]);
-  }
+  reading.core.layers.forEach((layer, l) => {
+    for (const file of new Set(layer.traits.flatMap(traitFilesOf))) {
+      const d = decoded.get(file);
+      if (!d || "error" in d || d.pixels === undefined) continue;
+      const key = `${l}:${d.pixels}`;
+      byPixels.set(key, [...(byPixels.get(key) ?? []), `${root}/${file}`]);
+    }
+  });
   const identical = [...byPixels.values()].filter((g) => g.length > 1).map(identicalImagesWarning).sort();
   return {
     listing: reading.listing,

@@ -176,7 +176,10 @@ export async function loadTraits(
   const imageHashes = new Map<string, string>();
   for (const r of read) imageHashes.set(r.file, r.hash);
   const fileHashes = traitFileHashes(layerSet, (file) => imageHashes.get(file) ?? "", (text) => createHash("sha256").update(text).digest("hex"));
-  /** Files by the sha256 of their decoded pixels (drawn at no offset), for the identical-art warning. */
+  /**
+   * Files by layer and the sha256 of their decoded pixels (drawn at no offset), for the identical-art warning: two
+   * traits of one layer that look the same. Across layers the same art is common (each layer's empty "None").
+   */
   const byPixels = new Map<string, string[]>();
   const memory = new PackMemory(options.memoryBudgetBytes ?? memoryForTraits(width, height), width, height);
   let builder: TraitPackBuilder | undefined = new TraitPackBuilder(width, height, {
@@ -206,7 +209,8 @@ export async function loadTraits(
     }
     let pixels: Uint8Array = new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
     if (r.dx === 0 && r.dy === 0) {
-      const key = createHash("sha256").update(pixels).digest("hex");
+      // The layer is the file's first folder (with a render plan every image is in row 0).
+      const key = `${r.file.split("/")[0] ?? ""}:${createHash("sha256").update(pixels).digest("hex")}`;
       byPixels.set(key, [...(byPixels.get(key) ?? []), r.shown]);
     } else pixels = shifted(pixels, width, height, r.dx, r.dy);
     const trait = prepareTrait(pixels, width, height);
