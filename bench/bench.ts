@@ -14,7 +14,7 @@
  * the slowest and fastest. The table is printed and written to docs/benchmarks.md (a section per layer set and
  * size) with the machine, the command and the date.
  */
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import sharp from "sharp";
@@ -66,6 +66,13 @@ async function layersAtSize(dir: string, px: number): Promise<string> {
   for (const f of files) {
     mkdirSync(dirname(join(out, f)), { recursive: true });
     await sharp(join(dir, f)).resize(px, px, { fit: "fill", kernel: "lanczos3" }).png().toFile(join(out, f));
+  }
+  // Every other file as it is: an empty choice (nftchef's 0-byte NONE) draws nothing but is a choice all the same.
+  const drawn = new Set(files);
+  for (const f of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    if (drawn.has(f) || !statSync(join(dir, f)).isFile()) continue;
+    mkdirSync(dirname(join(out, f)), { recursive: true });
+    copyFileSync(join(dir, f), join(out, f));
   }
   return out;
 }
