@@ -3,6 +3,7 @@
  * (src/core/targets): the same checks and messages as `traitloom validate` on a disk folder. Nothing is read until
  * a validator asks for a file's text.
  */
+import { entriesIn } from "../core/targets/index.js";
 import type { FolderEntry, FolderView } from "../core/targets/types.js";
 import { unzip } from "fflate";
 import { readZipIndex } from "./zipIndex.js";
@@ -32,16 +33,7 @@ export function withoutTopFolder(files: FolderFiles): { files: FolderFiles; top:
 export function blobFolder(files: FolderFiles): FolderView {
   return {
     list(dir: string): Promise<FolderEntry[]> {
-      const prefix = dir === "" ? "" : `${dir}/`;
-      const seen = new Map<string, FolderEntry>();
-      for (const path of files.keys()) {
-        if (!path.startsWith(prefix)) continue;
-        const rest = path.slice(prefix.length);
-        const cut = rest.indexOf("/");
-        const name = cut < 0 ? rest : rest.slice(0, cut);
-        if (name !== "" && !seen.has(name)) seen.set(name, { name, folder: cut >= 0 });
-      }
-      return Promise.resolve([...seen.values()]);
+      return Promise.resolve(entriesIn(files.keys(), dir));
     },
     async readText(path: string): Promise<string> {
       const blob = files.get(path);

@@ -16,7 +16,7 @@ import { parseConfig } from "../../src/core/config.js";
 import { sha256Hex } from "../../src/core/hash.js";
 import { generateCollection } from "../../src/node/generate.js";
 import { buildStudio, launchChromium, serveStudio } from "./harness.js";
-import { axeViolations, chromiumOrSkip } from "./studio-driver.js";
+import { axeViolations, chromiumOrSkip, openStudio } from "./studio-driver.js";
 
 const executable = chromiumOrSkip();
 
@@ -50,10 +50,7 @@ describe.skipIf(!executable)("1-of-1s panel (headless Chromium, 1440×900)", () 
     let url: string;
     ({ url, close } = await serveStudio());
     browser = await launchChromium(executable ?? "");
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(url);
+    page = await openStudio(browser, url, { width: 1440, height: 900 }, pageErrors);
   });
 
   afterAll(async () => {

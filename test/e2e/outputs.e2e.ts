@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { memoryFolder, validateFolder } from "../../src/core/targets/index.js";
 import { buildStudio, findChromium, launchChromium, serveStudio } from "./harness.js";
+import { openStudio } from "./studio-driver.js";
 
 const executable = findChromium();
 if (!executable) {
@@ -51,10 +52,7 @@ describe.skipIf(!executable)("outputs panel (headless Chromium)", () => {
     await buildStudio();
     ({ url, close } = await serveStudio());
     browser = await launchChromium(executable ?? "");
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(url);
+    page = await openStudio(browser, url, { width: 1440, height: 900 }, pageErrors);
   });
 
   afterAll(async () => {

@@ -24,6 +24,7 @@ import { updateCollection } from "../../src/render/update.js";
 import { makePreviews } from "../../src/node/preview.js";
 import { packCollection } from "../../src/node/pack.js";
 import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
+import { openStudio } from "./studio-driver.js";
 
 const executable = findChromium();
 if (!executable) {
@@ -78,10 +79,7 @@ describe.skipIf(!executable)("publishing steps (headless Chromium)", () => {
     await buildStudio(site);
     ({ url, close } = await serveStudio(site));
     browser = await launchChromium(executable ?? "");
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(url);
+    page = await openStudio(browser, url, { width: 1440, height: 900 }, pageErrors);
   });
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { generateCollection } from "../../src/node/generate.js";
 import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
-import { chromiumOrSkip } from "./studio-driver.js";
+import { chromiumOrSkip, openStudio } from "./studio-driver.js";
 
 const executable = chromiumOrSkip();
 
@@ -47,10 +47,7 @@ describe.skipIf(!executable)("re-roll and ban in the preview (headless Chromium)
     let url: string;
     ({ url, close } = await serveStudio(OUT_DIR));
     browser = await launchChromium(executable ?? "");
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(url);
+    page = await openStudio(browser, url, { width: 1440, height: 900 }, pageErrors);
   });
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { buildStudio, launchChromium, serveStudio } from "./harness.js";
-import { axeViolations, chromiumOrSkip } from "./studio-driver.js";
+import { axeViolations, chromiumOrSkip, openStudio } from "./studio-driver.js";
 
 const executable = chromiumOrSkip();
 
@@ -29,10 +29,7 @@ describe.skipIf(!executable)("rules panel (headless Chromium)", () => {
     let url: string;
     ({ url, close } = await serveStudio());
     browser = await launchChromium(executable ?? "");
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.goto(url);
+    page = await openStudio(browser, url, { width: 1280, height: 900 }, pageErrors);
   });
 
   afterAll(async () => {

@@ -35,14 +35,17 @@ export function chromiumOrSkip(): string | undefined {
   return executable;
 }
 
-/** A new page of the studio at `size`, downloads on; page errors fail the test when the page closes. */
-export async function openStudio(browser: Browser, url: string, size: { width: number; height: number }): Promise<Page> {
+/**
+ * A new page of the studio at `size`, downloads on. Page errors go into `errors` where given (a suite that keeps one
+ * page checks them itself), else they fail the test when the page closes.
+ */
+export async function openStudio(browser: Browser, url: string, size: { width: number; height: number }, errors?: string[]): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: size.width, height: size.height } });
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const seen = errors ?? [];
+  page.on("pageerror", (e) => seen.push(e.message));
   await page.goto(url);
-  page.on("close", () => expect(errors).toEqual([]));
+  if (!errors) page.on("close", () => expect(seen).toEqual([]));
   return page;
 }
 

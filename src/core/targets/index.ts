@@ -163,20 +163,25 @@ export async function validateFolder(files: FolderView, target: ValidateTarget):
   return { target, folder, tokens, problems: findings.problems, warnings: findings.warnings };
 }
 
+/** What `dir` holds among "/"-separated file paths: each name once, a folder where a path goes on below it. */
+export function entriesIn(paths: Iterable<string>, dir: string): FolderEntry[] {
+  const prefix = dir === "" ? "" : `${dir}/`;
+  const seen = new Map<string, FolderEntry>();
+  for (const path of paths) {
+    if (!path.startsWith(prefix)) continue;
+    const rest = path.slice(prefix.length);
+    const cut = rest.indexOf("/");
+    const name = cut < 0 ? rest : rest.slice(0, cut);
+    if (name !== "" && !seen.has(name)) seen.set(name, { name, folder: cut >= 0 });
+  }
+  return [...seen.values()];
+}
+
 /** A FolderView over files in memory (path → text): for tests and for the studio's generated files. */
 export function memoryFolder(files: Readonly<Record<string, string>>): FolderView {
   return {
     list(dir: string): Promise<FolderEntry[]> {
-      const prefix = dir === "" ? "" : `${dir}/`;
-      const seen = new Map<string, FolderEntry>();
-      for (const path of Object.keys(files)) {
-        if (!path.startsWith(prefix)) continue;
-        const rest = path.slice(prefix.length);
-        const cut = rest.indexOf("/");
-        const name = cut < 0 ? rest : rest.slice(0, cut);
-        if (name !== "" && !seen.has(name)) seen.set(name, { name, folder: cut >= 0 });
-      }
-      return Promise.resolve([...seen.values()]);
+      return Promise.resolve(entriesIn(Object.keys(files), dir));
     },
     readText(path: string): Promise<string> {
       const text = files[path];
