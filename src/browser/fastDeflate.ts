@@ -10,7 +10,7 @@
  * TypeScript (the fallback, and the reference the tests compare the WebAssembly with). The block headers are
  * TypeScript in both.
  */
-import { simdKernels, type WasmApi, type WasmMemory } from "../render/png/simd.js";
+import { kernelMemory, simdKernels, type WasmApi, type WasmMemory } from "../render/png/simd.js";
 import { FAST_DEFLATE_WASM } from "./fastDeflateWasm.js";
 
 /** Symbols per Huffman block: small enough to follow the image, large enough to amortise the block header. */
@@ -526,7 +526,6 @@ function instantiateKernels(): DeflateKernels | null {
 const LEN_PACKED = new Int32Array(MAX_MATCH + 1);
 for (let len = 0; len <= MAX_MATCH; len++) LEN_PACKED[len] = LEN_CODE[len]! | (LEN_EXTRA_BITS[len]! << 9) | (LEN_EXTRA_VALUE[len]! << 12);
 
-const WASM_PAGE_BYTES = 65536;
 /** Bytes of each table in the work area, 16-aligned: syms, litFreq, distFreq, litTab, distTab, lenTab, state. */
 const SYMS_BYTES = BLOCK_SYMBOLS * 4;
 const LIT_BYTES = 1152;
@@ -557,16 +556,15 @@ function deflateRunsWasm(k: DeflateKernels, data: Uint8Array, bpp: number, work:
   const symTab = lenTab + LEN_BYTES;
   const state = symTab + SYM_TAB_BYTES;
   const outPtr = state + STATE_BYTES;
-  let mem8 = new Uint8Array(0);
-  let mem32 = new Int32Array(0);
+  let mem8: Uint8Array = new Uint8Array(0);
+  let mem32: Int32Array = new Int32Array(0);
   const out = new BitWriter(0);
   /** Grows the memory to hold `bytes` (growing detaches every view: they are made again). */
   const reserve = (bytes: number): void => {
-    const have = k.memory.buffer.byteLength;
-    if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
-    if (mem8.buffer !== k.memory.buffer || mem8.length === 0) {
-      mem8 = new Uint8Array(k.memory.buffer);
-      mem32 = new Int32Array(k.memory.buffer);
+    const view = kernelMemory(k, bytes);
+    if (mem8.buffer !== view.buffer) {
+      mem8 = view;
+      mem32 = new Int32Array(view.buffer);
       out.buf = mem8.subarray(outPtr);
     }
   };

@@ -295,7 +295,7 @@ export function App() {
                 {/* Panels that shape the run (rules, outputs) mount here, one line each, before Generate. */}
                 <EditionsPanel settings={settings} analysis={analysis} update={update} disabled={running} />
                 <RulesPanel settings={settings} analysis={analysis} update={update} disabled={running} />
-                <OneOfOnesPanel settings={settings} analysis={analysis} value={oneOfOnes} onChange={setOneOfOnes} disabled={running} />
+                <OneOfOnesPanel analysis={analysis} value={oneOfOnes} placed={onesPlaced} onChange={setOneOfOnes} disabled={running} />
                 <OutputsPanel settings={settings} update={update} disabled={running} collectionImage={collectionImage?.name} onCollectionImage={setCollectionImage} />
                 <ProblemSummary problems={problems} />
                 <GeneratePanel analysis={analysis} settings={settings} sources={sources} run={run} setRun={setRun} oneOfOnes={runOneOfOnes} oneOfOnesError={onesError} projectFiles={projectFiles} />

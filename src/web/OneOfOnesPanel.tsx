@@ -4,7 +4,7 @@
  * stand-in for the CLI's `oneOfOnes.dir` folder: core's oneOfOnesOfFiles reads and places them here (to list where
  * each lands and say what is wrong, in core's words) and again in the collection worker for the run.
  */
-import { useId, useMemo, useState } from "react";
+import { useId, useState } from "react";
 import type { Analysis, StudioSettings } from "../browser/project.js";
 import type { StudioOneOfOnes } from "../browser/protocol.js";
 import { ONE_OF_ONES_WITH_EDITIONS } from "../core/editionCapacity.js";
@@ -29,10 +29,13 @@ export function studioOneOfOnes(drop: OneOfOnesDrop): StudioOneOfOnes | undefine
   return { config: { dir: ONE_OF_ONES_DIR, place: given ? { ...drop.place } : "seeded" }, files: drop.files };
 }
 
+/** Where core places them for the current settings: placeStudioOneOfOnes, computed once by the page for this panel and Generate. */
+export type PlacedOneOfOnes = ReturnType<typeof placeStudioOneOfOnes>;
+
 interface Props {
-  settings: StudioSettings;
   analysis: Analysis;
   value: OneOfOnesDrop;
+  placed: PlacedOneOfOnes;
   onChange: (drop: OneOfOnesDrop) => void;
   disabled: boolean;
 }
@@ -57,11 +60,10 @@ export function placeStudioOneOfOnes(value: OneOfOnesDrop, analysis: Analysis, s
   }
 }
 
-export function OneOfOnesPanel({ settings, analysis, value, onChange, disabled }: Props) {
+export function OneOfOnesPanel({ analysis, value, placed, onChange, disabled }: Props) {
   const inputId = useId();
   const [reading, setReading] = useState(false);
   const withEditions = analysis.config.editions !== undefined;
-  const placed = useMemo(() => placeStudioOneOfOnes(value, analysis, settings), [value, analysis, settings]);
 
   const add = async (list: File[]) => {
     setReading(true);

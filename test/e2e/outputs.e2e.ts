@@ -5,35 +5,19 @@
  * No axe-core violations in the panel, at a desktop and a phone size.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { memoryFolder, validateFolder } from "../../src/core/targets/index.js";
-import { buildStudio, findChromium, launchChromium, serveStudio } from "./harness.js";
-import { openStudio } from "./studio-driver.js";
+import { buildStudio, launchChromium, serveStudio } from "./harness.js";
+import { axeViolations, chromiumOrSkip, openStudio } from "./studio-driver.js";
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** A base58 Solana address (32 bytes). */
 const CREATOR = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
 const COUNT = 12;
-
-async function axeViolations(p: Page, selector: string): Promise<string[]> {
-  await p.addScriptTag({ content: AXE });
-  return p.evaluate(async (sel) => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
-    const r = await axe.run({ include: [[sel]] });
-    return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  }, selector);
-}
 
 /** The ZIP's files as a folder core's validators read: JSON as text, every other file only by its name. */
 function folderOfZip(zip: Record<string, Uint8Array>): Record<string, string> {

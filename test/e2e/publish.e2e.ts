@@ -10,7 +10,6 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CarReader } from "@ipld/car";
@@ -23,29 +22,14 @@ import { MemoryFileStore } from "../../src/render/folderSink.js";
 import { updateCollection } from "../../src/render/update.js";
 import { makePreviews } from "../../src/node/preview.js";
 import { packCollection } from "../../src/node/pack.js";
-import { buildStudio, findChromium, launchChromium, REPO, serveStudio } from "./harness.js";
-import { openStudio } from "./studio-driver.js";
+import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
+import { axeViolations, chromiumOrSkip, openStudio } from "./studio-driver.js";
 
-const executable = findChromium();
-if (!executable) {
-  const line = "BROWSER TESTS SKIPPED: no Chromium found (looked for $CHROMIUM_PATH, /usr/bin/chromium, …); install it with `apt-get install -y chromium`";
-  if (process.env.CI) throw new Error(`${line}. CI must run them.`);
-  console.warn(`\n\u26a0\ufe0f  ${line}\n`);
-}
+const executable = chromiumOrSkip();
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const COUNT = 8;
 const BASE_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 const SHOTS = process.env.PUBLISH_SCREENSHOTS === "1" ? join(REPO, "docs/screenshots") : undefined;
-
-async function axeViolations(p: Page, selector: string): Promise<string[]> {
-  await p.addScriptTag({ content: AXE });
-  return p.evaluate(async (sel) => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
-    const r = await axe.run({ include: [[sel]] });
-    return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  }, selector);
-}
 
 async function downloaded(p: Page, testId: string): Promise<Record<string, Uint8Array>> {
   const [download] = await Promise.all([p.waitForEvent("download"), p.getByTestId(testId).click()]);

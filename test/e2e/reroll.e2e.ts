@@ -6,7 +6,6 @@
  * SCREENSHOT_DIR=docs/screenshots also saves the preview with its edits at 1440x900 and 390x844.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
@@ -15,25 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config.js";
 import { generateCollection } from "../../src/node/generate.js";
 import { buildStudio, launchChromium, REPO, serveStudio } from "./harness.js";
-import { chromiumOrSkip, openStudio } from "./studio-driver.js";
+import { axeViolations, chromiumOrSkip, openStudio } from "./studio-driver.js";
 
 const executable = chromiumOrSkip();
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** This suite's own site, so another suite's build cannot empty it mid-run. */
 const OUT_DIR = join(REPO, "web-dist-reroll");
 const DEMO = join(REPO, "assets/demo-layers");
 const COUNT = 30;
 const SEED = "reroll-e2e";
-
-async function axeViolations(p: Page, selector: string): Promise<string[]> {
-  await p.addScriptTag({ content: AXE });
-  return p.evaluate(async (sel) => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: unknown) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
-    const r = await axe.run({ include: [[sel]] });
-    return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  }, selector);
-}
 
 describe.skipIf(!executable)("re-roll and ban in the preview (headless Chromium)", () => {
   let browser: Browser;

@@ -60,7 +60,7 @@ function instantiateKernels(): SimdKernels | null {
 }
 
 /** A view of the kernels' whole memory, grown to at least `length` bytes (growing detaches older views). */
-export function kernelMemory(k: SimdKernels, length: number): Uint8Array {
+export function kernelMemory(k: { readonly memory: WasmMemory }, length: number): Uint8Array {
   const have = k.memory.buffer.byteLength;
   if (length > have) k.memory.grow(Math.ceil((length - have) / WASM_PAGE_BYTES));
   return new Uint8Array(k.memory.buffer);
