@@ -25,7 +25,7 @@ function parseDna(dna: string, layers: number, what: string): number[] {
 }
 
 /** Counts per layer and trait of a plan's tokens. */
-function countsOf(layerSet: LayerSet, traits: Uint16Array, count: number, layerCount: number): number[][] {
+export function countsOf(layerSet: LayerSet, traits: Uint16Array, count: number, layerCount: number): number[][] {
   const counts = layerSet.layers.map((l) => new Array<number>(l.traits.length).fill(0));
   for (let i = 0; i < count; i++) {
     for (let l = 0; l < layerCount; l++) {

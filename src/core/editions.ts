@@ -11,7 +11,7 @@
 import type { TraitloomConfig } from "./config.js";
 import { TraitloomError, isTraitloomError } from "./errors.js";
 import { analyzeLayers, type Layer, type LayerAnalysis, type LayerSet, type LayersListing, type Trait } from "./layers.js";
-import { newCombination, uniquenessKeyOf, uniquenessKeys } from "./edit.js";
+import { countsOf, newCombination, uniquenessKeyOf, uniquenessKeys } from "./edit.js";
 import type { Deviation, Plan, PlanOptions } from "./planner.js";
 import { createRng, shuffleInPlace } from "./rng.js";
 import { withRules } from "./ruleModel.js";
@@ -256,15 +256,9 @@ export function planEditions(
   // A mended edition's counts are its tokens' again, and a count the mends moved is a deviation from its plan.
   plans.forEach((p, e) => {
     if (!mended[e]) return;
-    for (const row of p.counts) row.fill(0);
-    for (let j = 0; j < p.count; j++) {
-      for (let k = 0; k < p.layerCount; k++) {
-        const row = p.counts[k];
-        const t = p.traits[j * p.layerCount + k] ?? 0;
-        if (row) row[t] = (row[t] ?? 0) + 1;
-      }
-    }
-    const layers = (ownSets[e] as LayerSet).layers;
+    const own = ownSets[e] as LayerSet;
+    p.counts = countsOf(own, p.traits, p.count, p.layerCount);
+    const layers = own.layers;
     p.counts.forEach((row, k) =>
       row.forEach((actual, t) => {
         if (actual === before[e]?.[k]?.[t]) return;
