@@ -13,7 +13,7 @@ export function useOneOfOnes(): { value: OneOfOnesDrop; set: (next: OneOfOnesDro
   useEffect(() => {
     let live = true;
     void loadOneOfOnes().then((saved) => {
-      if (live && saved && !touched.current) setValue({ files: saved.files, place: saved.place });
+      if (live && saved && !touched.current) setValue(saved);
     });
     return () => {
       live = false;
@@ -22,7 +22,7 @@ export function useOneOfOnes(): { value: OneOfOnesDrop; set: (next: OneOfOnesDro
   const set = useCallback((next: OneOfOnesDrop) => {
     touched.current = true;
     setValue(next);
-    void saveOneOfOnes({ files: next.files.map((f) => ({ name: f.name, bytes: f.bytes })), place: next.place }).catch(() => undefined);
+    void saveOneOfOnes(next).catch(() => undefined);
   }, []);
   const clear = useCallback(() => set(NO_ONE_OF_ONES), [set]);
   return { value, set, clear };
